@@ -1,0 +1,77 @@
+import { awscdk, javascript } from 'projen';
+
+// aws-cdk-lib floor: cdk-nag v3's `Validations` API needs 2.257.0. The devDependency is pinned to the
+// floor so the test suite proves the floor works.
+const CDK_FLOOR = '2.257.0';
+const CONSTRUCTS_FLOOR = '10.5.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ecom-platform',
+  description:
+    'Host and continuously deliver a React single-page app and a CDK backend on AWS: secure SPA hosting, zero-downtime SPA pipelines, Docker-free Lambda layers and a cheap CDK backend pipeline.',
+  author: 'cdk-ecom-platform maintainers',
+  authorAddress: 'maintainers@cdk-ecom-platform.dev',
+  repositoryUrl: 'https://github.com/cdk-ecom-platform/cdk-ecom-platform.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'spa', 'react', 'cloudfront', 's3', 'codepipeline', 'cdk-pipelines', 'lambda-layer'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_FLOOR,
+  cdkVersionPinning: false,
+  constructsVersion: CONSTRUCTS_FLOOR,
+  jsiiVersion: '~6.0.0',
+
+  publishToPypi: {
+    distName: 'cdk-ecom-platform',
+    module: 'cdk_ecom_platform',
+  },
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    // cdk-nag v2 (an Aspect reading `cdk_nag` metadata) is still what many consumers run: test both.
+    'cdk-nag-v2@npm:cdk-nag@^2.38.2',
+  ],
+
+  jestOptions: {
+    // Snapshots are written by a developer on purpose, never rewritten by a test run.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 300_000,
+    },
+  },
+
+  gitignore: ['/cdk.out/', '/.cache/', '/.venv*/', '__pycache__/', '.pytest_cache/', '/test/python/out/'],
+});
+
+// Files the constructs read at synth time (CloudFront Function code, deploy scripts) ship in the package.
+project.npmignore?.include('/assets/');
+project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/docs/', '/.cache/', '/cdk.out/', '/test/python/');
+
+// --- The whole check: what the README's test command and .ci/run run -----------------------------------
+// `build` compiles, generates API.md, runs jest (unit, cdk-nag v3 + v2, cfn-lint) and eslint, and packages
+// npm (only npm when CI is set). The Python package is built and used from Python afterwards.
+project.addTask('test:python', {
+  description: 'Install the built wheel into a fresh venv and synthesize Python apps with it (pytest)',
+  exec: 'python3 -m pytest -q test/python',
+});
+
+const check = project.addTask('check', {
+  description: 'The whole check: compile, unit tests, lint, API.md, npm and Python packages, Python end-to-end',
+});
+check.spawn(project.buildTask);
+check.spawn(project.tasks.tryFind('package:python')!);
+check.spawn(project.tasks.tryFind('test:python')!);
+// In CI the committed generated files (API.md, package.json...) must match what the build just produced.
+check.exec('git diff --ignore-space-at-eol --exit-code', {
+  condition: 'node -e "if (!process.env.CI) process.exit(1)"',
+  name: 'generated files are committed and up to date',
+});
+
+project.addTask('synth-example', {
+  description: 'Synthesize the example app to cdk.out and print what it made',
+  exec: 'ts-node --project test/tsconfig.json examples/synth-example.ts',
+});
+
+project.synth();

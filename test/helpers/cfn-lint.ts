@@ -1,0 +1,58 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * cfn-lint warnings this project accepts, each with the reason. Errors are never allowed.
+ */
+const ALLOWED_WARNINGS: Record<string, string> = {
+  // (none yet)
+};
+
+export interface CfnLintFinding {
+  readonly template: string;
+  readonly rule: string;
+  readonly level: string;
+  readonly message: string;
+  readonly path: string;
+}
+
+/**
+ * Runs cfn-lint (one process for all templates) on synthesized templates and returns its errors and the
+ * warnings that are not on the allowlist. Throws when cfn-lint can't run: a missing linter is a failure,
+ * never a pass.
+ *
+ * @param templates name -> CloudFormation template (the object from `Template.toJSON()` or cdk.out)
+ */
+export function cfnLint(templates: Record<string, unknown>): CfnLintFinding[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-'));
+  const files = Object.entries(templates).map(([name, template]) => {
+    const file = path.join(dir, `${name.replace(/[^\w.-]/g, '_')}.template.json`);
+    fs.writeFileSync(file, JSON.stringify(template, undefined, 1));
+    return file;
+  });
+  const run = spawnSync('cfn-lint', ['--format', 'json', '--regions', 'us-east-1', '--', ...files], { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (run.error) {
+    throw new Error(`cfn-lint could not run (${run.error.message}); install it with "pip install cfn-lint"`);
+  }
+  let matches: any[];
+  try {
+    matches = JSON.parse(run.stdout || '[]');
+  } catch {
+    throw new Error(`cfn-lint printed no JSON (exit ${run.status}): ${run.stdout}\n${run.stderr}`);
+  }
+  if (run.status !== 0 && matches.length === 0) {
+    throw new Error(`cfn-lint failed (exit ${run.status}) without findings: ${run.stderr}`);
+  }
+  return matches
+    .filter((m) => m.Level === 'Error' || (m.Level === 'Warning' && !(m.Rule.Id in ALLOWED_WARNINGS)))
+    .map((m) => ({
+      template: path.basename(m.Filename),
+      rule: m.Rule.Id,
+      level: m.Level,
+      message: m.Message,
+      path: (m.Location?.Path ?? []).join('/'),
+    }));
+}

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -267,7 +267,13 @@ export class SpaHosting extends Construct {
 
   constructor(scope: Construct, id: string, props: SpaHostingProps = {}) {
     super(scope, id);
-    validate(this, props);
+    try {
+      validate(this, props);
+    } catch (error) {
+      // Leave nothing half-created in the tree when a prop is rejected.
+      scope.node.tryRemoveChild(id);
+      throw error;
+    }
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const accessLogs = props.accessLogs ?? true;
@@ -315,11 +321,11 @@ export class SpaHosting extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
           expiredObjectDeleteMarker: true,
         }],
-        serverAccessLogsBucket: this.logBucket,
-        serverAccessLogsPrefix: this.logBucket ? 's3-access-logs/' : undefined,
         removalPolicy,
       });
-      if (!accessLogs) {
+      if (this.logBucket) {
+        this.deliverServerAccessLogs(bucket, this.logBucket);
+      } else {
         acknowledge(bucket, 'AwsSolutions-S1', 'Access logs were switched off explicitly with `accessLogs: false`.');
       }
       this.bucket = bucket;
@@ -397,6 +403,8 @@ export class SpaHosting extends Construct {
       comment: props.comment,
     });
     this.acknowledgeDistributionFindings(props, accessLogs, domainNames.length > 0);
+    Annotations.of(this.distribution).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      'LIST is granted so a missing key answers 404, not 403. No request can list the bucket: `/` is served the default root object, and the cache policy forwards no query string.');
 
     this.aliasRecords = [];
     if (props.hostedZone) {
@@ -414,6 +422,28 @@ export class SpaHosting extends Construct {
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Bucket the single-page app is served from' });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId, description: 'CloudFront distribution ID' });
     new CfnOutput(this, 'Url', { value: this.url, description: 'URL of the single-page app' });
+  }
+
+  /**
+   * S3 server access logs by bucket policy, whatever the app's feature flags: without
+   * `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`, CDK would grant the legacy LogDeliveryWrite ACL instead.
+   */
+  private deliverServerAccessLogs(bucket: s3.Bucket, logBucket: s3.Bucket) {
+    const prefix = 's3-access-logs/';
+    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: logBucket.bucketName,
+      logFilePrefix: prefix,
+    };
+    logBucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsPolicy',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [logBucket.arnForObjects(`${prefix}*`)],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    }));
   }
 
   /**
@@ -637,10 +667,11 @@ function validateEdgeProtection(scope: Construct, props: SpaHostingProps): void 
     if (codes.length === 0) {
       throw propError(scope, prop, codes, 'an empty list restricts nothing', `remove \`${prop}\`, or list country codes`);
     }
-    const bad = codes.filter((c) => !isToken(c) && !isIsoCountryCode(c));
+    // Tokens are refused too: CloudFront's GeoRestriction needs the literal codes at synth.
+    const bad = codes.filter((c) => !isIsoCountryCode(c));
     if (bad.length > 0) {
-      throw propError(scope, prop, bad, 'these are not ISO 3166-1 alpha-2 country codes',
-        'use uppercase two-letter codes such as "DE", "GB" (not "UK"), "US"');
+      throw propError(scope, prop, bad, 'these are not ISO 3166-1 alpha-2 country codes (given as literal strings)',
+        'use uppercase two-letter literal codes such as "DE", "GB" (not "UK"), "US"');
     }
   }
 }

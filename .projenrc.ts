@@ -57,21 +57,24 @@ project.addTask('test:python', {
   exec: 'python3 -m pytest -q test/python',
 });
 
+const synthExample = project.addTask('synth-example', {
+  description: 'Synthesize the example app to cdk.out and print what it made',
+  exec: 'ts-node --project test/tsconfig.json examples/synth-example.ts',
+});
+
 const check = project.addTask('check', {
   description: 'The whole check: compile, unit tests, lint, API.md, npm and Python packages, Python end-to-end',
 });
 check.spawn(project.buildTask);
+// ts-jest transpiles tests in isolation (no type check): type-check them here.
+check.exec('tsc --noEmit -p test/tsconfig.json');
 check.spawn(project.tasks.tryFind('package:python')!);
 check.spawn(project.tasks.tryFind('test:python')!);
+check.spawn(synthExample);
 // In CI the committed generated files (API.md, package.json...) must match what the build just produced.
 check.exec('git diff --ignore-space-at-eol --exit-code', {
   condition: 'node -e "if (!process.env.CI) process.exit(1)"',
   name: 'generated files are committed and up to date',
-});
-
-project.addTask('synth-example', {
-  description: 'Synthesize the example app to cdk.out and print what it made',
-  exec: 'ts-node --project test/tsconfig.json examples/synth-example.ts',
 });
 
 project.synth();

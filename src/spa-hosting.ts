@@ -280,8 +280,9 @@ export class SpaHosting extends Construct {
     const spaRouting = props.spaRouting ?? SpaRouting.REWRITE_FUNCTION;
     const domainNames = props.domainNames ?? [];
 
+    let logBucket: s3.Bucket | undefined;
     if (accessLogs) {
-      const logBucket = new s3.Bucket(this, 'LogBucket', {
+      logBucket = new s3.Bucket(this, 'LogBucket', {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         // S3 access-log targets can't use SSE-KMS.
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -323,8 +324,8 @@ export class SpaHosting extends Construct {
         }],
         removalPolicy,
       });
-      if (this.logBucket) {
-        this.deliverServerAccessLogs(bucket, this.logBucket);
+      if (logBucket) {
+        this.deliverServerAccessLogs(bucket, logBucket);
       } else {
         acknowledge(bucket, 'AwsSolutions-S1', 'Access logs were switched off explicitly with `accessLogs: false`.');
       }
@@ -398,7 +399,7 @@ export class SpaHosting extends Construct {
       webAclId: props.webAclArn,
       geoRestriction,
       enableLogging: accessLogs,
-      logBucket: this.logBucket,
+      logBucket,
       logFilePrefix: accessLogs ? 'cloudfront/' : undefined,
       comment: props.comment,
     });

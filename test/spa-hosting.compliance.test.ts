@@ -1,6 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -36,14 +35,6 @@ const MATRIX: Record<string, (stack: Stack) => void> = {
     const site = new SpaHosting(stack, 'Site');
     const role = new iam.Role(stack, 'DeployRole', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });
     site.grantDeploy(role);
-    // A real consumer of the grant: nag sees the policy attached to something.
-    new codebuild.CfnProject(stack, 'Deploy', {
-      artifacts: { type: 'NO_ARTIFACTS' },
-      environment: { type: 'LINUX_CONTAINER', computeType: 'BUILD_GENERAL1_SMALL', image: 'aws/codebuild/standard:7.0' },
-      source: { type: 'NO_SOURCE', buildSpec: '{"version":"0.2","phases":{"build":{"commands":["true"]}}}' },
-      serviceRole: role.roleArn,
-      encryptionKey: 'alias/aws/s3',
-    });
   },
 };
 
@@ -54,22 +45,45 @@ describe.each(FLAG_CONTEXTS)('SpaHosting compliance ($name)', ({ context }) => {
     stacks[name] = new Stack(app, `Case${i}`, { env: ENV });
     build(stacks[name]);
   });
-  // Shared for the whole matrix: one nag pass and one cfn-lint run.
+  // Shared for the whole matrix: one synth, one cfn-lint run, one nag pass. Synth comes first: cdk-nag v2's
+  // Aspect leaves error annotations behind that a later synth would report as a failed validation.
+  const templates = Object.fromEntries(Object.entries(stacks).map(([name, stack]) => [name, Template.fromStack(stack).toJSON()]));
+  const lint = cfnLint(templates);
   const nag = nagFindings(app);
-  const lint = cfnLint(Object.fromEntries(Object.entries(stacks).map(([name, stack]) => [name, Template.fromStack(stack).toJSON()])));
 
   test.each(Object.keys(MATRIX))('%s: no unacknowledged cdk-nag v3 or v2 findings', (name) => {
     const path = `${stacks[name].node.path}/`;
-    expect(nag.filter((f) => f.path.startsWith(path) && !f.path.startsWith(`${path}Deploy`))).toEqual([]);
+    expect(nag.filter((f) => f.path.startsWith(path))).toEqual([]);
   });
 
   test.each(Object.keys(MATRIX))('%s: no cfn-lint errors or unlisted warnings', (name) => {
     expect(lint.filter((f) => f.template.startsWith(name.replace(/[^\w.-]/g, '_')))).toEqual([]);
   });
 
+  // What is acknowledged, and where: the library acknowledges only what it can't fix, on the resource concerned.
+  const acknowledged = (name: string) => Object.values(templates[name].Resources as Record<string, any>)
+    .flatMap((r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((rule: any) => `${r.Type} ${rule.id}${rule.applies_to ? `[${rule.applies_to}]` : ''}`))
+    .sort();
+  test.each([
+    ['defaults', ['AWS::CloudFront::Distribution AwsSolutions-CFR1', 'AWS::CloudFront::Distribution AwsSolutions-CFR2',
+      'AWS::CloudFront::Distribution AwsSolutions-CFR4', 'AWS::S3::Bucket AwsSolutions-S1']],
+    ['custom domain + certificate + hosted zone', ['AWS::CloudFront::Distribution AwsSolutions-CFR1', 'AWS::CloudFront::Distribution AwsSolutions-CFR2',
+      'AWS::S3::Bucket AwsSolutions-S1']],
+    ['WAF + geo', ['AWS::CloudFront::Distribution AwsSolutions-CFR4', 'AWS::S3::Bucket AwsSolutions-S1']],
+    ['logs off', ['AWS::CloudFront::Distribution AwsSolutions-CFR1', 'AWS::CloudFront::Distribution AwsSolutions-CFR2',
+      'AWS::CloudFront::Distribution AwsSolutions-CFR3', 'AWS::CloudFront::Distribution AwsSolutions-CFR4', 'AWS::S3::Bucket AwsSolutions-S1']],
+  ])('%s: acknowledges exactly %j', (name, expected) => {
+    expect(acknowledged(name)).toEqual(expected);
+  });
+
+  test('granted to a deploy project: only the object wildcard of the site bucket is acknowledged on the policy', () => {
+    expect(acknowledged('granted to a deploy project').filter((a) => a.startsWith('AWS::IAM::Policy')))
+      .toEqual([expect.stringMatching(/^AWS::IAM::Policy AwsSolutions-IAM5\[Resource::<SiteBucket\w+\.Arn>\/\*\]$/)]);
+  });
+
   test('every acknowledgement carries a specific reason on the resource it concerns', () => {
-    for (const stack of Object.values(stacks)) {
-      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
+    for (const template of Object.values(templates)) {
+      const resources = template.Resources as Record<string, any>;
       for (const resource of Object.values(resources)) {
         for (const rule of resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) {
           expect(rule.reason.length).toBeGreaterThan(40);

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { cfnLint } from './helpers/cfn-lint';
 import { nagV2Findings, nagV3Findings } from './helpers/nag';
 import { acknowledge } from '../src/private/nag';

@@ -243,7 +243,10 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       const { template } = synth(() => ({ spaRouting: SpaRouting.NONE }));
       template.resourceCountIs('AWS::CloudFront::Function', 0);
       template.hasResourceProperties('AWS::CloudFront::Distribution', {
-        DistributionConfig: { CustomErrorResponses: Match.absent(), DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: Match.absent() }) },
+        DistributionConfig: {
+          CustomErrorResponses: Match.absent(),
+          DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: Match.absent() }),
+        },
       });
     });
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Resource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -55,9 +55,11 @@ export interface SpaHostingProps {
    *
    * The library then can't enforce the bucket's encryption, versioning, lifecycle, public access block or
    * server access logs, and for an imported bucket (`Bucket.fromBucketName`) it can't add the bucket policy
-   * that lets CloudFront read it: add that statement yourself (CDK warns with the statement to add). Can't be
-   * combined with `bucketName`, `encryptionKey`, `noncurrentVersionsToRetain`, `noncurrentVersionExpiration`
-   * or `removalPolicy`.
+   * that lets CloudFront read it: add a statement allowing the `cloudfront.amazonaws.com` service principal
+   * `s3:GetObject` and `s3:ListBucket` on condition that `AWS:SourceArn` is this distribution's ARN (CDK warns
+   * `updateImportedBucketPolicyOac`). Can't be combined with `bucketName`, `encryptionKey`,
+   * `noncurrentVersionsToRetain` or `noncurrentVersionExpiration`; `removalPolicy` then applies to the log
+   * bucket only.
    *
    * @default - a new private, versioned, encrypted bucket is created
    */
@@ -65,7 +67,9 @@ export interface SpaHostingProps {
 
   /**
    * Customer managed KMS key to encrypt the site bucket with (SSE-KMS). CloudFront is allowed to decrypt with
-   * it through the key policy, which CDK can only update for a key defined in the same app.
+   * it through the key policy, which CDK can only update for a key defined in the same app. To avoid a circular
+   * dependency, CDK's key policy statement matches any distribution of the account (CDK warns
+   * `wildcardKeyPolicyForOac`); scope it to this distribution after the first deployment if that matters to you.
    *
    * @default - SSE-S3 (Amazon S3 managed keys)
    */
@@ -260,7 +264,7 @@ export class SpaHosting extends Construct {
   /** The A and AAAA alias records, when `hostedZone` is set. */
   public readonly aliasRecords: route53.IRecordSet[];
 
-  /** The site's URL: `https://` and the first domain name, or the distribution's domain. */
+  /** The site's URL: `https://` and the first domain name that is not a wildcard, or the distribution's domain. */
   public readonly url: string;
 
   private readonly encryptionKey?: kms.IKey;
@@ -411,14 +415,17 @@ export class SpaHosting extends Construct {
     if (props.hostedZone) {
       domainNames.forEach((domainName, i) => {
         const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+        // IDs by name, so reordering `domainNames` doesn't replace records.
+        const key = isToken(domainName) ? String(i) : domainName;
         this.aliasRecords.push(
-          new route53.ARecord(this, `AliasA${i}`, { zone: props.hostedZone!, recordName: domainName, target }),
-          new route53.AaaaRecord(this, `AliasAAAA${i}`, { zone: props.hostedZone!, recordName: domainName, target }),
+          new route53.ARecord(this, `A ${key}`, { zone: props.hostedZone!, recordName: domainName, target }),
+          new route53.AaaaRecord(this, `AAAA ${key}`, { zone: props.hostedZone!, recordName: domainName, target }),
         );
       });
     }
 
-    this.url = `https://${domainNames[0] ?? this.distribution.distributionDomainName}`;
+    const urlDomain = domainNames.find((d) => !d.startsWith('*.'));
+    this.url = `https://${urlDomain ?? this.distribution.distributionDomainName}`;
 
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Bucket the single-page app is served from' });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId, description: 'CloudFront distribution ID' });
@@ -529,7 +536,7 @@ function defaultContentSecurityPolicy(connectSources: string[]): string {
 /** Every check runs before a single child is created, so a bad prop leaves nothing half-built. */
 function validate(scope: Construct, props: SpaHostingProps): void {
   if (props.existingBucket) {
-    const creating = (['bucketName', 'encryptionKey', 'noncurrentVersionsToRetain', 'noncurrentVersionExpiration', 'removalPolicy'] as const)
+    const creating = (['bucketName', 'encryptionKey', 'noncurrentVersionsToRetain', 'noncurrentVersionExpiration'] as const)
       .filter((p) => props[p] !== undefined);
     if (creating.length > 0) {
       throw propError(scope, 'existingBucket', props.existingBucket.node.path,
@@ -616,7 +623,9 @@ function validateDomain(scope: Construct, props: SpaHostingProps): void {
   }
   if (props.certificate) {
     const arn = props.certificate.certificateArn;
-    const region = isToken(arn) ? Stack.of(props.certificate).region : arn.split(':')[3];
+    // A token ARN is only known to be in its stack's region when the certificate is created there.
+    const region = !isToken(arn) ? arn.split(':')[3]
+      : Resource.isOwnedResource(props.certificate) ? Stack.of(props.certificate).region : undefined;
     if (region && !Token.isUnresolved(region) && region !== 'us-east-1') {
       throw propError(scope, 'certificate', isToken(arn) ? props.certificate.node.path : arn,
         `CloudFront only uses ACM certificates from us-east-1, this one is in ${region}`,

@@ -295,7 +295,8 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'A', AliasTarget: Match.anyValue() }, 2);
       template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'AAAA', AliasTarget: Match.anyValue() }, 2);
       template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'www.admin.example.com.', Type: 'AAAA' });
-      expect(site.aliasRecords).toHaveLength(4);
+      expect(site.aliasRecords.map((r) => r.node.id))
+        .toEqual(['A admin.example.com', 'AAAA admin.example.com', 'A www.admin.example.com', 'AAAA www.admin.example.com']);
       expect(site.url).toBe('https://admin.example.com');
       template.hasOutput('*', { Value: 'https://admin.example.com' });
     });
@@ -335,6 +336,22 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
         },
       });
       expect(site.bucket.bucketName).toBe('e-com67-admin-dashboard-111122223333');
+    });
+
+    test('existingBucket with removalPolicy: applies to the log bucket', () => {
+      const { template } = synth((stack) => ({
+        existingBucket: s3.Bucket.fromBucketName(stack, 'Old', 'e-com67-admin-dashboard-111122223333'), removalPolicy: RemovalPolicy.DESTROY,
+      }));
+      const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+      expect(buckets.map((b) => b.DeletionPolicy)).toEqual(['Delete']);
+    });
+
+    test('url skips a wildcard domain name', () => {
+      const { site } = synth((stack) => ({
+        domainNames: ['*.example.com', 'shop.example.com'],
+        certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN),
+      }));
+      expect(site.url).toBe('https://shop.example.com');
     });
 
     test('existingBucket (same app): CloudFront is given read access by bucket policy', () => {
@@ -438,9 +455,9 @@ describe('SpaHosting rejects bad input at synth', () => {
     ['bucket name with ..', () => ({ bucketName: 'my..bucket' }), 'bucketName', /adjacent dots/],
     ['bucket name whose literal part is uppercase around a token', () => ({ bucketName: `Admin-${Aws.ACCOUNT_ID}` }), 'bucketName', /lowercase/],
     ['existing bucket with bucketName', (s) => ({ existingBucket: s3.Bucket.fromBucketName(s, 'Old', 'old-bucket'), bucketName: 'new-bucket' }), 'existingBucket', /`bucketName`/],
-    ['existing bucket with removalPolicy and a key', (s) => ({
-      existingBucket: s3.Bucket.fromBucketName(s, 'Old', 'old-bucket'), removalPolicy: RemovalPolicy.DESTROY, encryptionKey: new kms.Key(s, 'K'),
-    }), 'existingBucket', /`encryptionKey`, `removalPolicy`/],
+    ['existing bucket with a key and version settings', (s) => ({
+      existingBucket: s3.Bucket.fromBucketName(s, 'Old', 'old-bucket'), encryptionKey: new kms.Key(s, 'K'), noncurrentVersionsToRetain: 3,
+    }), 'existingBucket', /`encryptionKey`, `noncurrentVersionsToRetain`/],
     ['domainNames without certificate', () => ({ domainNames: ['admin.example.com'] }), 'certificate', /need a certificate/],
     ['certificate without domainNames', (s) => ({ certificate: cert(s) }), 'domainNames', /only used for custom domain names/],
     ['empty domainNames', (s) => ({ domainNames: [], certificate: cert(s) }), 'domainNames', /empty list/],
@@ -523,6 +540,14 @@ describe('SpaHosting rejects bad input at synth', () => {
       };
     }, { account: '111122223333', region: 'us-east-1' });
     expect(error).toBeUndefined();
+  });
+
+  test('an imported token certificate in a stack outside us-east-1 is accepted (its region is unknown)', () => {
+    const stack = new Stack(new App(), 'Elsewhere', { env: ENV });
+    expect(() => new SpaHosting(stack, 'Site', {
+      domainNames: ['admin.example.com'],
+      certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', Fn.importValue('CertArn')),
+    })).not.toThrow();
   });
 
   test('a token certificate in an environment-agnostic stack is accepted', () => {

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { bucketNameProblem } from './private/bucket-name';
 import { isIsoCountryCode } from './private/countries';
 import { domainNameProblem, isInZone } from './private/domain-name';
+import { createLogBucket, logServerAccess } from './private/log-bucket';
 import { acknowledge, nagResourceName } from './private/nag';
 import { checkInteger, checkWholeDays, isToken, propError } from './private/validation';
 
@@ -286,22 +287,11 @@ export class SpaHosting extends Construct {
 
     let logBucket: s3.Bucket | undefined;
     if (accessLogs) {
-      logBucket = new s3.Bucket(this, 'LogBucket', {
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        // S3 access-log targets can't use SSE-KMS.
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        // CloudFront's standard logs are delivered with an ACL grant, so ACLs must stay enabled here.
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-        lifecycleRules: [{
-          expiration: props.accessLogsRetention ?? Duration.days(90),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        }],
+      logBucket = createLogBucket(this, 'LogBucket', {
+        retention: props.accessLogsRetention ?? Duration.days(90),
         removalPolicy,
+        cloudFrontLogs: true,
       });
-      acknowledge(logBucket, 'AwsSolutions-S1',
-        'This is the access-log bucket itself; logging its access into itself would loop and another log bucket would need one too.');
       this.logBucket = logBucket;
     }
 
@@ -329,7 +319,7 @@ export class SpaHosting extends Construct {
         removalPolicy,
       });
       if (logBucket) {
-        this.deliverServerAccessLogs(bucket, logBucket);
+        logServerAccess(bucket, logBucket, 's3-access-logs/');
       } else {
         acknowledge(bucket, 'AwsSolutions-S1', 'Access logs were switched off explicitly with `accessLogs: false`.');
       }
@@ -430,28 +420,6 @@ export class SpaHosting extends Construct {
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Bucket the single-page app is served from' });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId, description: 'CloudFront distribution ID' });
     new CfnOutput(this, 'Url', { value: this.url, description: 'URL of the single-page app' });
-  }
-
-  /**
-   * S3 server access logs by bucket policy, whatever the app's feature flags: without
-   * `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy`, CDK would grant the legacy LogDeliveryWrite ACL instead.
-   */
-  private deliverServerAccessLogs(bucket: s3.Bucket, logBucket: s3.Bucket) {
-    const prefix = 's3-access-logs/';
-    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-      destinationBucketName: logBucket.bucketName,
-      logFilePrefix: prefix,
-    };
-    logBucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'S3ServerAccessLogsPolicy',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [logBucket.arnForObjects(`${prefix}*`)],
-      conditions: {
-        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
-      },
-    }));
   }
 
   /**

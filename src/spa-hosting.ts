@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, CfnOutput, Resource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Resource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -14,6 +14,7 @@ import { isIsoCountryCode } from './private/countries';
 import { domainNameProblem, isInZone } from './private/domain-name';
 import { createLogBucket, logServerAccess } from './private/log-bucket';
 import { acknowledge, nagResourceName } from './private/nag';
+import { acknowledgeGeneratedWildcards, arnReferencePattern, escape } from './private/pipeline-support';
 import { checkInteger, checkWholeDays, isToken, propError } from './private/validation';
 
 /**
@@ -429,12 +430,11 @@ export class SpaHosting extends Construct {
    * @param grantee the principal that deploys the app, such as a CodeBuild project
    */
   public grantDeploy(grantee: iam.IGrantable): iam.Grant {
-    const objects = this.bucket.arnForObjects('*');
     let grant = iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] })
       .combine(iam.Grant.addToPrincipal({
         grantee,
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-        resourceArns: [objects],
+        resourceArns: [this.bucket.arnForObjects('*')],
       }))
       .combine(this.distribution.grant(grantee, 'cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'));
     if (this.encryptionKey) {
@@ -442,14 +442,16 @@ export class SpaHosting extends Construct {
     }
 
     // The object wildcard is the least a deployment can have (it writes keys it doesn't know before the
-    // build). Acknowledge that one finding on the grantee's policy when it is in this stack.
-    const policy = grantee.grantPrincipal instanceof iam.Role
-      ? grantee.grantPrincipal.node.tryFindChild('DefaultPolicy')
-      : undefined;
-    if (policy instanceof iam.Policy && Stack.of(policy) === Stack.of(this)) {
-      acknowledge(policy, 'AwsSolutions-IAM5',
-        `Deploying a single-page app writes and deletes object keys known only after the build; the wildcard is limited to the objects of the site bucket ${this.node.path}.`,
-        [`Resource::${nagResourceName(this, objects)}`]);
+    // build). Acknowledge exactly that finding on the grantee's policy, wherever the grantee is.
+    const principal = grantee.grantPrincipal;
+    if (principal instanceof iam.Role) {
+      const objects = this.bucket.node.defaultChild instanceof CfnResource
+        ? `${arnReferencePattern(this.bucket.node.defaultChild)}/\\*`
+        : escape(`${nagResourceName(principal, this.bucket.bucketArn)}/*`);
+      acknowledgeGeneratedWildcards(principal, () => [{
+        finding: new RegExp(`^Resource::${objects}$`),
+        reason: `Deploying a single-page app writes and deletes object keys known only after the build; the wildcard is limited to the objects of the site bucket of ${this.node.path}.`,
+      }]);
     }
     return grant;
   }

@@ -19,7 +19,15 @@ export function acknowledge(construct: IConstruct, ruleId: string, reason: strin
   }
   // v3
   const ids = findings.length > 0 ? findings.map((f) => `${ruleId}[${f}]`) : [ruleId];
-  Validations.of(resource).acknowledge(...ids.map((id) => ({ id, reason })));
+  for (const id of ids) {
+    if (id.split('::').length > 2) {
+      // Validations.acknowledge() rejects IDs with more than one "::" (findings on ARNs such as
+      // `Resource::arn:<AWS::Partition>:...`); record them the way it does, in the metadata cdk-nag v3 reads.
+      recordAcknowledgement(resource, id, reason);
+    } else {
+      Validations.of(resource).acknowledge({ id, reason });
+    }
+  }
   // v2
   const existing = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
   const rule: Record<string, unknown> = { id: ruleId, reason };
@@ -27,6 +35,12 @@ export function acknowledge(construct: IConstruct, ruleId: string, reason: strin
     rule.applies_to = findings;
   }
   resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing, rule] });
+}
+
+function recordAcknowledgement(construct: IConstruct, id: string, reason: string): void {
+  const entries = construct.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  const acknowledged = { ...(entries[entries.length - 1]?.data ?? {}), [id]: reason };
+  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, acknowledged);
 }
 
 /**

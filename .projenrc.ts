@@ -39,10 +39,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 300_000,
+      // Fixture apps, the wheel venv and synth output are not part of the module graph.
+      modulePathIgnorePatterns: ['<rootDir>/test/fixtures/', '<rootDir>/.cache/', '<rootDir>/cdk.out/', '<rootDir>/dist/'],
     },
   },
 
-  gitignore: ['/cdk.out/', '/.cache/', '/.venv*/', '__pycache__/', '.pytest_cache/', '/test/python/out/'],
+  gitignore: ['/cdk.out/', '/.cache/', '/.venv*/', '__pycache__/', '.pytest_cache/', '/test/python/out/',
+    '/test/fixtures/spa-app/node_modules/', '/test/fixtures/spa-app/dist/'],
 });
 
 // Files the constructs read at synth time (CloudFront Function code, deploy scripts) ship in the package.
@@ -55,6 +58,16 @@ project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/docs/', '/.cach
 project.addTask('test:python', {
   description: 'Install the built wheel into a fresh venv and synthesize Python apps with it (pytest)',
   exec: 'python3 -m pytest -q test/python',
+});
+
+project.addTask('test:deploy', {
+  description: 'Run the SPA deploy script from a synthesized SpaPipeline buildspec against moto (S3 + CloudFront)',
+  exec: 'python3 -m pytest -q test/deploy',
+});
+
+project.addTask('bench:deploy', {
+  description: 'Benchmark the SPA deploy script against moto: objects, bytes, invalidation paths, wall time',
+  exec: 'python3 test/deploy/bench_spa_deploy.py',
 });
 
 const synthExample = project.addTask('synth-example', {
@@ -70,6 +83,7 @@ check.spawn(project.buildTask);
 check.exec('tsc --noEmit -p test/tsconfig.json');
 check.spawn(project.tasks.tryFind('package:python')!);
 check.spawn(project.tasks.tryFind('test:python')!);
+check.spawn(project.tasks.tryFind('test:deploy')!);
 check.spawn(synthExample);
 // In CI the committed generated files (API.md, package.json...) must match what the build just produced.
 check.exec('git diff --ignore-space-at-eol --exit-code', {

@@ -1,1 +1,3 @@
 export * from './spa-hosting';
+export * from './spa-pipeline';
+export * from './spa-source';

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, CfnOutput, CfnResource, Resource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Resource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -13,8 +13,8 @@ import { bucketNameProblem } from './private/bucket-name';
 import { isIsoCountryCode } from './private/countries';
 import { domainNameProblem, isInZone } from './private/domain-name';
 import { createLogBucket, logServerAccess } from './private/log-bucket';
-import { acknowledge, nagResourceName } from './private/nag';
-import { acknowledgeGeneratedWildcards, arnReferencePattern, escape } from './private/pipeline-support';
+import { acknowledge } from './private/nag';
+import { acknowledgeGeneratedWildcards, bucketArnPattern } from './private/pipeline-support';
 import { checkInteger, checkWholeDays, isToken, propError } from './private/validation';
 
 /**
@@ -445,11 +445,9 @@ export class SpaHosting extends Construct {
     // build). Acknowledge exactly that finding on the grantee's policy, wherever the grantee is.
     const principal = grantee.grantPrincipal;
     if (principal instanceof iam.Role) {
-      const objects = this.bucket.node.defaultChild instanceof CfnResource
-        ? `${arnReferencePattern(this.bucket.node.defaultChild)}/\\*`
-        : escape(`${nagResourceName(principal, this.bucket.bucketArn)}/*`);
+      const bucketArn = bucketArnPattern(principal, this.bucket);
       acknowledgeGeneratedWildcards(principal, () => [{
-        finding: new RegExp(`^Resource::${objects}$`),
+        finding: new RegExp(`^Resource::${bucketArn}/\\*$`),
         reason: `Deploying a single-page app writes and deletes object keys known only after the build; the wildcard is limited to the objects of the site bucket of ${this.node.path}.`,
       }]);
     }

@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
 import { createLogBucket, logServerAccess } from './log-bucket';
-import { acknowledge } from './nag';
+import { acknowledge, nagResourceName } from './nag';
 import { isToken, propError } from './validation';
 
 /** What every pipeline of this library owns: a key, an artifact bucket and its access-log bucket. */
@@ -145,9 +145,13 @@ export function acknowledgeGeneratedWildcards(scope: IConstruct, wildcards: () =
       const done = new Set((cfn.getMetadata('cdk_nag')?.rules_to_suppress ?? []).flatMap((r: any) => r.applies_to ?? []));
       const document = Stack.of(policy).resolve(cfn.policyDocument);
       for (const finding of wildcardFindings(document)) {
-        const w = allowed.find((a) => a.finding.test(finding) && (!a.onlyOn || actionOnlyOn(document, finding, a.onlyOn)));
-        if (w && !done.has(finding)) {
-          acknowledge(policy, 'AwsSolutions-IAM5', w.reason, [finding]);
+        const candidates = allowed.filter((a) => a.finding.test(finding));
+        // An action wildcard may be granted on several allowed resources (artifact and source buckets).
+        const onlyOn = candidates.map((a) => a.onlyOn);
+        const covered = candidates.length > 0
+          && (onlyOn.includes(undefined) || actionOnlyOn(document, finding, onlyOn as RegExp[]));
+        if (covered && !done.has(finding)) {
+          acknowledge(policy, 'AwsSolutions-IAM5', candidates.map((a) => a.reason).join(' '), [finding]);
           done.add(finding);
         }
       }
@@ -168,11 +172,11 @@ function wildcardFindings(document: any): string[] {
   return [...findings];
 }
 
-function actionOnlyOn(document: any, finding: string, onlyOn: RegExp): boolean {
+function actionOnlyOn(document: any, finding: string, onlyOn: RegExp[]): boolean {
   const action = finding.replace(/^Action::/, '');
   return (document?.Statement ?? [])
     .filter((s: any) => s.Effect === 'Allow' && [s.Action].flat().includes(action))
-    .every((s: any) => [s.Resource].flat().map(flattenResolved).every((r: string) => onlyOn.test(r)));
+    .every((s: any) => [s.Resource].flat().map(flattenResolved).every((r: string) => onlyOn.some((p) => p.test(r))));
 }
 
 function flattenResolved(node: any): string {
@@ -211,16 +215,45 @@ export function artifactStoreWildcards(store: ArtifactStore): GeneratedWildcard[
   ];
 }
 
+/** A partition in a flattened ARN: the pseudo parameter, or a literal when the stack's region is known. */
+const PARTITION = '(<AWS::Partition>|aws[a-z-]*)';
+
+/**
+ * A pattern for how cdk-nag names a bucket's ARN in a finding, for a bucket of this app (a reference, see
+ * `arnReferencePattern`) or an imported one (a literal ARN).
+ */
+export function bucketArnPattern(scope: IConstruct, bucket: s3.IBucket): string {
+  return bucket.node.defaultChild instanceof CfnResource
+    ? arnReferencePattern(bucket.node.defaultChild)
+    : escape(nagResourceName(scope, bucket.bucketArn));
+}
+
+/** The IAM5 findings CDK generates when a source action reads a bucket the user gave (an S3 source). */
+export function sourceBucketWildcards(scope: IConstruct, bucket: s3.IBucket): GeneratedWildcard[] {
+  const arn = bucketArnPattern(scope, bucket);
+  return [
+    {
+      finding: new RegExp(`^Resource::${arn}/\\*$`),
+      reason: 'CDK grants the S3 source action read access to the objects of the source bucket given to SpaSource.s3(); it reads only the configured key.',
+    },
+    {
+      finding: /^Action::(s3:GetObject\*|s3:GetBucket\*|s3:List\*)$/,
+      onlyOn: new RegExp(`^(${arn}|${arn}/.+)$`),
+      reason: 'CDK grants the S3 source action these read-only actions on the source bucket given to SpaSource.s3() only.',
+    },
+  ];
+}
+
 /** The IAM5 findings CDK generates for a CodeBuild project's default log group and report groups. */
 export function codeBuildWildcards(project: codebuild.Project): GeneratedWildcard[] {
   const id = escape(Stack.of(project).resolve((project.node.defaultChild as CfnResource).logicalId));
   return [
     {
-      finding: new RegExp(`^Resource::arn:<AWS::Partition>:codebuild:[^:]+:[^:]+:report-group/<${id}>-\\*$`),
+      finding: new RegExp(`^Resource::arn:${PARTITION}:codebuild:[^:]+:[^:]+:report-group/<${id}>-\\*$`),
       reason: 'CDK lets every CodeBuild project create test reports in report groups named after the project; no other report group matches.',
     },
     {
-      finding: new RegExp(`^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:/aws/codebuild/<${id}>:\\*$`),
+      finding: new RegExp(`^Resource::arn:${PARTITION}:logs:[^:]+:[^:]+:log-group:/aws/codebuild/<${id}>:\\*$`),
       reason: 'CDK lets every CodeBuild project write the streams (named at run time) of its default log group; no other log group matches.',
     },
   ];

@@ -1,0 +1,211 @@
+import { Fn } from 'aws-cdk-lib';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { gitRefProblem } from './private/git-ref';
+import { isToken, propError } from './private/validation';
+
+/**
+ * Options for `SpaSource.codeCommit()`.
+ */
+export interface CodeCommitSpaSourceOptions {
+  /**
+   * Name of the source action in the pipeline.
+   *
+   * @default "Source"
+   */
+  readonly actionName?: string;
+}
+
+/**
+ * Options for `SpaSource.connection()`.
+ */
+export interface ConnectionSpaSourceOptions {
+  /**
+   * ARN of the CodeConnections (formerly CodeStar Connections) connection to GitHub, GitLab or Bitbucket,
+   * such as `arn:aws:codeconnections:eu-west-1:111122223333:connection/<uuid>`.
+   */
+  readonly connectionArn: string;
+
+  /**
+   * Only pushes that change files matching these glob patterns start the pipeline (for example
+   * `['frontend/admin/**']` in a monorepo).
+   *
+   * @default - any push to the branch starts the pipeline
+   */
+  readonly filePaths?: string[];
+
+  /**
+   * Name of the source action in the pipeline.
+   *
+   * @default "Source"
+   */
+  readonly actionName?: string;
+}
+
+/**
+ * Options for `SpaSource.s3()`.
+ */
+export interface S3SpaSourceOptions {
+  /**
+   * Name of the source action in the pipeline.
+   *
+   * @default "Source"
+   */
+  readonly actionName?: string;
+}
+
+/** What a source gives the pipeline. */
+export interface SpaSourceBinding {
+  /** The source action, writing into the output artifact it was given. */
+  readonly action: codepipeline.IAction;
+  /** A V2 pipeline trigger with Git filters, for connection sources. */
+  readonly trigger?: codepipeline.TriggerProps;
+  /** A bucket the source action reads (an S3 source), whose read grant's wildcards are acknowledged. */
+  readonly sourceBucket?: s3.IBucket;
+}
+
+/**
+ * Where an SPA pipeline gets the app's source code.
+ */
+export abstract class SpaSource {
+  /**
+   * A CodeCommit repository and branch; a push to the branch starts the pipeline through an EventBridge rule
+   * (E-Com67's setup: repository `e-com67`, branch `master`).
+   */
+  public static codeCommit(repository: codecommit.IRepository, branch: string, options: CodeCommitSpaSourceOptions = {}): SpaSource {
+    return new CodeCommitSpaSource(repository, branch, options);
+  }
+
+  /**
+   * A GitHub, GitLab or Bitbucket repository (`owner/repo`) through a CodeConnections connection, started by
+   * a V2 pipeline trigger filtered on the branch and, optionally, file paths (with a trigger, CodePipeline
+   * turns the action's own change detection off).
+   */
+  public static connection(repositoryName: string, branch: string, options: ConnectionSpaSourceOptions): SpaSource {
+    return new ConnectionSpaSource(repositoryName, branch, options);
+  }
+
+  /**
+   * A zip file in a versioned S3 bucket; a new version of the object starts the pipeline (through
+   * EventBridge, which needs CloudTrail data events or EventBridge notifications on the bucket).
+   */
+  public static s3(bucket: s3.IBucket, key: string, options: S3SpaSourceOptions = {}): SpaSource {
+    return new S3SpaSource(bucket, key, options);
+  }
+
+  /**
+   * Checks the source's settings and creates its pipeline action.
+   *
+   * @param scope the construct using the source, named in error messages
+   * @param output the artifact the source action writes
+   */
+  public abstract bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding;
+}
+
+const REPOSITORY_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
+
+function checkBranch(scope: IConstruct, branch: string): void {
+  if (isToken(branch)) {
+    return;
+  }
+  const problem = gitRefProblem(branch);
+  if (problem) {
+    throw propError(scope, 'source.branch', branch, `it is not a valid git branch name: ${problem}`,
+      'give the branch name as git shows it, such as "master" or "release/2026-11"');
+  }
+}
+
+class CodeCommitSpaSource extends SpaSource {
+  constructor(private readonly repository: codecommit.IRepository, private readonly branch: string,
+    private readonly options: CodeCommitSpaSourceOptions) {
+    super();
+  }
+
+  public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
+    checkBranch(scope, this.branch);
+    return {
+      action: new actions.CodeCommitSourceAction({
+        actionName: this.options.actionName ?? 'Source',
+        repository: this.repository,
+        branch: this.branch,
+        output,
+        trigger: actions.CodeCommitTrigger.EVENTS,
+        // The build needs the files, not the git history.
+        codeBuildCloneOutput: false,
+      }),
+    };
+  }
+}
+
+class ConnectionSpaSource extends SpaSource {
+  constructor(private readonly repositoryName: string, private readonly branch: string,
+    private readonly options: ConnectionSpaSourceOptions) {
+    super();
+  }
+
+  public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
+    checkBranch(scope, this.branch);
+    if (!isToken(this.repositoryName) && !REPOSITORY_NAME.test(this.repositoryName)) {
+      throw propError(scope, 'source.repositoryName', this.repositoryName, 'a connection source names its repository as "owner/repo"',
+        'give the owner (user, organization or workspace) and the repository, such as "e-com67/shop"');
+    }
+    const arn = this.options.connectionArn;
+    if (!isToken(arn) && !CONNECTION_ARN.test(arn)) {
+      throw propError(scope, 'source.connectionArn', arn, 'it is not a CodeConnections connection ARN',
+        'copy the ARN from the console (Developer Tools > Settings > Connections): arn:aws:codeconnections:<region>:<account>:connection/<id>');
+    }
+    const filePaths = this.options.filePaths;
+    if (filePaths !== undefined && (filePaths.length === 0 || filePaths.some((p) => !isToken(p) && p.trim() === ''))) {
+      throw propError(scope, 'source.filePaths', filePaths, 'an empty list or an empty pattern matches nothing',
+        'remove `filePaths` to build on every push, or give glob patterns such as "frontend/admin/**"');
+    }
+    const [owner, repo] = isToken(this.repositoryName)
+      ? [Fn.select(0, Fn.split('/', this.repositoryName)), Fn.select(1, Fn.split('/', this.repositoryName))]
+      : this.repositoryName.split('/');
+    const action = new actions.CodeStarConnectionsSourceAction({
+      actionName: this.options.actionName ?? 'Source',
+      connectionArn: arn,
+      owner,
+      repo,
+      branch: this.branch,
+      output,
+    });
+    return {
+      action,
+      trigger: {
+        providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION,
+        gitConfiguration: {
+          sourceAction: action,
+          pushFilter: [{ branchesIncludes: [this.branch], filePathsIncludes: filePaths }],
+        },
+      },
+    };
+  }
+}
+
+class S3SpaSource extends SpaSource {
+  constructor(private readonly bucket: s3.IBucket, private readonly key: string, private readonly options: S3SpaSourceOptions) {
+    super();
+  }
+
+  public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
+    if (!isToken(this.key) && (this.key.length === 0 || this.key.startsWith('/'))) {
+      throw propError(scope, 'source.key', this.key, 'an S3 object key is not empty and has no leading slash',
+        'give the key of the zip file, such as "sources/admin.zip"');
+    }
+    return {
+      action: new actions.S3SourceAction({
+        actionName: this.options.actionName ?? 'Source',
+        bucket: this.bucket,
+        bucketKey: this.key,
+        output,
+        trigger: actions.S3Trigger.EVENTS,
+      }),
+      sourceBucket: this.bucket,
+    };
+  }
+}

@@ -1,0 +1,369 @@
+import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SpaHosting, SpaPipeline, SpaPipelineProps, SpaSource } from '../src';
+import { FLAG_CONTEXTS } from './helpers/contexts';
+
+const ENV = { account: '111122223333', region: 'eu-west-1' };
+const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
+
+/** The seed's layout: hosting in the frontend stack, each pipeline in a stack of its own. */
+function build(context: Record<string, unknown>, props: (stack: Stack) => Partial<SpaPipelineProps> = () => ({})) {
+  const app = new App({ context });
+  const frontend = new Stack(app, 'Frontend', { env: ENV });
+  const hosting = new SpaHosting(frontend, 'Admin');
+  const stack = new Stack(app, 'AdminPipelineStack', { env: ENV });
+  const repository = codecommit.Repository.fromRepositoryName(stack, 'Repo', 'e-com67');
+  const pipeline = new SpaPipeline(stack, 'AdminPipeline', {
+    hosting,
+    source: SpaSource.codeCommit(repository, 'master'),
+    ...props(stack),
+  });
+  let template: Template | undefined;
+  return { app, stack, frontend, hosting, pipeline, get template() { return template ??= Template.fromStack(stack); } };
+}
+
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.resolve((construct.node.defaultChild as any).logicalId);
+const buildSpecOf = (template: Template, projectId: string) =>
+  JSON.parse(template.toJSON().Resources[projectId].Properties.Source.BuildSpec);
+const statementsOf = (template: Template, roleId: string): any[] => Object.values(template.findResources('AWS::IAM::Policy'))
+  .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+  .flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
+  describe('defaults', () => {
+    const { template, stack, pipeline, frontend, hosting } = build(context);
+    const buildId = logicalId(stack, pipeline.buildProject);
+    const deployId = logicalId(stack, pipeline.deployProject);
+    const hostingBucketId = frontend.resolve((hosting.bucket.node.defaultChild as any).logicalId);
+
+    test('a V2 pipeline in QUEUED mode: Source -> Build -> Deploy, on its own artifact bucket', () => {
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+        PipelineType: 'V2',
+        ExecutionMode: 'QUEUED',
+        RestartExecutionOnUpdate: false,
+        ArtifactStore: { Type: 'S3', Location: { Ref: logicalId(stack, pipeline.artifactBucket) }, EncryptionKey: Match.anyValue() },
+        Stages: [
+          Match.objectLike({ Name: 'Source', Actions: [Match.objectLike({ ActionTypeId: Match.objectLike({ Provider: 'CodeCommit' }), Configuration: Match.objectLike({ RepositoryName: 'e-com67', BranchName: 'master', PollForSourceChanges: false }) })] }),
+          Match.objectLike({ Name: 'Build', Actions: [Match.objectLike({ Configuration: Match.objectLike({ ProjectName: { Ref: buildId } }) })] }),
+          Match.objectLike({
+            Name: 'Deploy',
+            Actions: [Match.objectLike({
+              Configuration: Match.objectLike({
+                ProjectName: { Ref: deployId },
+                EnvironmentVariables: JSON.stringify([{ name: 'SPA_RELEASE_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' }]),
+              }),
+            })],
+          }),
+        ],
+      });
+    });
+
+    test('a push to master starts it through EventBridge', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          'source': ['aws.codecommit'],
+          'detail-type': ['CodeCommit Repository State Change'],
+          'detail': { event: ['referenceCreated', 'referenceUpdated'], referenceName: ['master'] },
+        },
+        Targets: [Match.objectLike({ Arn: Match.anyValue() })],
+      });
+    });
+
+    test('the build: npm ci and npm run build on Node 22, npm cache (not node_modules) kept, dist published', () => {
+      template.hasResourceProperties('AWS::CodeBuild::Project', {
+        Environment: { Image: 'aws/codebuild/standard:7.0', ComputeType: 'BUILD_GENERAL1_SMALL', PrivilegedMode: false, Type: 'LINUX_CONTAINER' },
+        EncryptionKey: Match.anyValue(),
+        Cache: { Type: 'S3', Location: Match.anyValue() },
+        LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: Match.anyValue() } },
+      });
+      const spec = buildSpecOf(template, buildId);
+      expect(spec.phases.install).toEqual({ 'runtime-versions': { nodejs: '22' }, 'commands': ['cd "$CODEBUILD_SRC_DIR/."', 'npm ci'] });
+      expect(spec.phases.pre_build).toBeUndefined();
+      expect(spec.phases.build.commands).toEqual(['cd "$CODEBUILD_SRC_DIR/."', 'npm run build']);
+      expect(spec.artifacts).toEqual({ 'base-directory': 'dist', 'files': ['**/*'] });
+      expect(spec.cache).toEqual({ paths: ['/root/.npm/**/*'] });
+    });
+
+    test('the deploy runs the shipped script with the hosting bucket and distribution', () => {
+      const spec = buildSpecOf(template, deployId);
+      expect(spec.phases.build.commands).toEqual(SpaPipeline.deployCommands());
+      template.hasResourceProperties('AWS::CodeBuild::Project', {
+        Environment: Match.objectLike({
+          PrivilegedMode: false,
+          EnvironmentVariables: Match.arrayWith([
+            { Name: 'SPA_BUCKET', Type: 'PLAINTEXT', Value: { 'Fn::ImportValue': Match.stringLikeRegexp(`Frontend:ExportsOutputRef${hostingBucketId}`) } },
+            { Name: 'SPA_DISTRIBUTION_ID', Type: 'PLAINTEXT', Value: { 'Fn::ImportValue': Match.stringLikeRegexp('Frontend:ExportsOutputRefAdminDistribution') } },
+            { Name: 'SPA_SOURCE_DIR', Type: 'PLAINTEXT', Value: '.' },
+            { Name: 'SPA_KEEP_RELEASES', Type: 'PLAINTEXT', Value: '3' },
+            { Name: 'SPA_INVALIDATION_WAIT_SECONDS', Type: 'PLAINTEXT', Value: '300' },
+          ]),
+        }),
+      });
+    });
+
+    test('the deploy role writes only the hosting bucket and invalidates only its distribution', () => {
+      const statements = statementsOf(template, logicalId(stack, pipeline.deployProject.role!));
+      const writes = statements.filter((s) => [s.Action].flat().some((a: string) => /^s3:(Put|Delete)/.test(a)));
+      expect(writes).toHaveLength(1);
+      expect(JSON.stringify(writes[0].Resource)).toMatch(new RegExp(`ExportsOutputFnGetAtt${hostingBucketId}Arn`));
+      const cloudfront = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('cloudfront:')));
+      expect(cloudfront).toHaveLength(1);
+      expect([cloudfront[0].Action].flat().sort()).toEqual(['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation']);
+      expect(JSON.stringify(cloudfront[0].Resource)).toMatch(/:distribution\/".*ExportsOutputRefAdminDistribution/);
+    });
+
+    test('the build role cannot touch the hosting bucket or the distribution', () => {
+      const statements = statementsOf(template, logicalId(stack, pipeline.buildProject.role!));
+      expect(statements.length).toBeGreaterThan(0);
+      expect(JSON.stringify(statements)).not.toMatch(new RegExp(hostingBucketId));
+      expect(JSON.stringify(statements)).not.toMatch(/cloudfront:/);
+    });
+
+    test('log groups keep logs three months and are retained', () => {
+      const groups = template.findResources('AWS::Logs::LogGroup');
+      expect(Object.keys(groups)).toHaveLength(2);
+      for (const group of Object.values(groups)) {
+        expect(group.Properties.RetentionInDays).toBe(90);
+        expect(group.DeletionPolicy).toBe('Retain');
+      }
+    });
+
+    test('the artifact bucket: KMS-encrypted with a rotated key, private, SSL-only, logged, expiring after 30 days', () => {
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() }, BucketKeyEnabled: true }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 's3-access-logs/' },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] },
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(stack, pipeline.artifactBucket) },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+        expect(bucket.DeletionPolicy).toBe('Retain');
+      }
+    });
+
+    test('no notifications unless asked for', () => {
+      template.resourceCountIs('AWS::SNS::Topic', 0);
+      template.resourceCountIs('AWS::CodeStarNotifications::NotificationRule', 0);
+    });
+  });
+
+  describe('options', () => {
+    test('the seed\'s names are reproducible', () => {
+      const { template } = build(context, () => ({
+        pipelineName: 'e-com67-admin-dashboard-pipeline',
+        buildProjectName: 'e-com67-admin-dashboard-build',
+        deployProjectName: 'e-com67-admin-dashboard-deploy',
+      }));
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', { Name: 'e-com67-admin-dashboard-pipeline' });
+      template.hasResourceProperties('AWS::CodeBuild::Project', { Name: 'e-com67-admin-dashboard-build' });
+      template.hasResourceProperties('AWS::CodeBuild::Project', { Name: 'e-com67-admin-dashboard-deploy' });
+    });
+
+    test('a connection source: V2 trigger on the branch and file paths', () => {
+      const { template } = build(context, () => ({
+        source: SpaSource.connection('e-com67/shop', 'main', { connectionArn: CONNECTION_ARN, filePaths: ['frontend/admin/**'] }),
+      }));
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+        Triggers: [{
+          ProviderType: 'CodeStarSourceConnection',
+          GitConfiguration: { SourceActionName: 'Source', Push: [{ Branches: { Includes: ['main'] }, FilePaths: { Includes: ['frontend/admin/**'] } }] },
+        }],
+        Stages: Match.arrayWith([Match.objectLike({
+          Name: 'Source',
+          Actions: [Match.objectLike({
+            ActionTypeId: Match.objectLike({ Provider: 'CodeStarSourceConnection' }),
+            Configuration: Match.objectLike({ ConnectionArn: CONNECTION_ARN, FullRepositoryId: 'e-com67/shop', BranchName: 'main' }),
+          })],
+        })]),
+      });
+      template.resourceCountIs('AWS::Events::Rule', 0);
+    });
+
+    test('an S3 source', () => {
+      const { template } = build(context, (stack) => ({
+        source: SpaSource.s3(s3.Bucket.fromBucketName(stack, 'Src', 'e-com67-sources'), 'admin.zip'),
+      }));
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+        Stages: Match.arrayWith([Match.objectLike({
+          Name: 'Source',
+          Actions: [Match.objectLike({ ActionTypeId: Match.objectLike({ Provider: 'S3' }), Configuration: Match.objectLike({ S3Bucket: 'e-com67-sources', S3ObjectKey: 'admin.zip' }) })],
+        })]),
+      });
+    });
+
+    test('monorepo app path, CRA output, tests, Node 20 and variables', () => {
+      const { template, stack, pipeline } = build(context, () => ({
+        appPath: 'frontend/admin-dashboard/',
+        outputDirectory: 'build',
+        testCommands: ['npm test -- --watchAll=false'],
+        nodeVersion: '20',
+        buildVariables: { VITE_APP_NAME: 'Admin' },
+        parameterStoreVariables: { SENTRY_DSN: '/e-com67/sentry-dsn' },
+        secretsManagerVariables: { NPM_TOKEN: 'e-com67/npm:token' },
+        installCommands: ['npm ci --no-audit'],
+        buildCommands: ['npm run build:prod'],
+      }));
+      const spec = buildSpecOf(template, logicalId(stack, pipeline.buildProject));
+      const cd = 'cd "$CODEBUILD_SRC_DIR/frontend/admin-dashboard"';
+      expect(spec.env).toEqual({
+        'shell': 'bash',
+        'variables': { VITE_APP_NAME: 'Admin' },
+        'parameter-store': { SENTRY_DSN: '/e-com67/sentry-dsn' },
+        'secrets-manager': { NPM_TOKEN: 'e-com67/npm:token' },
+      });
+      expect(spec.phases.install).toEqual({ 'runtime-versions': { nodejs: '20' }, 'commands': [cd, 'npm ci --no-audit'] });
+      expect(spec.phases.pre_build.commands).toEqual([cd, 'npm test -- --watchAll=false']);
+      expect(spec.phases.build.commands).toEqual([cd, 'npm run build:prod']);
+      expect(spec.artifacts['base-directory']).toBe('frontend/admin-dashboard/build');
+    });
+
+    test('runtime config with a token is resolved at deploy time, not baked into the build', () => {
+      const { template, stack, pipeline } = build(context, () => ({
+        runtimeConfig: { apiUrl: Fn.importValue('ApiUrl'), region: 'eu-west-1' },
+        runtimeConfigPath: 'runtime/config.json',
+        keepReleases: 5,
+        invalidationTimeout: Duration.seconds(0),
+        hashedAssetPattern: '^static/.+\\.[0-9a-f]{8}\\.(js|css)$',
+      }));
+      const variables = Object.fromEntries(template.toJSON().Resources[logicalId(stack, pipeline.deployProject)]
+        .Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+      expect(variables).toMatchObject({
+        SPA_RUNTIME_CONFIG: { 'Fn::Join': ['', ['{"apiUrl":"', { 'Fn::ImportValue': 'ApiUrl' }, '","region":"eu-west-1"}']] },
+        SPA_RUNTIME_CONFIG_PATH: 'runtime/config.json',
+        SPA_KEEP_RELEASES: '5',
+        SPA_INVALIDATION_WAIT_SECONDS: '0',
+        SPA_HASHED_PATTERN: '^static/.+\\.[0-9a-f]{8}\\.(js|css)$',
+      });
+      expect(JSON.stringify(buildSpecOf(template, logicalId(stack, pipeline.buildProject)))).not.toMatch(/ApiUrl/);
+    });
+
+    test('SUPERSEDED execution mode', () => {
+      build(context, () => ({ executionMode: codepipeline.ExecutionMode.SUPERSEDED }))
+        .template.hasResourceProperties('AWS::CodePipeline::Pipeline', { ExecutionMode: 'SUPERSEDED' });
+    });
+
+    test('notifications to a created, encrypted, SSL-only topic with email subscriptions', () => {
+      const { template } = build(context, () => ({ notificationEmails: ['ops@example.com', 'dev@example.com'] }));
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 2);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      template.hasResourceProperties('AWS::CodeStarNotifications::NotificationRule', {
+        EventTypeIds: [
+          'codepipeline-pipeline-pipeline-execution-failed',
+          'codepipeline-pipeline-pipeline-execution-succeeded',
+          'codepipeline-pipeline-manual-approval-needed',
+        ],
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'codestar-notifications.amazonaws.com' } })]) },
+      });
+    });
+
+    test('notifications to a given topic', () => {
+      const { template } = build(context, (stack) => ({ notificationTopic: new sns.Topic(stack, 'Ops', { enforceSSL: true }) }));
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      template.resourceCountIs('AWS::CodeStarNotifications::NotificationRule', 1);
+    });
+  });
+});
+
+describe('SpaPipeline rejects bad input at synth', () => {
+  const PATH = 'AdminPipelineStack/AdminPipeline';
+  function attempt(props: (stack: Stack) => Partial<SpaPipelineProps>) {
+    try {
+      const { stack } = build({}, props);
+      return { error: undefined, stack };
+    } catch (e) {
+      return { error: e as Error };
+    }
+  }
+  const repo = (stack: Stack) => codecommit.Repository.fromRepositoryName(stack, 'Repo2', 'e-com67');
+  const branch = (name: string) => (stack: Stack) => ({ source: SpaSource.codeCommit(repo(stack), name) });
+
+  const CASES: Array<[string, (stack: Stack) => Partial<SpaPipelineProps>, string, RegExp]> = [
+    ['empty branch', branch(''), 'source.branch', /empty/],
+    ['branch with a space', branch('my branch'), 'source.branch', /space/],
+    ['branch with ..', branch('a..b'), 'source.branch', /"\.\."/],
+    ['branch with ~', branch('a~1'), 'source.branch', /"~"/],
+    ['branch with ^', branch('a^'), 'source.branch', /"\^"/],
+    ['branch with :', branch('a:b'), 'source.branch', /":"/],
+    ['branch with ?', branch('a?'), 'source.branch', /"\?"/],
+    ['branch with *', branch('feat/*'), 'source.branch', /"\*"/],
+    ['branch with [', branch('a[1]'), 'source.branch', /"\["/],
+    ['branch with \\', branch('a\\b'), 'source.branch', /"\\"/],
+    ['branch starting with -', branch('-main'), 'source.branch', /starts with "-"/],
+    ['branch starting with /', branch('/main'), 'source.branch', /"\/"/],
+    ['branch ending with /', branch('main/'), 'source.branch', /"\/"/],
+    ['branch ending with .lock', branch('main.lock'), 'source.branch', /\.lock/],
+    ['branch ending with .', branch('main.'), 'source.branch', /ends with "\."/],
+    ['branch with @{', branch('main@{1}'), 'source.branch', /"@\{"/],
+    ['repository not owner/repo', () => ({ source: SpaSource.connection('shop', 'main', { connectionArn: CONNECTION_ARN }) }), 'source.repositoryName', /owner\/repo/],
+    ['repository with two slashes', () => ({ source: SpaSource.connection('a/b/c', 'main', { connectionArn: CONNECTION_ARN }) }), 'source.repositoryName', /owner\/repo/],
+    ['malformed connection ARN', () => ({ source: SpaSource.connection('e-com67/shop', 'main', { connectionArn: 'arn:aws:codeconnections:eu-west-1:111122223333:connection/xyz' }) }), 'source.connectionArn', /not a CodeConnections connection ARN/],
+    ['absolute appPath', () => ({ appPath: '/frontend' }), 'appPath', /relative path/],
+    ['appPath with ..', () => ({ appPath: 'frontend/../../etc' }), 'appPath', /relative path/],
+    ['outputDirectory with ..', () => ({ outputDirectory: '../dist' }), 'outputDirectory', /relative path/],
+    ['absolute outputDirectory', () => ({ outputDirectory: '/tmp/dist' }), 'outputDirectory', /relative path/],
+    ['empty install commands', () => ({ installCommands: [] }), 'installCommands', /cannot be built/],
+    ['blank build command', () => ({ buildCommands: [' '] }), 'buildCommands', /cannot be built/],
+    ['Node 18', () => ({ nodeVersion: '18' }), 'nodeVersion', /maintained Node\.js versions 20 and 22/],
+    ['Node lts', () => ({ nodeVersion: 'lts' }), 'nodeVersion', /20 and 22/],
+    ['secret-looking plaintext variable', () => ({ buildVariables: { NPM_TOKEN: 'abc' } }), 'buildVariables', /Parameter Store/],
+    ['password variable', () => ({ buildVariables: { DB_PASSWORD: 'x' } }), 'buildVariables', /look secret/],
+    ['API key variable', () => ({ buildVariables: { STRIPE_API_KEY: 'x' } }), 'buildVariables', /look secret/],
+    ['invalid variable name', () => ({ buildVariables: { '1X': 'x' } }), 'buildVariables', /environment variable name/],
+    ['pipeline name with a space', () => ({ pipelineName: 'my pipeline' }), 'pipelineName', /1-100/],
+    ['pipeline name too long', () => ({ pipelineName: 'p'.repeat(101) }), 'pipelineName', /1-100/],
+    ['project name with a dot', () => ({ buildProjectName: 'e-com67.build' }), 'buildProjectName', /2-255/],
+    ['project name starting with -', () => ({ deployProjectName: '-deploy' }), 'deployProjectName', /starting with a letter or digit/],
+    ['same project names', () => ({ buildProjectName: 'x-build', deployProjectName: 'x-build' }), 'deployProjectName', /same as `buildProjectName`/],
+    ['PARALLEL', () => ({ executionMode: codepipeline.ExecutionMode.PARALLEL }), 'executionMode', /mix of releases/],
+    ['runtime config key with a dash', () => ({ runtimeConfig: { 'api-url': 'x' } }), 'runtimeConfig', /identifier-like/],
+    ['runtime config path outside the site', () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '../config.json' }), 'runtimeConfigPath', /\.json file in the site/],
+    ['runtime config path without config', () => ({ runtimeConfigPath: 'config.json' }), 'runtimeConfigPath', /no `runtimeConfig`/],
+    ['malformed email', () => ({ notificationEmails: ['ops@'] }), 'notificationEmails', /not an email address/],
+    ['emails with a given topic', (s) => ({ notificationTopic: new sns.Topic(s, 'T'), notificationEmails: ['ops@example.com'] }), 'notificationEmails', /was given/],
+    ['zero releases kept', () => ({ keepReleases: 0 }), 'keepReleases', /1 to 100/],
+    ['invalidation wait over an hour', () => ({ invalidationTimeout: Duration.hours(2) }), 'invalidationTimeout', /up to one hour/],
+    ['invalid hashed pattern', () => ({ hashedAssetPattern: '(' }), 'hashedAssetPattern', /not a regular expression/],
+  ];
+
+  test.each(CASES)('%s', (_name, props, prop, problem) => {
+    const { error } = attempt(props);
+    expect(error).toBeDefined();
+    expect(error!.message.startsWith(`${PATH}: invalid \`${prop}\` (`)).toBe(true);
+    expect(error!.message).toMatch(problem);
+    expect(error!.message).toMatch(/\. Fix: \S/);
+  });
+
+  test('a rejected pipeline leaves nothing behind', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const hosting = new SpaHosting(stack, 'H');
+    expect(() => new SpaPipeline(stack, 'P', { hosting, source: SpaSource.codeCommit(repo(stack), 'bad branch') })).toThrow();
+    expect(stack.node.tryFindChild('P')).toBeUndefined();
+  });
+
+  test('valid git branch names pass', () => {
+    for (const name of ['master', 'release/2026-11', 'feature/JIRA-1_x', 'v1.2.3', 'a.b/c-d']) {
+      expect(attempt(branch(name)).error).toBeUndefined();
+    }
+  });
+
+  test('tokens are not validated as literals', () => {
+    expect(attempt(() => ({
+      source: SpaSource.connection(Fn.importValue('Repo'), Fn.importValue('Branch'), { connectionArn: Fn.importValue('Conn') }),
+      pipelineName: Fn.importValue('Name'),
+    })).error).toBeUndefined();
+  });
+});

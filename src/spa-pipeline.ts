@@ -247,6 +247,9 @@ export class SpaPipeline extends Construct {
   /** The key encrypting artifacts, build caches and the created notification topic. */
   public readonly artifactKey: kms.IKey;
 
+  /** The bucket receiving the artifact bucket's S3 access logs. */
+  public readonly accessLogBucket: s3.IBucket;
+
   /** The notification topic, when notifications are on. */
   public readonly notificationTopic?: sns.ITopic;
 
@@ -276,6 +279,7 @@ export class SpaPipeline extends Construct {
     const store = createArtifactStore(this, { artifactRetention: props.artifactRetention ?? Duration.days(30), removalPolicy });
     this.artifactBucket = store.bucket;
     this.artifactKey = store.key;
+    this.accessLogBucket = store.logBucket;
 
     this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy);
     this.buildProject = new codebuild.PipelineProject(this, 'Build', {

@@ -149,6 +149,15 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       }
     });
 
+    test('every created resource is a public property', () => {
+      expect(pipeline.pipeline.node.defaultChild).toBeDefined();
+      for (const resource of [pipeline.buildProject, pipeline.deployProject, pipeline.artifactBucket, pipeline.artifactKey,
+        pipeline.accessLogBucket, pipeline.buildLogGroup, pipeline.deployLogGroup]) {
+        expect(Object.keys(template.toJSON().Resources)).toContain(logicalId(stack, resource));
+      }
+      expect(pipeline.notificationTopic).toBeUndefined();
+    });
+
     test('no notifications unless asked for', () => {
       template.resourceCountIs('AWS::SNS::Topic', 0);
       template.resourceCountIs('AWS::CodeStarNotifications::NotificationRule', 0);

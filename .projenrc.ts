@@ -45,7 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   gitignore: ['/cdk.out/', '/.cache/', '/.venv*/', '__pycache__/', '.pytest_cache/', '/test/python/out/',
-    '/test/fixtures/spa-app/node_modules/', '/test/fixtures/spa-app/dist/'],
+    '/test/fixtures/spa-app/node_modules/', '/test/fixtures/spa-app/dist/', '/test/fixtures/layers/.tmp-*/'],
 });
 
 // Files the constructs read at synth time (CloudFront Function code, deploy scripts) ship in the package.
@@ -68,6 +68,11 @@ project.addTask('test:deploy', {
 project.addTask('bench:deploy', {
   description: 'Benchmark the SPA deploy script against moto: objects, bytes, invalidation paths, wall time',
   exec: 'python3 test/deploy/bench_spa_deploy.py',
+});
+
+project.addTask('bench:layers', {
+  description: 'Benchmark LayerBuilder with the seed\'s five layers (real pip builds)',
+  exec: 'ts-node --project test/tsconfig.json scripts/bench-layers.ts',
 });
 
 const synthExample = project.addTask('synth-example', {

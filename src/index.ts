@@ -1,3 +1,4 @@
 export * from './spa-hosting';
 export * from './spa-pipeline';
 export * from './spa-source';
+export * from './layer-builder';

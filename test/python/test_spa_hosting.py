@@ -8,6 +8,7 @@ from conftest import CLI_CONTEXT, assert_same_templates, run_python, synth_pytho
 
 APPS = Path(__file__).parent / "apps"
 STACK = "SpaHostingApp"
+PIPELINE_STACK = "SpaPipelineApp"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,24 @@ def at_path(template, path):
 
 
 def test_both_languages_make_the_same_stacks(python_templates, typescript_templates):
-    assert sorted(python_templates) == sorted(typescript_templates) == [STACK]
+    assert sorted(python_templates) == sorted(typescript_templates) == sorted([STACK, PIPELINE_STACK])
+
+
+def test_python_pipeline_props_reach_the_template(python_templates):
+    template = python_templates[PIPELINE_STACK]
+    (pipeline,) = of_type(template, "AWS::CodePipeline::Pipeline").values()
+    assert pipeline["Properties"]["Name"] == "e-com67-admin-dashboard-pipeline"
+    assert pipeline["Properties"]["PipelineType"] == "V2"
+    assert pipeline["Properties"]["ExecutionMode"] == "QUEUED"
+    projects = {p["Properties"].get("Name"): p for p in of_type(template, "AWS::CodeBuild::Project").values()}
+    spec = json.loads(projects["e-com67-admin-dashboard-build"]["Properties"]["Source"]["BuildSpec"])
+    assert spec["env"]["variables"] == {"VITE_APP_NAME": "Admin"}
+    assert spec["phases"]["pre_build"]["commands"] == ['cd "$CODEBUILD_SRC_DIR/frontend/admin-dashboard"', "npm test"]
+    deploy = next(p for name, p in projects.items() if name != "e-com67-admin-dashboard-build")
+    variables = {v["Name"]: v["Value"] for v in deploy["Properties"]["Environment"]["EnvironmentVariables"]}
+    assert variables["SPA_RUNTIME_CONFIG"] == '{"apiUrl":"https://api.example.com"}'
+    assert variables["SPA_KEEP_RELEASES"] == "5"
+    assert len(of_type(template, "AWS::SNS::Subscription")) == 1
 
 
 def test_python_template_has_the_hosting_resources(python_templates):

@@ -226,6 +226,8 @@ export interface SpaHostingProps {
 /** Beyond this CloudFront rejects the header policy (CloudFront quota on the CSP header value). */
 const MAX_CSP_LENGTH = 1783;
 const ONE_YEAR_SECONDS = 31_536_000;
+/** Key prefix of deploy metadata in the site bucket, which the distribution may not read. */
+const DEPLOY_METADATA_PREFIX = '_spa-deploy/';
 const WEB_ACL_ARN = /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/;
 const TLS_BELOW_1_2_2021 = [
   cloudfront.SecurityPolicyProtocol.SSL_V3,
@@ -399,6 +401,13 @@ export class SpaHosting extends Construct {
       comment: props.comment,
     });
     this.acknowledgeDistributionFindings(props, accessLogs, domainNames.length > 0);
+    // `_spa-deploy/` holds deploy metadata (SpaPipeline's release manifest): never served to viewers.
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+      actions: ['s3:GetObject'],
+      resources: [this.bucket.arnForObjects(`${DEPLOY_METADATA_PREFIX}*`)],
+    }));
     Annotations.of(this.distribution).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
       'LIST is granted so a missing key answers 404, not 403. No request can list the bucket: `/` is served the default root object, and the cache policy forwards no query string.');
 

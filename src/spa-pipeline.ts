@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -18,8 +19,8 @@ import { checkInteger, checkWholeDays, isToken, propError } from './private/vali
 import { SpaHosting } from './spa-hosting';
 import { SpaSource } from './spa-source';
 
-/** Node.js major versions the CodeBuild image (standard 7.0) offers that are still maintained. */
-const NODE_VERSIONS = ['20', '22'];
+/** Node.js major versions the CodeBuild image (standard 7.0) offers that have not reached end of life (20 did in April 2026). */
+const NODE_VERSIONS = ['22'];
 const SECRET_LOOKING = /SECRET|TOKEN|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -94,7 +95,8 @@ export interface SpaPipelineProps {
   readonly buildCommands?: string[];
 
   /**
-   * Node.js major version of the build (`runtime-versions`): "20" or "22".
+   * Node.js major version of the build (`runtime-versions`). Only "22" is offered by the build image and not
+   * past its end of life.
    *
    * @default "22"
    */
@@ -293,12 +295,16 @@ export class SpaPipeline extends Construct {
       buildSpec: codebuild.BuildSpec.fromObject(buildSpec(props, appPath, outputDirectory)),
     });
 
+    grantBuildVariables(this.buildProject, props);
+
     this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy);
     this.deployProject = new codebuild.PipelineProject(this, 'Deploy', {
       projectName: props.deployProjectName,
       description: `Deploys the single-page app of ${this.node.path} to ${props.hosting.node.path}`,
       environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL },
       encryptionKey: store.key,
+      // Room for the upload and the longest invalidation wait: a wait that runs out exits 0, a timeout fails.
+      timeout: Duration.minutes(30).plus(props.invalidationTimeout ?? Duration.minutes(5)),
       logging: { cloudWatch: { logGroup: this.deployLogGroup } },
       environmentVariables: deployVariables(this, props),
       buildSpec: codebuild.BuildSpec.fromObject({
@@ -396,6 +402,35 @@ function deployVariables(scope: Construct, props: SpaPipelineProps): Record<stri
   return Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { value }]));
 }
 
+/**
+ * CodeBuild reads `parameter-store` and `secrets-manager` variables with the project's role, so the role needs
+ * read access to exactly those parameters and secrets.
+ */
+function grantBuildVariables(project: codebuild.PipelineProject, props: SpaPipelineProps): void {
+  const stack = Stack.of(project);
+  const parameters = Object.values(props.parameterStoreVariables ?? {});
+  if (parameters.length > 0) {
+    project.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameters'],
+      resources: parameters.map((name) => stack.formatArn({
+        service: 'ssm',
+        resource: 'parameter',
+        resourceName: name.replace(/^\//, ''),
+      })),
+    }));
+  }
+  const secrets = Object.values(props.secretsManagerVariables ?? {});
+  if (secrets.length > 0) {
+    project.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      // `secret-id:json-key:version-stage:version-id`; a secret name's ARN ends in a random 6-character suffix.
+      resources: secrets.map((reference) => reference.startsWith('arn:')
+        ? reference.split(':').slice(0, 7).join(':')
+        : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${reference.split(':')[0]}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+    }));
+  }
+}
+
 function validate(scope: Construct, props: SpaPipelineProps): void {
   if (props.pipelineName !== undefined && !isToken(props.pipelineName) && !PIPELINE_NAME.test(props.pipelineName)) {
     throw propError(scope, 'pipelineName', props.pipelineName, 'pipeline names are 1-100 letters, digits, and . @ _ -',
@@ -428,7 +463,7 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
     throw propError(scope, 'testCommands', props.testCommands, 'an empty command tests nothing', 'remove the empty entries');
   }
   if (props.nodeVersion !== undefined && !NODE_VERSIONS.includes(props.nodeVersion)) {
-    throw propError(scope, 'nodeVersion', props.nodeVersion, `the build image offers maintained Node.js versions ${NODE_VERSIONS.join(' and ')}`,
+    throw propError(scope, 'nodeVersion', props.nodeVersion, `the build image's Node.js versions that have not reached end of life are ${NODE_VERSIONS.join(', ')}`,
       `use one of ${NODE_VERSIONS.map((v) => `"${v}"`).join(', ')}`);
   }
   validateVariables(scope, props);
@@ -444,8 +479,8 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
     if (!props.runtimeConfig) {
       throw propError(scope, 'runtimeConfigPath', configPath, 'there is no `runtimeConfig` to write', 'set `runtimeConfig`, or remove `runtimeConfigPath`');
     }
-    if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.json$/.test(configPath) || configPath.split('/').includes('..') || configPath === 'index.html') {
-      throw propError(scope, 'runtimeConfigPath', configPath, 'it must be a relative path of a .json file in the site',
+    if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.json$/.test(configPath) || configPath.split('/').includes('..') || configPath.startsWith('_spa-deploy/')) {
+      throw propError(scope, 'runtimeConfigPath', configPath, 'it must be a relative path of a .json file in the site, outside the reserved `_spa-deploy/`',
         'use a path such as "config.json" or "runtime/config.json"');
     }
   }
@@ -455,6 +490,11 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
       new RegExp(props.hashedAssetPattern);
     } catch (e) {
       problem = `it is not a regular expression (${(e as Error).message})`;
+    }
+    // The deploy script matches with bash's =~ (POSIX extended regular expressions).
+    const perlOnly = /\\[dDwWsSbB]|\(\?|\*\?|\+\?/.exec(props.hashedAssetPattern);
+    if (!problem && perlOnly) {
+      problem = `"${perlOnly[0]}" is not POSIX extended regular expression syntax, which the deploy script (bash =~) uses`;
     }
     if (problem) {
       throw propError(scope, 'hashedAssetPattern', props.hashedAssetPattern, problem,

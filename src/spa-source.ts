@@ -89,8 +89,8 @@ export abstract class SpaSource {
   }
 
   /**
-   * A zip file in a versioned S3 bucket; a new version of the object starts the pipeline (through
-   * EventBridge, which needs CloudTrail data events or EventBridge notifications on the bucket).
+   * A zip file in a versioned S3 bucket; a new version of the object starts the pipeline through an
+   * EventBridge rule on CloudTrail events, so the bucket needs a CloudTrail trail logging its write data events.
    */
   public static s3(bucket: s3.IBucket, key: string, options: S3SpaSourceOptions = {}): SpaSource {
     return new S3SpaSource(bucket, key, options);

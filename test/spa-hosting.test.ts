@@ -79,6 +79,20 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       });
     });
 
+    test('deploy metadata under _spa-deploy/ is never served: CloudFront is denied reading it', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucketId },
+        PolicyDocument: {
+          Statement: Match.arrayWith([{
+            Effect: 'Deny',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/_spa-deploy/*']] },
+          }]),
+        },
+      });
+    });
+
     test('a separate log bucket: private, SSE-S3, expiring after 90 days, written by S3 logging for this bucket only', () => {
       template.hasResourceProperties('AWS::S3::Bucket', {
         VersioningConfiguration: Match.absent(),

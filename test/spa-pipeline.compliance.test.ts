@@ -48,6 +48,13 @@ function buildMatrix(app: App): Record<string, Stack> {
     hosting: site,
     source: SpaSource.codeCommit(codecommit.Repository.fromRepositoryName(same, 'Repo', 'e-com67'), 'master'),
   });
+  // No env at all: ARNs carry <AWS::Region> and <AWS::AccountId>.
+  const agnostic = (stacks.EnvironmentAgnostic = new Stack(app, 'EnvironmentAgnostic'));
+  new SpaPipeline(agnostic, 'Pipeline', {
+    hosting: new SpaHosting(agnostic, 'Site'),
+    source: SpaSource.codeCommit(codecommit.Repository.fromRepositoryName(agnostic, 'Repo', 'e-com67'), 'master'),
+    parameterStoreVariables: { SENTRY_DSN: '/e-com67/sentry-dsn' },
+  });
   return stacks;
 }
 

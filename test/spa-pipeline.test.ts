@@ -208,12 +208,12 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       });
     });
 
-    test('monorepo app path, CRA output, tests, Node 20 and variables', () => {
+    test('monorepo app path, CRA output, tests, pinned Node and variables; the role may read exactly those parameters and secrets', () => {
       const { template, stack, pipeline } = build(context, () => ({
         appPath: 'frontend/admin-dashboard/',
         outputDirectory: 'build',
         testCommands: ['npm test -- --watchAll=false'],
-        nodeVersion: '20',
+        nodeVersion: '22',
         buildVariables: { VITE_APP_NAME: 'Admin' },
         parameterStoreVariables: { SENTRY_DSN: '/e-com67/sentry-dsn' },
         secretsManagerVariables: { NPM_TOKEN: 'e-com67/npm:token' },
@@ -228,10 +228,20 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
         'parameter-store': { SENTRY_DSN: '/e-com67/sentry-dsn' },
         'secrets-manager': { NPM_TOKEN: 'e-com67/npm:token' },
       });
-      expect(spec.phases.install).toEqual({ 'runtime-versions': { nodejs: '20' }, 'commands': [cd, 'npm ci --no-audit'] });
+      expect(spec.phases.install).toEqual({ 'runtime-versions': { nodejs: '22' }, 'commands': [cd, 'npm ci --no-audit'] });
       expect(spec.phases.pre_build.commands).toEqual([cd, 'npm test -- --watchAll=false']);
       expect(spec.phases.build.commands).toEqual([cd, 'npm run build:prod']);
       expect(spec.artifacts['base-directory']).toBe('frontend/admin-dashboard/build');
+      const statements = statementsOf(template, logicalId(stack, pipeline.buildProject.role!));
+      // (the partition is a pseudo parameter without feature flags, a literal with them)
+      const read = (action: string) => statements.filter((st) => st.Action === action).map((st) => JSON.stringify(st.Resource));
+      expect(read('ssm:GetParameters')).toEqual([expect.stringMatching(/:ssm:eu-west-1:111122223333:parameter\/e-com67\/sentry-dsn"/)]);
+      expect(read('secretsmanager:GetSecretValue')).toEqual([expect.stringMatching(/:secretsmanager:eu-west-1:111122223333:secret:e-com67\/npm-\?{6}"/)]);
+    });
+
+    test('the deploy project\'s timeout leaves room for the invalidation wait', () => {
+      const { template, stack, pipeline } = build(context, () => ({ invalidationTimeout: Duration.minutes(60) }));
+      expect(template.toJSON().Resources[logicalId(stack, pipeline.deployProject)].Properties.TimeoutInMinutes).toBe(90);
     });
 
     test('runtime config with a token is resolved at deploy time, not baked into the build', () => {
@@ -325,8 +335,9 @@ describe('SpaPipeline rejects bad input at synth', () => {
     ['absolute outputDirectory', () => ({ outputDirectory: '/tmp/dist' }), 'outputDirectory', /relative path/],
     ['empty install commands', () => ({ installCommands: [] }), 'installCommands', /cannot be built/],
     ['blank build command', () => ({ buildCommands: [' '] }), 'buildCommands', /cannot be built/],
-    ['Node 18', () => ({ nodeVersion: '18' }), 'nodeVersion', /maintained Node\.js versions 20 and 22/],
-    ['Node lts', () => ({ nodeVersion: 'lts' }), 'nodeVersion', /20 and 22/],
+    ['Node 18', () => ({ nodeVersion: '18' }), 'nodeVersion', /not reached end of life are 22/],
+    ['Node 20 (end of life)', () => ({ nodeVersion: '20' }), 'nodeVersion', /not reached end of life/],
+    ['Node lts', () => ({ nodeVersion: 'lts' }), 'nodeVersion', /22/],
     ['secret-looking plaintext variable', () => ({ buildVariables: { NPM_TOKEN: 'abc' } }), 'buildVariables', /Parameter Store/],
     ['password variable', () => ({ buildVariables: { DB_PASSWORD: 'x' } }), 'buildVariables', /look secret/],
     ['API key variable', () => ({ buildVariables: { STRIPE_API_KEY: 'x' } }), 'buildVariables', /look secret/],
@@ -345,6 +356,8 @@ describe('SpaPipeline rejects bad input at synth', () => {
     ['zero releases kept', () => ({ keepReleases: 0 }), 'keepReleases', /1 to 100/],
     ['invalidation wait over an hour', () => ({ invalidationTimeout: Duration.hours(2) }), 'invalidationTimeout', /up to one hour/],
     ['invalid hashed pattern', () => ({ hashedAssetPattern: '(' }), 'hashedAssetPattern', /not a regular expression/],
+    ['Perl-only hashed pattern', () => ({ hashedAssetPattern: '^assets/.+-\\w{8}\\.js$' }), 'hashedAssetPattern', /POSIX/],
+    ['runtime config path in the reserved prefix', () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '_spa-deploy/config.json' }), 'runtimeConfigPath', /reserved/],
   ];
 
   test.each(CASES)('%s', (_name, props, prop, problem) => {

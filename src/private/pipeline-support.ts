@@ -217,6 +217,9 @@ export function artifactStoreWildcards(store: ArtifactStore): GeneratedWildcard[
 
 /** A partition in a flattened ARN: the pseudo parameter, or a literal when the stack's region is known. */
 const PARTITION = '(<AWS::Partition>|aws[a-z-]*)';
+/** A region or account in a flattened ARN: the pseudo parameter in an environment-agnostic stack, or a literal. */
+const REGION = '(<AWS::Region>|[a-z0-9-]+)';
+const ACCOUNT = '(<AWS::AccountId>|\\d{12})';
 
 /**
  * A pattern for how cdk-nag names a bucket's ARN in a finding, for a bucket of this app (a reference, see
@@ -249,11 +252,11 @@ export function codeBuildWildcards(project: codebuild.Project): GeneratedWildcar
   const id = escape(Stack.of(project).resolve((project.node.defaultChild as CfnResource).logicalId));
   return [
     {
-      finding: new RegExp(`^Resource::arn:${PARTITION}:codebuild:[^:]+:[^:]+:report-group/<${id}>-\\*$`),
+      finding: new RegExp(`^Resource::arn:${PARTITION}:codebuild:${REGION}:${ACCOUNT}:report-group/<${id}>-\\*$`),
       reason: 'CDK lets every CodeBuild project create test reports in report groups named after the project; no other report group matches.',
     },
     {
-      finding: new RegExp(`^Resource::arn:${PARTITION}:logs:[^:]+:[^:]+:log-group:/aws/codebuild/<${id}>:\\*$`),
+      finding: new RegExp(`^Resource::arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:/aws/codebuild/<${id}>:\\*$`),
       reason: 'CDK lets every CodeBuild project write the streams (named at run time) of its default log group; no other log group matches.',
     },
   ];

@@ -75,6 +75,11 @@ project.addTask('bench:layers', {
   exec: 'ts-node --project test/tsconfig.json scripts/bench-layers.ts',
 });
 
+project.addTask('bench:backend-pipeline', {
+  description: 'Compare stages, actions and CodeBuild projects: CdkBackendPipeline defaults vs pipelines.CodePipeline defaults',
+  exec: 'ts-node --project test/tsconfig.json scripts/bench-backend-pipeline.ts',
+});
+
 const synthExample = project.addTask('synth-example', {
   description: 'Synthesize the example app to cdk.out and print what it made',
   exec: 'ts-node --project test/tsconfig.json examples/synth-example.ts',

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { createLogBucket, logServerAccess } from './log-bucket';
 import { acknowledge, nagResourceName } from './nag';
@@ -128,6 +129,13 @@ export interface GeneratedWildcard {
    * matches this pattern (flattened, as cdk-nag names resources).
    */
   readonly onlyOn?: RegExp;
+  /**
+   * For a resource finding: it is covered only where every Allow statement naming the resource grants
+   * nothing but actions matching this pattern.
+   */
+  readonly onlyFor?: RegExp;
+  /** It is covered only on policies under this construct. */
+  readonly within?: IConstruct;
 }
 
 /**
@@ -145,7 +153,9 @@ export function acknowledgeGeneratedWildcards(scope: IConstruct, wildcards: () =
       const done = new Set((cfn.getMetadata('cdk_nag')?.rules_to_suppress ?? []).flatMap((r: any) => r.applies_to ?? []));
       const document = Stack.of(policy).resolve(cfn.policyDocument);
       for (const finding of wildcardFindings(document)) {
-        const candidates = allowed.filter((a) => a.finding.test(finding));
+        const candidates = allowed.filter((a) => a.finding.test(finding)
+          && (!a.within || policy.node.path.startsWith(`${a.within.node.path}/`))
+          && (!a.onlyFor || resourceOnlyFor(document, finding, a.onlyFor)));
         // An action wildcard may be granted on several allowed resources (artifact and source buckets).
         const onlyOn = candidates.map((a) => a.onlyOn);
         const covered = candidates.length > 0
@@ -170,6 +180,13 @@ function wildcardFindings(document: any): string[] {
     [statement.Resource].flat().map(flattenResolved).filter((r) => r.includes('*')).forEach((r) => findings.add(`Resource::${r}`));
   }
   return [...findings];
+}
+
+function resourceOnlyFor(document: any, finding: string, onlyFor: RegExp): boolean {
+  const resource = finding.replace(/^Resource::/, '');
+  return (document?.Statement ?? [])
+    .filter((s: any) => s.Effect === 'Allow' && [s.Resource].flat().map(flattenResolved).includes(resource))
+    .every((s: any) => [s.Action].flat().every((a: string) => onlyFor.test(a)));
 }
 
 function actionOnlyOn(document: any, finding: string, onlyOn: RegExp[]): boolean {
@@ -260,4 +277,83 @@ export function codeBuildWildcards(project: codebuild.Project): GeneratedWildcar
       reason: 'CDK lets every CodeBuild project write the streams (named at run time) of its default log group; no other log group matches.',
     },
   ];
+}
+
+/**
+ * The IAM5 findings CDK Pipelines generates under `pipeline` (built): the asset publishing role shared by the
+ * asset projects, the self-mutation project, and the permissions-broadening check. Each is narrowed to the
+ * construct that owns it and, for `*` resources, to the exact actions CDK grants there.
+ */
+export function cdkPipelineWildcards(pipeline: pipelines.CodePipeline): GeneratedWildcard[] {
+  const account = escape(Stack.of(pipeline).account);
+  const env = `[^:]+:${account}`;
+  const assets = pipeline.node.tryFindChild('Assets');
+  const selfMutation = pipeline.node.tryFindChild('UpdatePipeline');
+  const securityCheck = pipeline.node.tryFindChild('PipelinesSecurityCheck');
+  const autoApprove = securityCheck?.node.tryFindChild('CDKPipelinesAutoApprove')?.node.defaultChild as CfnResource | undefined;
+  const wildcards: GeneratedWildcard[] = [];
+  if (assets) {
+    wildcards.push(
+      {
+        within: assets,
+        finding: new RegExp(`^Resource::arn:${PARTITION}:logs:${env}:log-group:/aws/codebuild/\\*$`),
+        onlyFor: /^logs:(CreateLogGroup|CreateLogStream|PutLogEvents)$/,
+        reason: 'CDK Pipelines shares one role between the asset publishing projects (one per asset type) and grants it their default CodeBuild log groups, named after projects created with it.',
+      },
+      {
+        within: assets,
+        finding: new RegExp(`^Resource::arn:${PARTITION}:codebuild:${env}:report-group/\\*$`),
+        onlyFor: /^codebuild:(CreateReportGroup|CreateReport|UpdateReport|BatchPutTestCases|BatchPutCodeCoverages)$/,
+        reason: 'CDK Pipelines shares one role between the asset publishing projects and lets it write their test report groups; the projects run cdk-assets and write no reports.',
+      },
+      {
+        within: assets,
+        finding: /^Resource::\*$/,
+        onlyFor: /^codebuild:(BatchGetBuilds|StartBuild|StopBuild)$/,
+        reason: 'CDK Pipelines lets the shared asset publishing role start and read CodeBuild builds (batch builds of its own projects); it holds no other permission on "*".',
+      },
+    );
+  }
+  if (selfMutation) {
+    wildcards.push(
+      {
+        within: selfMutation,
+        finding: new RegExp(`^Resource::arn:\\*:iam::${account}:role/\\*$`),
+        onlyFor: /^sts:AssumeRole$/,
+        reason: 'Self-mutation assumes the CDK bootstrap roles (cdk-hnb659fds-deploy/file-publishing/image-publishing) of the pipeline account: the grant is conditioned on their aws-cdk:bootstrap-role tag.',
+      },
+      {
+        within: selfMutation,
+        finding: /^Resource::\*$/,
+        onlyFor: /^(cloudformation:DescribeStacks|s3:ListBucket)$/,
+        reason: 'Self-mutation runs `cdk deploy` of the pipeline stack, which reads stack states and finds the bootstrap bucket; read-only.',
+      },
+    );
+  }
+  if (securityCheck) {
+    wildcards.push(
+      {
+        within: securityCheck,
+        finding: /^Resource::\*$/,
+        onlyFor: /^sts:AssumeRole$/,
+        reason: 'The permissions-broadening check runs `cdk diff` with the CDK bootstrap deploy roles: the grant is conditioned on their aws-cdk:bootstrap-role tag being "deploy".',
+      },
+      {
+        within: securityCheck,
+        finding: /^Resource::\*$/,
+        onlyFor: /^codepipeline:(GetPipelineState|PutApprovalResult)$/,
+        reason: 'The auto-approve function approves the check\'s own approval action: the grant is conditioned on the pipeline\'s SECURITY_CHECK=ALLOW_APPROVE tag.',
+      },
+    );
+    if (autoApprove) {
+      const fn = escape(Stack.of(autoApprove).resolve(autoApprove.logicalId));
+      wildcards.push({
+        within: securityCheck,
+        finding: new RegExp(`^Resource::<${fn}\\.Arn>:\\*$`),
+        onlyFor: /^lambda:InvokeFunction$/,
+        reason: 'CDK lets the permissions-broadening check invoke every version of its own auto-approve function.',
+      });
+    }
+  }
+  return wildcards;
 }

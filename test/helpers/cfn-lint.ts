@@ -12,6 +12,11 @@ const ALLOWED_WARNINGS: ReadonlyArray<{ rule: string; message: RegExp; why: stri
     message: /^'\w*PipelineRole[0-9A-F]{8}' dependency already enforced by a 'GetAtt' at 'Resources\/\w+\/Properties\/RoleArn'$/,
     why: 'aws-codepipeline\'s Pipeline depends on its role construct (role and policy); the role half is redundant and harmless',
   },
+  {
+    rule: 'W3005',
+    message: /^'\w*ServiceRole[0-9A-F]{8}' dependency already enforced by a 'GetAtt' at 'Resources\/\w+\/Properties\/Role'$/,
+    why: 'aws-lambda\'s Function depends on its service role construct (role and policy) so the policy exists before it runs; the role half is redundant and harmless',
+  },
 ];
 
 export interface CfnLintFinding {

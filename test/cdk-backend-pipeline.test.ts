@@ -1,0 +1,259 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { BackendLanguage, BackendStageOptions, CdkBackendPipeline, CdkBackendPipelineProps } from '../src';
+import { BackendStage } from './fixtures/backend/backend-stage';
+import { FLAG_CONTEXTS } from './helpers/contexts';
+
+const ENV = { account: '111122223333', region: 'eu-west-1' };
+
+/** The seed's layout: the pipeline in a stack of its own, one Prod stage with Data, Compute and Api. */
+function build(context: Record<string, unknown>, props: Partial<CdkBackendPipelineProps> = {},
+  options: Partial<BackendStageOptions> = {}, functions = 2) {
+  const app = new App({ context });
+  const stack = new Stack(app, 'PipelineStack', { env: ENV });
+  const pipeline = new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', pipelineName: 'e-com67-backend-pipeline', ...props });
+  const stage = new BackendStage(app, 'Prod', { env: ENV, functions });
+  pipeline.addStage(stage, { stackOrder: [stage.data, stage.compute, stage.api], ...options });
+  pipeline.buildPipeline();
+  const template = Template.fromStack(stack);
+  return { app, stack, pipeline, stage, template };
+}
+
+const stagesOf = (template: Template): any[] =>
+  (Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0] as any).Properties.Stages;
+const synthBuildSpec = (template: Template) => {
+  const project = Object.values(template.findResources('AWS::CodeBuild::Project'))
+    .find((p: any) => String(p.Properties.Description).includes('/Build/Synth')) as any;
+  return { project, spec: JSON.parse(project.Properties.Source.BuildSpec) };
+};
+
+describe.each(FLAG_CONTEXTS)('CdkBackendPipeline ($name)', ({ context }) => {
+  describe('defaults', () => {
+    const { app, template, stack, pipeline } = build(context);
+    const stages = stagesOf(template);
+
+    test('stages: Source, Build (synth), Assets, then the deploy stage; no self-mutation', () => {
+      expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'Assets', 'Prod']);
+      expect(stages[1].Actions.map((a: any) => a.Name)).toEqual(['Synth']);
+    });
+
+    test('a V2 pipeline in QUEUED mode with a reproducible name, on its own artifact bucket, not restarting itself', () => {
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+        Name: 'e-com67-backend-pipeline',
+        PipelineType: 'V2',
+        ExecutionMode: 'QUEUED',
+        RestartExecutionOnUpdate: false,
+        ArtifactStore: { Type: 'S3', Location: { Ref: stack.resolve((pipeline.artifactBucket.node.defaultChild as any).logicalId) }, EncryptionKey: Match.anyValue() },
+      });
+    });
+
+    test('the three stacks deploy in strictly increasing run order Data -> Compute -> Api', () => {
+      const runOrder = (name: string) => stages[3].Actions.find((a: any) => a.Name === name).RunOrder;
+      expect(runOrder('Data.Prepare')).toBeLessThan(runOrder('Data.Deploy'));
+      expect(runOrder('Data.Deploy')).toBeLessThan(runOrder('Compute.Prepare'));
+      expect(runOrder('Compute.Deploy')).toBeLessThan(runOrder('Api.Prepare'));
+      expect(runOrder('Api.Prepare')).toBeLessThan(runOrder('Api.Deploy'));
+    });
+
+    test('one file asset publishing action for every file asset, on one CodeBuild project', () => {
+      expect(stages[2].Actions.map((a: any) => a.Name)).toEqual(['FileAssets']);
+      const assetProjects = Object.values(template.findResources('AWS::CodeBuild::Project'))
+        .filter((p: any) => String(p.Properties.Description).includes('/Assets/'));
+      expect(assetProjects).toHaveLength(1);
+    });
+
+    test('a push to master starts it through EventBridge; the source action does not poll', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          'source': ['aws.codecommit'],
+          'detail-type': ['CodeCommit Repository State Change'],
+          'detail': { event: ['referenceCreated', 'referenceUpdated'], referenceName: ['master'] },
+        },
+      });
+      expect(stages[0].Actions[0].Configuration).toMatchObject({ RepositoryName: 'e-com67', BranchName: 'master', PollForSourceChanges: false });
+    });
+
+    test('the Python synth: pinned CLI and runtimes, pip install, cdk synth, pip and npm caches in the artifact bucket', () => {
+      const { project, spec } = synthBuildSpec(template);
+      expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '22', python: '3.12' });
+      expect(spec.phases.install.commands).toEqual(['npm install -g aws-cdk@2.1148.1', 'pip install -r requirements.txt']);
+      expect(spec.phases.build.commands).toEqual(['cdk synth']);
+      expect(spec.artifacts['base-directory']).toBe('cdk.out');
+      expect(spec.cache.paths).toEqual(['/root/.cache/pip/**/*', '/root/.npm/**/*']);
+      expect(project.Properties.Cache.Type).toBe('S3');
+      expect(JSON.stringify(project.Properties.Cache.Location)).toContain('build-cache/synth');
+    });
+
+    test('no CodeBuild project is privileged, and each is encrypted with the pipeline key and logs with retention', () => {
+      const keyId = stack.resolve((pipeline.artifactKey.node.defaultChild as any).logicalId);
+      const logsId = stack.resolve((pipeline.buildLogGroup.node.defaultChild as any).logicalId);
+      const projects = Object.values(template.findResources('AWS::CodeBuild::Project')) as any[];
+      expect(projects.length).toBeGreaterThanOrEqual(2);
+      for (const p of projects) {
+        expect(p.Properties.Environment.PrivilegedMode).toBe(false);
+        expect(p.Properties.EncryptionKey).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+        expect(p.Properties.LogsConfig.CloudWatchLogs.GroupName).toEqual({ Ref: logsId });
+      }
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+    });
+
+    test('asset publishing installs a pinned cdk-assets (its buildspec is a file in the cloud assembly)', () => {
+      const asset = Object.values(template.findResources('AWS::CodeBuild::Project'))
+        .find((p: any) => String(p.Properties.Description).includes('/Assets/')) as any;
+      const spec = fs.readFileSync(path.join(app.synth().directory, asset.Properties.Source.BuildSpec), 'utf-8');
+      expect(spec).toContain('npm install -g cdk-assets@4.7.3');
+    });
+
+    test('buildPipeline() is idempotent', () => {
+      expect(() => pipeline.buildPipeline()).not.toThrow();
+    });
+  });
+
+  test('a single file asset publishing action however many assets', () => {
+    const { template, stage } = build(context, {}, {}, 6);
+    expect(stage.fileAssets).toBe(7);
+    expect(stagesOf(template)[2].Actions.map((a: any) => a.Name)).toEqual(['FileAssets']);
+  });
+
+  describe('options', () => {
+    const { template } = build(context, {
+      selfMutation: true,
+      useChangeSets: false,
+      executionMode: codepipeline.ExecutionMode.SUPERSEDED,
+      language: BackendLanguage.TYPESCRIPT,
+      appPath: 'backend/',
+      notificationEmails: ['ops@example.com'],
+    }, {
+      manualApproval: true,
+      confirmPermissionsBroadening: true,
+      post: [new pipelines.ShellStep('IntegrationTests', { commands: ['pytest tests/integration'] })],
+    });
+    const stages = stagesOf(template);
+
+    test('self-mutation adds the UpdatePipeline stage and restarts on update', () => {
+      expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'Prod']);
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', { ExecutionMode: 'SUPERSEDED', RestartExecutionOnUpdate: true });
+    });
+
+    test('the permissions check, then the manual approval, then the stacks without change sets, then the post step', () => {
+      const names = stages[4].Actions.sort((a: any, b: any) => a.RunOrder - b.RunOrder).map((a: any) => a.Name);
+      expect(names).toEqual(['CheckPermissions.Check', 'CheckPermissions.Confirm', 'Approve', 'Data.Deploy', 'Compute.Deploy', 'Api.Deploy', 'IntegrationTests']);
+      const approve = stages[4].Actions.find((a: any) => a.Name === 'Approve');
+      expect(approve.ActionTypeId).toMatchObject({ Category: 'Approval', Provider: 'Manual' });
+    });
+
+    test('the TypeScript synth in a monorepo folder: npm ci, npx cdk synth, <appPath>/cdk.out, npm cache only', () => {
+      const { spec } = synthBuildSpec(template);
+      expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '22' });
+      expect(spec.phases.install.commands).toEqual(['cd "$CODEBUILD_SRC_DIR/backend"', 'npm ci']);
+      expect(spec.phases.build.commands).toEqual(['cd "$CODEBUILD_SRC_DIR/backend"', 'npx cdk synth']);
+      expect(spec.artifacts['base-directory']).toBe('backend/cdk.out');
+      expect(spec.cache.paths).toEqual(['/root/.npm/**/*']);
+    });
+
+    test('notifications on the built pipeline', () => {
+      template.hasResourceProperties('AWS::CodeStarNotifications::NotificationRule', {
+        EventTypeIds: Match.arrayWith(['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-manual-approval-needed']),
+      });
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    });
+  });
+
+  test('any CodePipelineSource can be given instead of a repository name', () => {
+    const { template } = build(context, {
+      repositoryName: undefined,
+      source: pipelines.CodePipelineSource.connection('e-com67/shop', 'main', {
+        connectionArn: 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b',
+      }),
+    });
+    expect(stagesOf(template)[0].Actions[0].ActionTypeId).toMatchObject({ Provider: 'CodeStarSourceConnection' });
+  });
+
+  test('a cross-account stage with crossAccountKeys deploys with the target account\'s bootstrap roles', () => {
+    const app = new App({ context });
+    const stack = new Stack(app, 'PipelineStack', { env: ENV });
+    const pipeline = new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', crossAccountKeys: true });
+    pipeline.addStage(new BackendStage(app, 'Prod', { env: { account: '444455556666', region: 'eu-west-1' } }));
+    pipeline.buildPipeline();
+    const text = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(text).toContain('cdk-hnb659fds-deploy-role-444455556666-eu-west-1');
+  });
+});
+
+describe('CdkBackendPipeline rejects bad input', () => {
+  const cases: Array<[string, (app: App, stack: Stack) => void, RegExp]> = [
+    ['an env-agnostic pipeline stack', (app) => new CdkBackendPipeline(new Stack(app, 'Agnostic'), 'Backend', { repositoryName: 'e-com67' }),
+      /^Agnostic\/Backend: invalid `env`.*environment-agnostic.*Fix: give the stack/],
+    ['an env-agnostic stage', (app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' }).addStage(new BackendStage(app, 'Prod')),
+      /^PipelineStack\/Backend: invalid `stage` \("Prod\/Data"\): the stack is environment-agnostic.*Fix: give the stage/],
+    ['another region', (app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' })
+      .addStage(new BackendStage(app, 'Prod', { env: { ...ENV, region: 'us-east-1' } })), /invalid `stage` \("Prod\/Data \(us-east-1\)"\).*Fix: deploy the stage to eu-west-1/],
+    ['another account with crossAccountKeys off', (app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' })
+      .addStage(new BackendStage(app, 'Prod', { env: { ...ENV, account: '444455556666' } })), /`crossAccountKeys` is off\. Fix: set `crossAccountKeys: true`/],
+    ['a stack order naming a stack not in the stage', (app, stack) => {
+      const other = new BackendStage(app, 'Other', { env: ENV });
+      const prod = new BackendStage(app, 'Prod', { env: ENV });
+      new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' }).addStage(prod, { stackOrder: [prod.data, other.compute] });
+    }, /invalid `stackOrder` \("Other\/Compute"\): the stack is not in the stage `Prod`/],
+    ['a stack listed twice', (app, stack) => {
+      const prod = new BackendStage(app, 'Prod', { env: ENV });
+      new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' }).addStage(prod, { stackOrder: [prod.data, prod.compute, prod.data] });
+    }, /invalid `stackOrder` \("Prod\/Data"\): the stack is listed twice/],
+    ['an empty stage', (app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' }).addStage(new Stage(app, 'Empty', { env: ENV })),
+      /invalid `stage` \("Empty"\): it has no stacks/],
+    ['a stage added after buildPipeline()', (app, stack) => {
+      const pipeline = new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' });
+      pipeline.addStage(new BackendStage(app, 'Prod', { env: ENV }));
+      pipeline.buildPipeline();
+      pipeline.addStage(new BackendStage(app, 'Prod2', { env: ENV }));
+    }, /the pipeline is already built/],
+    ['empty synth commands', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', synthCommands: [] }),
+      /invalid `synthCommands` \(\[\]\): the app cannot be synthesized without them/],
+    ['a blank install command', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', installCommands: [' '] }),
+      /invalid `installCommands`/],
+    ['an invalid pipeline name', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', pipelineName: 'e-com67 backend' }),
+      /invalid `pipelineName` \("e-com67 backend"\)/],
+    ['an unsupported language', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', language: 'JAVA' as BackendLanguage }),
+      /invalid `language` \("JAVA"\).*BackendLanguage\.PYTHON, BackendLanguage\.TYPESCRIPT/],
+    ['an unsupported Python version', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', pythonVersion: '3.8' }),
+      /invalid `pythonVersion` \("3\.8"\)/],
+    ['a Python version for a TypeScript app', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', language: BackendLanguage.TYPESCRIPT, pythonVersion: '3.12' }),
+      /invalid `pythonVersion`.*the app is TypeScript/],
+    ['an unsupported Node.js version', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', nodeVersion: '16' }),
+      /invalid `nodeVersion` \("16"\)/],
+    ['a CLI version that moves', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', cdkCliVersion: 'latest' }),
+      /invalid `cdkCliVersion` \("latest"\)/],
+    ['both source and repositoryName', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', source: pipelines.CodePipelineSource.gitHub('e-com67/shop', 'main'),
+    }), /invalid `repositoryName` \("e-com67"\): a `source` was given too/],
+    ['neither source nor repositoryName', (_app, stack) => new CdkBackendPipeline(stack, 'Backend'), /invalid `source` \(undefined\): the pipeline needs a source/],
+    ['a branch without repositoryName', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      source: pipelines.CodePipelineSource.gitHub('e-com67/shop', 'main'), branch: 'main',
+    }), /invalid `branch` \("main"\): it applies to `repositoryName` only/],
+    ['an invalid branch', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', branch: 'feature..x' }),
+      /invalid `branch` \("feature\.\.x"\): it is not a valid git branch name: it has "\.\."/],
+    ['an invalid repository name', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67/backend' }),
+      /invalid `repositoryName`/],
+    ['an appPath outside the repository', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', appPath: '../backend' }),
+      /invalid `appPath` \("\.\.\/backend"\)/],
+    ['PARALLEL execution', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', executionMode: codepipeline.ExecutionMode.PARALLEL }),
+      /invalid `executionMode` \("PARALLEL"\)/],
+  ];
+
+  test.each(cases)('%s', (_name, act, message) => {
+    const app = new App();
+    const stack = new Stack(app, 'PipelineStack', { env: ENV });
+    expect(() => act(app, stack)).toThrow(message);
+  });
+
+  test('a rejected pipeline leaves nothing half-created in the tree', () => {
+    const app = new App();
+    const stack = new Stack(app, 'PipelineStack', { env: ENV });
+    expect(() => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', synthCommands: [] })).toThrow();
+    expect(stack.node.tryFindChild('Backend')).toBeUndefined();
+  });
+});

@@ -304,7 +304,7 @@ export class SpaPipeline extends Construct {
       environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL },
       encryptionKey: store.key,
       // Room for the upload and the longest invalidation wait: a wait that runs out exits 0, a timeout fails.
-      timeout: Duration.minutes(30).plus(props.invalidationTimeout ?? Duration.minutes(5)),
+      timeout: Duration.minutes(30 + Math.ceil((props.invalidationTimeout ?? Duration.minutes(5)).toSeconds() / 60)),
       logging: { cloudWatch: { logGroup: this.deployLogGroup } },
       environmentVariables: deployVariables(this, props),
       buildSpec: codebuild.BuildSpec.fromObject({

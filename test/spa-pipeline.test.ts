@@ -242,6 +242,8 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
     test('the deploy project\'s timeout leaves room for the invalidation wait', () => {
       const { template, stack, pipeline } = build(context, () => ({ invalidationTimeout: Duration.minutes(60) }));
       expect(template.toJSON().Resources[logicalId(stack, pipeline.deployProject)].Properties.TimeoutInMinutes).toBe(90);
+      const odd = build(context, () => ({ invalidationTimeout: Duration.seconds(90) }));
+      expect(odd.template.toJSON().Resources[logicalId(odd.stack, odd.pipeline.deployProject)].Properties.TimeoutInMinutes).toBe(32);
     });
 
     test('runtime config with a token is resolved at deploy time, not baked into the build', () => {

@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
+import { PipelineOptions } from './pipeline-options';
 import { gitRefProblem } from './private/git-ref';
 import { acknowledge } from './private/nag';
 import {
@@ -42,7 +43,7 @@ const DEFAULT_CDK_ASSETS_VERSION = '4.7.3';
 /**
  * Properties of a CdkBackendPipeline.
  */
-export interface CdkBackendPipelineProps {
+export interface CdkBackendPipelineProps extends PipelineOptions {
   /**
    * Where the CDK app's source comes from, for any source CDK Pipelines supports (CodeConnections, S3, ECR...).
    * Give either `source` or `repositoryName`.
@@ -156,49 +157,6 @@ export interface CdkBackendPipelineProps {
    * @default false
    */
   readonly crossAccountKeys?: boolean;
-
-  /**
-   * How the pipeline runs executions that overlap. `PARALLEL` is refused: two deployments of the same stacks
-   * at once fail or interleave.
-   *
-   * @default codepipeline.ExecutionMode.QUEUED
-   */
-  readonly executionMode?: codepipeline.ExecutionMode;
-
-  /**
-   * A topic notified when the pipeline fails, succeeds or waits for an approval.
-   *
-   * @default - a topic is created when `notificationEmails` is set; otherwise no notifications
-   */
-  readonly notificationTopic?: sns.ITopic;
-
-  /**
-   * Email addresses subscribed to a created notification topic.
-   *
-   * @default - no email subscriptions
-   */
-  readonly notificationEmails?: string[];
-
-  /**
-   * Retention of the CodeBuild logs (synth, asset publishing, self-mutation).
-   *
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * How long pipeline artifacts are kept. A whole number of days from 1 to 3650.
-   *
-   * @default Duration.days(30)
-   */
-  readonly artifactRetention?: Duration;
-
-  /**
-   * What happens to the artifact bucket, its key and the log group when they leave the stack.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**

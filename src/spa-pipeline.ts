@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { PipelineOptions } from './pipeline-options';
 import {
   BUILD_IMAGE, acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards, createArtifactStore,
   createBuildLogGroup, notifyPipelineEvents, validateNotifications,
@@ -31,7 +32,7 @@ const DEPLOY_SCRIPT = path.join(__dirname, '..', 'assets', 'spa-deploy.sh');
 /**
  * Properties of a SpaPipeline.
  */
-export interface SpaPipelineProps {
+export interface SpaPipelineProps extends PipelineOptions {
   /** The hosting the app is deployed to. */
   readonly hosting: SpaHosting;
 
@@ -162,49 +163,6 @@ export interface SpaPipelineProps {
    * @default Duration.minutes(5)
    */
   readonly invalidationTimeout?: Duration;
-
-  /**
-   * How the pipeline runs executions that overlap. `PARALLEL` is refused: two deploys into one bucket at once
-   * can leave a mix of releases.
-   *
-   * @default codepipeline.ExecutionMode.QUEUED
-   */
-  readonly executionMode?: codepipeline.ExecutionMode;
-
-  /**
-   * A topic notified when the pipeline fails, succeeds or waits for an approval.
-   *
-   * @default - a topic is created when `notificationEmails` is set; otherwise no notifications
-   */
-  readonly notificationTopic?: sns.ITopic;
-
-  /**
-   * Email addresses subscribed to a created notification topic.
-   *
-   * @default - no email subscriptions
-   */
-  readonly notificationEmails?: string[];
-
-  /**
-   * Retention of the CodeBuild logs.
-   *
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * How long pipeline artifacts are kept. A whole number of days from 1 to 3650.
-   *
-   * @default Duration.days(30)
-   */
-  readonly artifactRetention?: Duration;
-
-  /**
-   * What happens to the artifact bucket, its key and the log groups when they leave the stack.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**

@@ -1,0 +1,53 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+/**
+ * Options every pipeline of this library has: how executions queue, who is notified, and how long logs and
+ * artifacts are kept.
+ */
+export interface PipelineOptions {
+  /**
+   * How the pipeline runs executions that overlap. `PARALLEL` is refused: two deployments of the same site or
+   * stacks at once can leave a mix of releases live, or fail.
+   *
+   * @default codepipeline.ExecutionMode.QUEUED
+   */
+  readonly executionMode?: codepipeline.ExecutionMode;
+
+  /**
+   * A topic notified when the pipeline fails, succeeds or waits for an approval.
+   *
+   * @default - a topic is created when `notificationEmails` is set; otherwise no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * Email addresses subscribed to a created notification topic.
+   *
+   * @default - no email subscriptions
+   */
+  readonly notificationEmails?: string[];
+
+  /**
+   * Retention of the CodeBuild logs.
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * How long pipeline artifacts are kept. A whole number of days from 1 to 3650.
+   *
+   * @default Duration.days(30)
+   */
+  readonly artifactRetention?: Duration;
+
+  /**
+   * What happens to the artifact bucket, its key and the log groups when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}

@@ -32,6 +32,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     // cdk-nag v2 (an Aspect reading `cdk_nag` metadata) is still what many consumers run: test both.
     'cdk-nag-v2@npm:cdk-nag@^2.38.2',
+    // The real CDK CLI, for the main job (`synth-example`) and the examples' end-to-end check.
+    'aws-cdk@2.1148.1',
   ],
 
   jestOptions: {
@@ -45,7 +47,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   gitignore: ['/cdk.out/', '/.cache/', '/.venv*/', '__pycache__/', '.pytest_cache/', '/test/python/out/',
-    '/test/fixtures/spa-app/node_modules/', '/test/fixtures/spa-app/dist/', '/test/fixtures/layers/.tmp-*/'],
+    '/test/fixtures/spa-app/node_modules/', '/test/fixtures/spa-app/dist/', '/test/fixtures/layers/.tmp-*/',
+    '/examples/**/cdk.out/', '/examples/**/cdk.context.json'],
 });
 
 // Files the constructs read at synth time (CloudFront Function code, deploy scripts) ship in the package.
@@ -81,7 +84,7 @@ project.addTask('bench:backend-pipeline', {
 });
 
 const synthExample = project.addTask('synth-example', {
-  description: 'Synthesize the example app to cdk.out and print what it made',
+  description: 'Synthesize examples/typescript with the AWS CDK CLI (both pipelines on) to cdk.out and print what it made',
   exec: 'ts-node --project test/tsconfig.json examples/synth-example.ts',
 });
 

@@ -1,26 +1,51 @@
-// The README's main job: synthesize the example app to ./cdk.out and print what it made.
-import { App } from 'aws-cdk-lib';
-import { buildApp } from './spa-hosting/app';
+// The README's main job: synthesize examples/typescript with the real AWS CDK CLI (no AWS account needed:
+// the environment comes from context) into ./cdk.out, then print the stacks, their resources and the pipelines.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 
-const outdir = 'cdk.out';
-const assembly = buildApp(new App({ outdir })).synth();
+const root = path.resolve(__dirname, '..');
+const outdir = path.join(root, 'cdk.out');
+const context = {
+  'account': '111122223333',
+  'region': 'eu-west-1',
+  // The seed's USE_BACKEND_PIPELINE=true and USE_FRONTEND_PIPELINES=true.
+  'ecom:backendPipeline': 'true',
+  'ecom:frontendPipelines': 'true',
+};
+fs.rmSync(outdir, { recursive: true, force: true });
+execFileSync(path.join(root, 'node_modules', '.bin', 'cdk'), [
+  'synth', '--quiet', '--no-notices', '--no-version-reporting', '--output', outdir,
+  ...Object.entries(context).flatMap(([key, value]) => ['--context', `${key}=${value}`]),
+], { cwd: path.join(root, 'examples', 'typescript'), stdio: 'inherit', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } });
 
-console.log(`Synthesized ${assembly.stacks.length} stack(s) to ${assembly.directory}\n`);
-for (const stack of assembly.stacks) {
-  const resources: Record<string, { Type: string }> = stack.template.Resources ?? {};
+interface Found { readonly name: string; readonly template: any }
+function stacksOf(dir: string): Found[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf-8'));
+  return Object.entries<any>(manifest.artifacts ?? {}).flatMap(([id, artifact]) => {
+    if (artifact.type === 'aws:cloudformation:stack') {
+      const file = path.join(dir, artifact.properties.templateFile);
+      return [{ name: artifact.properties.stackName ?? id, template: JSON.parse(fs.readFileSync(file, 'utf-8')) }];
+    }
+    if (artifact.type === 'cdk:cloud-assembly') {
+      return stacksOf(path.join(dir, artifact.properties.directoryName));
+    }
+    return [];
+  });
+}
+
+const stacks = stacksOf(outdir);
+console.log(`\nSynthesized ${stacks.length} stacks to ${path.relative(process.cwd(), outdir)} with the AWS CDK CLI\n`);
+for (const { name, template } of stacks) {
+  const resources = Object.values<any>(template.Resources ?? {});
+  console.log(`${name}: ${resources.length} resources`);
   const byType = new Map<string, number>();
-  for (const r of Object.values(resources)) {
-    byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1);
-  }
-  console.log(`${stack.stackName}: ${Object.keys(resources).length} resources (${stack.templateFile})`);
+  resources.forEach((r) => byType.set(r.Type, (byType.get(r.Type) ?? 0) + 1));
   for (const [type, count] of [...byType].sort()) {
     console.log(`  ${String(count).padStart(3)}  ${type}`);
   }
-  const outputs = Object.entries<any>(stack.template.Outputs ?? {});
-  console.log(`  outputs: ${outputs.map(([name]) => name).join(', ')}`);
-  const warnings = stack.messages.filter((m) => m.level !== 'info');
-  console.log(`  warnings/errors: ${warnings.length}`);
-  for (const m of warnings) {
-    console.log(`    ${m.level} ${m.id}: ${String(m.entry.data).split('\n')[0]}`);
+  for (const pipeline of resources.filter((r) => r.Type === 'AWS::CodePipeline::Pipeline')) {
+    const stages = (pipeline.Properties.Stages ?? []).map((s: any) => `${s.Name} (${s.Actions.length})`);
+    console.log(`  pipeline ${JSON.stringify(pipeline.Properties.Name ?? '(generated name)')}: ${stages.join(' -> ')}`);
   }
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""E-Com67 on cdk-ecom-platform. Direct mode by default; turn the pipelines on with
+`cdk deploy -c ecom:backendPipeline=true -c ecom:frontendPipelines=true ...` (or in cdk.json)."""
+import os
+
+import aws_cdk as cdk
+from cdk_ecom_platform import BackendLanguage, EcomPlatform, PlatformNaming, PlatformSource
+
+from backend import BackendStage
+
+app = cdk.App()
+env = cdk.Environment(account=app.node.try_get_context("account") or os.environ.get("CDK_DEFAULT_ACCOUNT"),
+                      region=app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION"))
+naming = PlatformNaming(project_name="e-com67", stack_prefix="E-Com67")
+backend = BackendStage(app, "Backend", env=env, naming=naming)
+EcomPlatform(app, "Platform",
+             naming=naming,
+             env=env,
+             backend_stage=backend,
+             backend_stack_order=[backend.data, backend.compute, backend.api],
+             backend_language=BackendLanguage.PYTHON,
+             backend_app_path="examples/python",
+             source=PlatformSource.code_commit(branch="master"),
+             notification_emails=["team@example.com"])
+app.synth()

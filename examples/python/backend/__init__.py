@@ -1,0 +1,3 @@
+from .backend_stage import BackendStage
+
+__all__ = ["BackendStage"]

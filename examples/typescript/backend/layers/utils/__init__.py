@@ -1,0 +1,1 @@
+"""E-Com67's shared helpers, published as the `utils` layer."""

@@ -1,0 +1,680 @@
+import { Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+import { Construct, IConstruct } from 'constructs';
+import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
+import { PlatformNaming } from './platform-naming';
+import { gitRefProblem } from './private/git-ref';
+import { validateNotifications } from './private/pipeline-support';
+import { isToken, propError } from './private/validation';
+import { SpaHosting } from './spa-hosting';
+import { SpaPipeline } from './spa-pipeline';
+import { SpaSource } from './spa-source';
+
+const BACKEND_PIPELINE_CONTEXT = 'ecom:backendPipeline';
+const FRONTEND_PIPELINES_CONTEXT = 'ecom:frontendPipelines';
+
+const APP_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+/**
+ * A single-page app of the platform: its hosting in the frontend stack and, in frontend pipeline mode, its
+ * pipeline in a stack of its own.
+ */
+export interface FrontendAppProps {
+  /**
+   * Name of the app, part of its bucket, pipeline and project names (`admin-dashboard`): lowercase words of
+   * letters and digits joined by hyphens.
+   */
+  readonly name: string;
+
+  /** Folder of the app in the repository (`frontend/admin-dashboard`), also its pipeline's path filter. */
+  readonly appPath: string;
+
+  /**
+   * Name of the stack of the app's pipeline.
+   *
+   * @default - `<stackPrefix>-<First word of the name>PipelineStack` (`E-Com67-AdminPipelineStack`)
+   */
+  readonly pipelineStackName?: string;
+
+  /**
+   * Folder the build writes the site to, relative to `appPath`.
+   *
+   * @default "dist"
+   */
+  readonly outputDirectory?: string;
+
+  /**
+   * Plaintext environment variables of the build (never secrets).
+   *
+   * @default - none
+   */
+  readonly buildVariables?: Record<string, string>;
+
+  /**
+   * Values written to the app's `config.json` at deploy time, besides `apiUrl`; a key given here wins.
+   *
+   * @default - only `apiUrl`, when `apiUrlInRuntimeConfig` is on
+   */
+  readonly runtimeConfig?: Record<string, string>;
+
+  /**
+   * Custom domain names of the app's distribution.
+   *
+   * @default - the CloudFront domain name only
+   */
+  readonly domainNames?: string[];
+
+  /**
+   * Certificate (in us-east-1) covering `domainNames`.
+   *
+   * @default - none; required with `domainNames`
+   */
+  readonly certificate?: acm.ICertificate;
+}
+
+/**
+ * Options of `PlatformSource.codeCommit()`.
+ */
+export interface CodeCommitPlatformSourceOptions {
+  /**
+   * Name of the CodeCommit repository.
+   *
+   * @default - the naming's repository name (`e-com67`)
+   */
+  readonly repositoryName?: string;
+
+  /**
+   * Branch the pipelines deploy.
+   *
+   * @default "master"
+   */
+  readonly branch?: string;
+
+  /**
+   * Whether the platform creates the repository (in the frontend stack, retained when removed) instead of
+   * importing an existing one by name.
+   *
+   * @default false
+   */
+  readonly createRepository?: boolean;
+}
+
+/**
+ * Options of `PlatformSource.connection()`.
+ */
+export interface ConnectionPlatformSourceOptions {
+  /** ARN of the CodeConnections connection to GitHub, GitLab or Bitbucket. */
+  readonly connectionArn: string;
+
+  /** The repository, as `owner/repo`. */
+  readonly repository: string;
+
+  /**
+   * Branch the pipelines deploy.
+   *
+   * @default "master"
+   */
+  readonly branch?: string;
+}
+
+/**
+ * Where every pipeline of the platform gets the code: one repository holding the backend and the apps.
+ */
+export abstract class PlatformSource {
+  /** A CodeCommit repository, imported by name or created (E-Com67: `e-com67`, branch `master`). */
+  public static codeCommit(options: CodeCommitPlatformSourceOptions = {}): PlatformSource {
+    return new CodeCommitPlatformSource(options);
+  }
+
+  /**
+   * A GitHub, GitLab or Bitbucket repository through a CodeConnections connection; each app's pipeline starts
+   * only on pushes that change files under its `appPath`.
+   */
+  public static connection(options: ConnectionPlatformSourceOptions): PlatformSource {
+    return new ConnectionPlatformSource(options);
+  }
+
+  /** @internal */
+  public abstract _validate(scope: IConstruct): void;
+
+  /** @internal */
+  public abstract _createRepository(stack: Stack, naming: PlatformNaming): codecommit.IRepository | undefined;
+
+  /** @internal */
+  public abstract _spaSource(stack: Stack, naming: PlatformNaming, appPath: string, created?: codecommit.IRepository): SpaSource;
+
+  /** @internal */
+  public abstract _backendSource(naming: PlatformNaming, created?: codecommit.IRepository)
+  : { source?: pipelines.CodePipelineSource; repositoryName?: string; branch?: string };
+}
+
+function checkBranch(scope: IConstruct, branch: string): void {
+  const problem = isToken(branch) ? undefined : gitRefProblem(branch);
+  if (problem) {
+    throw propError(scope, 'source.branch', branch, `it is not a valid git branch name: ${problem}`, 'give the branch name as git shows it, such as "master"');
+  }
+}
+
+class CodeCommitPlatformSource extends PlatformSource {
+  constructor(private readonly options: CodeCommitPlatformSourceOptions) {
+    super();
+  }
+
+  public _validate(scope: IConstruct): void {
+    checkBranch(scope, this.options.branch ?? 'master');
+    const name = this.options.repositoryName;
+    if (name !== undefined && !isToken(name) && !/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
+      throw propError(scope, 'source.repositoryName', name, 'CodeCommit repository names are 1-100 letters, digits, and . _ -',
+        'give the repository\'s name, such as "e-com67"');
+    }
+  }
+
+  public _createRepository(stack: Stack, naming: PlatformNaming): codecommit.IRepository | undefined {
+    if (!this.options.createRepository) {
+      return undefined;
+    }
+    const repository = new codecommit.Repository(stack, 'Repository', {
+      repositoryName: this.options.repositoryName ?? naming.repositoryName,
+      description: `Source of ${naming.projectName}: backend and frontend apps`,
+    });
+    // The code outlives the stacks that build it.
+    repository.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    return repository;
+  }
+
+  public _spaSource(stack: Stack, naming: PlatformNaming, _appPath: string, created?: codecommit.IRepository): SpaSource {
+    const repository = created ?? codecommit.Repository.fromRepositoryName(stack, 'Repository', this.options.repositoryName ?? naming.repositoryName);
+    return SpaSource.codeCommit(repository, this.options.branch ?? 'master');
+  }
+
+  public _backendSource(naming: PlatformNaming, created?: codecommit.IRepository) {
+    if (created) {
+      return {
+        source: pipelines.CodePipelineSource.codeCommit(created, this.options.branch ?? 'master', {
+          trigger: actions.CodeCommitTrigger.EVENTS,
+          codeBuildCloneOutput: false,
+        }),
+      };
+    }
+    return { repositoryName: this.options.repositoryName ?? naming.repositoryName, branch: this.options.branch ?? 'master' };
+  }
+}
+
+class ConnectionPlatformSource extends PlatformSource {
+  constructor(private readonly options: ConnectionPlatformSourceOptions) {
+    super();
+  }
+
+  public _validate(scope: IConstruct): void {
+    // SpaSource checks the ARN and repository again for each app; checked here so backend-only platforms fail early too.
+    checkBranch(scope, this.options.branch ?? 'master');
+    if (!isToken(this.options.repository) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.options.repository)) {
+      throw propError(scope, 'source.repository', this.options.repository, 'a connection source names its repository as "owner/repo"',
+        'give the owner and the repository, such as "e-com67/shop"');
+    }
+    const arn = this.options.connectionArn;
+    if (!isToken(arn) && !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/.test(arn)) {
+      throw propError(scope, 'source.connectionArn', arn, 'it is not a CodeConnections connection ARN',
+        'copy the ARN from the console (Developer Tools > Settings > Connections)');
+    }
+  }
+
+  public _createRepository(): codecommit.IRepository | undefined {
+    return undefined;
+  }
+
+  public _spaSource(_stack: Stack, _naming: PlatformNaming, appPath: string): SpaSource {
+    return SpaSource.connection(this.options.repository, this.options.branch ?? 'master', {
+      connectionArn: this.options.connectionArn,
+      filePaths: [`${appPath}/**`],
+    });
+  }
+
+  public _backendSource() {
+    return {
+      source: pipelines.CodePipelineSource.connection(this.options.repository, this.options.branch ?? 'master', {
+        connectionArn: this.options.connectionArn,
+        codeBuildCloneOutput: false,
+      }),
+    };
+  }
+}
+
+/**
+ * Properties of an EcomPlatform.
+ */
+export interface EcomPlatformProps {
+  /**
+   * The names of every stack and resource. Give either `naming`, or `projectName`/`stackPrefix`.
+   *
+   * @default - a PlatformNaming of `projectName` and `stackPrefix`
+   */
+  readonly naming?: PlatformNaming;
+
+  /**
+   * Project name of the created naming.
+   *
+   * @default "e-com67"
+   */
+  readonly projectName?: string;
+
+  /**
+   * Stack prefix of the created naming.
+   *
+   * @default "E-Com67"
+   */
+  readonly stackPrefix?: string;
+
+  /**
+   * Account and region of every stack the platform creates; pipelines need both.
+   *
+   * @default - environment-agnostic stacks (direct mode only)
+   */
+  readonly env?: Environment;
+
+  /**
+   * The backend: a Stage whose stacks (Data, Compute, Api...) the backend pipeline deploys. In direct mode the
+   * stage is synthesized with the app and deployed with `cdk deploy '<StageId>/*'`.
+   *
+   * @default - no backend; required when the backend pipeline is on
+   */
+  readonly backendStage?: Stage;
+
+  /**
+   * Stacks of `backendStage` in the order the pipeline deploys them.
+   *
+   * @default - the stage's stacks in creation order
+   */
+  readonly backendStackOrder?: Stack[];
+
+  /**
+   * Folder of the CDK app (where `cdk.json` is) in the repository, for the backend pipeline's synth.
+   *
+   * @default "."
+   */
+  readonly backendAppPath?: string;
+
+  /**
+   * Language of the CDK app, for the backend pipeline's install and synth commands.
+   *
+   * @default BackendLanguage.PYTHON
+   */
+  readonly backendLanguage?: BackendLanguage;
+
+  /**
+   * The single-page apps.
+   *
+   * @default - E-Com67's: `admin-dashboard` in `frontend/admin-dashboard` and `customer-app` in `frontend/customer-app`
+   */
+  readonly frontends?: FrontendAppProps[];
+
+  /**
+   * Whether the backend is deployed by a pipeline (`<stackPrefix>-BackendPipelineStack`).
+   *
+   * @default - the context value `ecom:backendPipeline` ("true" or "false"), else false
+   */
+  readonly backendPipeline?: boolean;
+
+  /**
+   * Whether each app is deployed by a pipeline in a stack of its own (`<stackPrefix>-AdminPipelineStack`...).
+   *
+   * @default - the context value `ecom:frontendPipelines` ("true" or "false"), else false
+   */
+  readonly frontendPipelines?: boolean;
+
+  /**
+   * Where the pipelines get the code.
+   *
+   * @default - none; required when a pipeline is on
+   */
+  readonly source?: PlatformSource;
+
+  /**
+   * Email addresses notified when any pipeline fails, succeeds or waits for approval, through one encrypted
+   * topic in the frontend stack.
+   *
+   * @default - no notifications
+   */
+  readonly notificationEmails?: string[];
+
+  /**
+   * SSM parameter holding the API's URL, which the backend writes and each app's `config.json` receives.
+   *
+   * @default - the naming's `apiUrlParameterName` (`/e-com67/api-url`)
+   */
+  readonly apiUrlParameterName?: string;
+
+  /**
+   * Whether each app's runtime config gets `apiUrl`, the value of `apiUrlParameterName` resolved when its
+   * pipeline stack deploys. The parameter must exist by then.
+   *
+   * @default true
+   */
+  readonly apiUrlInRuntimeConfig?: boolean;
+}
+
+/** E-Com67's apps. */
+const DEFAULT_FRONTENDS: FrontendAppProps[] = [
+  { name: 'admin-dashboard', appPath: 'frontend/admin-dashboard' },
+  { name: 'customer-app', appPath: 'frontend/customer-app' },
+];
+
+/**
+ * An E-Com67-style platform in one construct: the hosting of every single-page app in
+ * `<stackPrefix>-FrontendStack`, and, depending on the deployment mode, a backend pipeline deploying the
+ * backend Stage and a pipeline per app, all named by one PlatformNaming.
+ *
+ * Deployment modes follow the context keys `ecom:backendPipeline` and `ecom:frontendPipelines` unless the
+ * props decide: with both off (direct mode) the app holds the frontend stack and the backend stage, deployed
+ * with the CDK CLI.
+ *
+ * The stacks are created in the App or Stage the platform is in, with their stack names as construct IDs,
+ * so `cdk deploy E-Com67-FrontendStack` selects them.
+ *
+ * @example
+ * const app = new App();
+ * const naming = new PlatformNaming();
+ * const backend = new BackendStage(app, 'Backend', { env, naming });
+ * new EcomPlatform(app, 'Platform', { env, backendStage: backend, source: PlatformSource.codeCommit() });
+ */
+export class EcomPlatform extends Construct {
+  /** Context key turning the backend pipeline on ("true") or off ("false"). */
+  public static readonly BACKEND_PIPELINE_CONTEXT = BACKEND_PIPELINE_CONTEXT;
+
+  /** Context key turning the frontend pipelines on ("true") or off ("false"). */
+  public static readonly FRONTEND_PIPELINES_CONTEXT = FRONTEND_PIPELINES_CONTEXT;
+
+  /** The names of every stack and resource. */
+  public readonly naming: PlatformNaming;
+
+  /** Whether the backend pipeline is on. */
+  public readonly backendPipelineEnabled: boolean;
+
+  /** Whether the frontend pipelines are on. */
+  public readonly frontendPipelinesEnabled: boolean;
+
+  /** The stack hosting every app. */
+  public readonly frontendStack: Stack;
+
+  /** The hosting of each app, in the order of `frontends`. */
+  public readonly hostings: SpaHosting[];
+
+  /** The backend pipeline's stack, when the backend pipeline is on. */
+  public readonly backendPipelineStack?: Stack;
+
+  /** The backend pipeline, when on. */
+  public readonly backendPipeline?: CdkBackendPipeline;
+
+  /** The stacks of the apps' pipelines, when the frontend pipelines are on. */
+  public readonly appPipelineStacks: Stack[];
+
+  /** The apps' pipelines, when on, in the order of `frontends`. */
+  public readonly appPipelines: SpaPipeline[];
+
+  /** The created CodeCommit repository, with `createRepository`. */
+  public readonly repository?: codecommit.IRepository;
+
+  /** The topic every pipeline notifies, with `notificationEmails` and a pipeline on. */
+  public readonly notificationTopic?: sns.ITopic;
+
+  /** Name of the SSM parameter holding the API's URL. */
+  public readonly apiUrlParameterName: string;
+
+  private readonly appNames: string[];
+
+  constructor(scope: Construct, id: string, props: EcomPlatformProps = {}) {
+    super(scope, id);
+    let frontends: FrontendAppProps[];
+    try {
+      this.naming = validateNaming(this, props);
+      this.backendPipelineEnabled = props.backendPipeline ?? contextFlag(this, BACKEND_PIPELINE_CONTEXT);
+      this.frontendPipelinesEnabled = props.frontendPipelines ?? contextFlag(this, FRONTEND_PIPELINES_CONTEXT);
+      frontends = props.frontends ?? DEFAULT_FRONTENDS;
+      validate(this, scope, props, frontends, this.naming, this.backendPipelineEnabled, this.frontendPipelinesEnabled);
+    } catch (error) {
+      scope.node.tryRemoveChild(id);
+      throw error;
+    }
+
+    const naming = this.naming;
+    const env = props.env;
+    const anyPipeline = this.backendPipelineEnabled || this.frontendPipelinesEnabled;
+    this.apiUrlParameterName = props.apiUrlParameterName ?? naming.apiUrlParameterName;
+    this.appNames = frontends.map((f) => f.name);
+
+    this.frontendStack = new Stack(scope, naming.frontendStackName, {
+      env, stackName: naming.frontendStackName, description: `${naming.projectName}: hosting of the single-page apps`,
+    });
+    this.hostings = frontends.map((app) => new SpaHosting(this.frontendStack, pascalCase(app.name), {
+      bucketName: naming.bucketName(app.name, this.frontendStack.account),
+      domainNames: app.domainNames,
+      certificate: app.certificate,
+      comment: `${naming.projectName} ${app.name}`,
+    }));
+
+    this.repository = anyPipeline ? props.source!._createRepository(this.frontendStack, naming) : undefined;
+    if (anyPipeline && props.notificationEmails) {
+      this.notificationTopic = createTopic(this.frontendStack, props.notificationEmails);
+    }
+
+    if (this.backendPipelineEnabled) {
+      const stage = props.backendStage!;
+      this.backendPipelineStack = new Stack(scope, naming.backendPipelineStackName, {
+        env, stackName: naming.backendPipelineStackName, description: `${naming.projectName}: the backend pipeline`,
+      });
+      this.backendPipeline = new CdkBackendPipeline(this.backendPipelineStack, 'Pipeline', {
+        ...props.source!._backendSource(naming, this.repository),
+        pipelineName: naming.backendPipelineName,
+        appPath: props.backendAppPath,
+        language: props.backendLanguage,
+        notificationTopic: this.notificationTopic,
+      });
+      this.backendPipeline.addStage(stage, { stackOrder: props.backendStackOrder ?? stacksOf(stage) });
+    }
+
+    this.appPipelineStacks = [];
+    this.appPipelines = [];
+    if (this.frontendPipelinesEnabled) {
+      frontends.forEach((app, i) => {
+        const stackName = app.pipelineStackName ?? naming.appPipelineStackName(app.name);
+        const stack = new Stack(scope, stackName, { env, stackName, description: `${naming.projectName}: the pipeline of ${app.name}` });
+        const apiUrl: Record<string, string> = props.apiUrlInRuntimeConfig ?? true
+          ? { apiUrl: ssm.StringParameter.valueForStringParameter(stack, this.apiUrlParameterName) }
+          : {};
+        const runtimeConfig: Record<string, string> = { ...apiUrl, ...app.runtimeConfig };
+        this.appPipelineStacks.push(stack);
+        this.appPipelines.push(new SpaPipeline(stack, 'Pipeline', {
+          hosting: this.hostings[i],
+          source: props.source!._spaSource(stack, naming, normalizePath(app.appPath), this.repository),
+          pipelineName: naming.appPipelineName(app.name),
+          buildProjectName: naming.buildProjectName(app.name),
+          deployProjectName: naming.deployProjectName(app.name),
+          appPath: app.appPath,
+          outputDirectory: app.outputDirectory,
+          buildVariables: app.buildVariables,
+          runtimeConfig: Object.keys(runtimeConfig).length > 0 ? runtimeConfig : undefined,
+          notificationTopic: this.notificationTopic,
+        }));
+      });
+    }
+  }
+
+  /** Every stack the platform created (not the backend stage's). */
+  public get stacks(): Stack[] {
+    return [this.frontendStack, ...(this.backendPipelineStack ? [this.backendPipelineStack] : []), ...this.appPipelineStacks];
+  }
+
+  /**
+   * The hosting of an app.
+   *
+   * @param name an app's name, such as "admin-dashboard"
+   */
+  public hosting(name: string): SpaHosting {
+    return this.hostings[this.indexOf(name)];
+  }
+
+  /**
+   * The pipeline of an app; the frontend pipelines must be on.
+   *
+   * @param name an app's name, such as "admin-dashboard"
+   */
+  public appPipeline(name: string): SpaPipeline {
+    const index = this.indexOf(name);
+    if (!this.frontendPipelinesEnabled) {
+      throw propError(this, 'frontendPipelines', false, `the app "${name}" has no pipeline in direct mode`,
+        `set \`frontendPipelines: true\` or the context value ${FRONTEND_PIPELINES_CONTEXT}=true`);
+    }
+    return this.appPipelines[index];
+  }
+
+  private indexOf(name: string): number {
+    const index = this.appNames.indexOf(name);
+    if (index < 0) {
+      throw propError(this, 'name', name, 'no app of this platform has that name', `use one of ${this.appNames.map((n) => `"${n}"`).join(', ')}`);
+    }
+    return index;
+  }
+}
+
+/** `admin-dashboard` -> `AdminDashboard`. */
+function pascalCase(name: string): string {
+  return name.split('-').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join('');
+}
+
+function normalizePath(p: string): string {
+  return p.replace(/\/+$/, '').replace(/^\.\//, '');
+}
+
+/** The stage's own stacks (not nested stacks, not those of inner stages), in creation order. */
+function stacksOf(stage: Stage): Stack[] {
+  return stage.node.findAll().filter((c): c is Stack => Stack.isStack(c) && !c.nested && Stage.of(c) === stage);
+}
+
+function contextFlag(scope: Construct, key: string): boolean {
+  const value = scope.node.tryGetContext(key);
+  if (value === undefined || value === true || value === false) {
+    return value ?? false;
+  }
+  if (value === 'true' || value === 'false') {
+    return value === 'true';
+  }
+  throw propError(scope, key, value, 'the context value turns a deployment mode on or off',
+    `pass -c ${key}=true or -c ${key}=false, or set it in cdk.json`);
+}
+
+function validateNaming(scope: Construct, props: EcomPlatformProps): PlatformNaming {
+  if (props.naming) {
+    for (const prop of ['projectName', 'stackPrefix'] as const) {
+      if (props[prop] !== undefined) {
+        throw propError(scope, prop, props[prop], 'a `naming` was given too, which has its own',
+          'give either `naming`, or `projectName`/`stackPrefix`');
+      }
+    }
+    return props.naming;
+  }
+  const problem = PlatformNaming._problem(props.projectName ?? PlatformNaming.DEFAULT_PROJECT_NAME,
+    props.stackPrefix ?? PlatformNaming.DEFAULT_STACK_PREFIX);
+  if (problem) {
+    throw propError(scope, problem.prop, problem.value, problem.problem, problem.fix);
+  }
+  return new PlatformNaming({ projectName: props.projectName, stackPrefix: props.stackPrefix });
+}
+
+function validate(scope: Construct, parent: Construct, props: EcomPlatformProps, frontends: FrontendAppProps[], naming: PlatformNaming,
+  backendPipeline: boolean, frontendPipelines: boolean): void {
+  if (!Stage.isStage(parent)) {
+    throw propError(scope, 'scope', parent.node.path, 'the platform creates stacks, so it belongs directly in an App or a Stage',
+      'create it with the App (or a Stage) as its scope: new EcomPlatform(app, \'Platform\', { ... })');
+  }
+  if (frontends.length === 0) {
+    throw propError(scope, 'frontends', frontends, 'an empty list hosts nothing', 'remove `frontends` for E-Com67\'s two apps, or list your apps');
+  }
+  const stackNames = new Set([naming.frontendStackName, naming.backendPipelineStackName]);
+  frontends.forEach((app, i) => {
+    const problem = PlatformNaming._problem(naming.projectName, naming.stackPrefix, app.name);
+    if (problem) {
+      throw propError(scope, `frontends[${i}].name`, problem.value, problem.problem, problem.fix);
+    }
+    if (frontends.findIndex((other) => other.name === app.name) !== i) {
+      throw propError(scope, `frontends[${i}].name`, app.name, 'another app has the same name, so they would share a bucket and pipeline names',
+        'give every app its own name');
+    }
+    if (isToken(app.appPath) || !APP_PATH.test(normalizePath(app.appPath)) || normalizePath(app.appPath).split('/').includes('..')) {
+      throw propError(scope, `frontends[${i}].appPath`, app.appPath, 'it must be a literal relative path inside the repository, without ".."',
+        'give the app\'s folder, such as "frontend/admin-dashboard"');
+    }
+    if (frontends.findIndex((other) => normalizePath(other.appPath) === normalizePath(app.appPath)) !== i) {
+      throw propError(scope, `frontends[${i}].appPath`, app.appPath, 'another app has the same folder, so one pipeline would deploy the other\'s build',
+        'give every app its own folder');
+    }
+    const stackName = app.pipelineStackName ?? naming.appPipelineStackName(app.name);
+    if (!STACK_NAME.test(stackName)) {
+      throw propError(scope, `frontends[${i}].pipelineStackName`, stackName, 'stack names are letters, digits and hyphens, starting with a letter, at most 128',
+        'give a name such as "E-Com67-AdminPipelineStack"');
+    }
+    if (stackNames.has(stackName)) {
+      throw propError(scope, `frontends[${i}].pipelineStackName`, stackName, 'another stack of the platform has this name (apps whose names start with the same word do)',
+        `set \`pipelineStackName\` of "${app.name}" to a name of its own`);
+    }
+    stackNames.add(stackName);
+  });
+  if (backendPipeline && !props.backendStage) {
+    throw propError(scope, 'backendStage', undefined, 'the backend pipeline is on and has no stage to deploy',
+      `give the Stage holding the backend's stacks, or turn the backend pipeline off (\`backendPipeline: false\`, context ${BACKEND_PIPELINE_CONTEXT}=false)`);
+  }
+  if (props.backendStackOrder && !props.backendStage) {
+    throw propError(scope, 'backendStackOrder', props.backendStackOrder.map((s) => s.node.path), 'there is no `backendStage`',
+      'give `backendStage`, or remove `backendStackOrder`');
+  }
+  if (props.backendStage && (props.backendStage === parent || props.backendStage.node.scopes.includes(scope))) {
+    throw propError(scope, 'backendStage', props.backendStage.node.path, 'the backend stage must be a Stage of its own, not the one holding the platform',
+      'create the backend as new BackendStage(app, \'Backend\', ...)');
+  }
+  if ((backendPipeline || frontendPipelines) && !props.source) {
+    throw propError(scope, 'source', undefined, `the ${backendPipeline ? 'backend pipeline' : 'frontend pipelines'} need a source`,
+      'give `source: PlatformSource.codeCommit()` (repository named after the project) or `PlatformSource.connection({ ... })`');
+  }
+  props.source?._validate(scope);
+  validateNotifications(scope, undefined, props.notificationEmails);
+  const env = props.env;
+  if (backendPipeline && (!env?.account || !env?.region || Token.isUnresolved(env.account) || Token.isUnresolved(env.region))) {
+    throw propError(scope, 'env', props.env ?? undefined, 'the backend pipeline needs to know the account and region it deploys to',
+      'give env: { account: \'111122223333\', region: \'eu-west-1\' } (also to the backend stage)');
+  }
+  const parameter = props.apiUrlParameterName;
+  if (parameter !== undefined && !isToken(parameter) && !PARAMETER_NAME.test(parameter)) {
+    throw propError(scope, 'apiUrlParameterName', parameter, 'SSM parameter names here are paths of letters, digits and _ . - /',
+      `give a name such as "${naming.apiUrlParameterName}"`);
+  }
+}
+
+/** One encrypted topic for every pipeline, in the frontend stack (which every mode has). */
+function createTopic(stack: Stack, emails: string[]): sns.ITopic {
+  const key = new kms.Key(stack, 'NotificationsKey', {
+    enableKeyRotation: true,
+    description: 'Encrypts the pipeline notification topic',
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const topic = new sns.Topic(stack, 'PipelineNotifications', { masterKey: key, enforceSSL: true });
+  for (const email of emails) {
+    topic.addSubscription(new subscriptions.EmailSubscription(email));
+  }
+  // CodeStar Notifications publishes to the encrypted topic.
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('codestar-notifications.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
+  }));
+  return topic;
+}

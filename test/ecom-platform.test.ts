@@ -1,0 +1,364 @@
+import { App, Stack, Stage, StageProps } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { EcomPlatform, EcomPlatformProps, PlatformNaming, PlatformSource } from '../src';
+import { FLAG_CONTEXTS } from './helpers/contexts';
+
+const ENV = { account: '111122223333', region: 'eu-west-1' };
+const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
+
+/** A backend with E-Com67's stack names and no assets: Data, Compute, Api (which writes the API URL parameter). */
+class Backend extends Stage {
+  public readonly data: Stack;
+  public readonly compute: Stack;
+  public readonly api: Stack;
+
+  constructor(scope: Construct, id: string, naming: PlatformNaming, props: StageProps = {}) {
+    super(scope, id, props);
+    this.data = new Stack(this, 'Data', { stackName: naming.dataStackName });
+    new dynamodb.Table(this.data, 'Orders', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+    this.compute = new Stack(this, 'Compute', { stackName: naming.computeStackName });
+    new ssm.StringParameter(this.compute, 'Placeholder', { stringValue: 'compute' });
+    this.api = new Stack(this, 'Api', { stackName: naming.apiStackName });
+    new ssm.StringParameter(this.api, 'ApiUrl', { parameterName: naming.apiUrlParameterName, stringValue: 'https://api.example.com/prod/' });
+  }
+}
+
+function build(context: Record<string, unknown>, props: Partial<EcomPlatformProps> = {}, naming = new PlatformNaming()) {
+  const app = new App({ context: { ...context } });
+  const backend = new Backend(app, 'Backend', naming, { env: ENV });
+  const platform = new EcomPlatform(app, 'Platform', {
+    naming,
+    env: ENV,
+    backendStage: backend,
+    source: PlatformSource.codeCommit(),
+    ...props,
+  });
+  return { app, backend, platform };
+}
+
+const topLevelStackNames = (app: App) => app.synth().stacks.map((s) => s.stackName).sort();
+const BACKEND_ON = { 'ecom:backendPipeline': 'true' };
+const FRONTEND_ON = { 'ecom:frontendPipelines': 'true' };
+
+describe('PlatformNaming', () => {
+  test('E-Com67\'s names by default', () => {
+    const naming = new PlatformNaming();
+    expect([naming.frontendStackName, naming.backendPipelineStackName, naming.dataStackName, naming.computeStackName, naming.apiStackName]).toEqual([
+      'E-Com67-FrontendStack', 'E-Com67-BackendPipelineStack', 'E-Com67-DataStack', 'E-Com67-ComputeStack', 'E-Com67-ApiStack',
+    ]);
+    expect(naming.appPipelineStackName('admin-dashboard')).toBe('E-Com67-AdminPipelineStack');
+    expect(naming.appPipelineStackName('customer-app')).toBe('E-Com67-CustomerPipelineStack');
+    expect(naming.bucketName('admin-dashboard', '111122223333')).toBe('e-com67-admin-dashboard-111122223333');
+    expect(naming.bucketName('customer-app', '111122223333')).toBe('e-com67-customer-app-111122223333');
+    expect(naming.backendPipelineName).toBe('e-com67-backend-pipeline');
+    expect(naming.appPipelineName('admin-dashboard')).toBe('e-com67-admin-dashboard-pipeline');
+    expect(naming.appPipelineName('customer-app')).toBe('e-com67-customer-app-pipeline');
+    expect(naming.buildProjectName('admin-dashboard')).toBe('e-com67-admin-dashboard-build');
+    expect(naming.deployProjectName('customer-app')).toBe('e-com67-customer-app-deploy');
+    expect(naming.repositoryName).toBe('e-com67');
+    expect(naming.apiUrlParameterName).toBe('/e-com67/api-url');
+  });
+
+  test('another project', () => {
+    const naming = new PlatformNaming({ projectName: 'shop', stackPrefix: 'Shop' });
+    expect(naming.frontendStackName).toBe('Shop-FrontendStack');
+    expect(naming.appPipelineStackName('store-front')).toBe('Shop-StorePipelineStack');
+    expect(naming.bucketName('store-front', '444455556666')).toBe('shop-store-front-444455556666');
+    expect(naming.backendPipelineName).toBe('shop-backend-pipeline');
+    expect(naming.repositoryName).toBe('shop');
+    expect(naming.apiUrlParameterName).toBe('/shop/api-url');
+  });
+
+  test('an account token is kept', () => {
+    const stack = new Stack(new App(), 'S');
+    const name = new PlatformNaming().bucketName('admin-dashboard', stack.account);
+    expect(stack.resolve(name)).toEqual({ 'Fn::Join': ['', ['e-com67-admin-dashboard-', { Ref: 'AWS::AccountId' }]] });
+  });
+
+  test('deterministic', () => {
+    expect(new PlatformNaming({ projectName: 'a-b' }).bucketName('c', '111122223333')).toBe(new PlatformNaming({ projectName: 'a-b' }).bucketName('c', '111122223333'));
+  });
+
+  test.each([
+    ['projectName', { projectName: 'E-Com67' }, /invalid `projectName` \("E-Com67"\): .*lowercase.*Fix: use a name such as "e-com67"/],
+    ['projectName', { projectName: 'shop-' }, /invalid `projectName`/],
+    ['projectName', { projectName: 'xn--shop' }, /invalid `projectName`/],
+    ['projectName', { projectName: 'a'.repeat(49) }, /would be longer than 63 characters.*at most 48/],
+    ['stackPrefix', { stackPrefix: '1Shop' }, /invalid `stackPrefix` \("1Shop"\): .*starting with a letter/],
+    ['stackPrefix', { stackPrefix: 'Shop_' }, /invalid `stackPrefix`/],
+    ['stackPrefix', { stackPrefix: 'S'.repeat(108) }, /BackendPipelineStack" would be longer than 128.*at most 107/],
+  ])('refuses an invalid %s', (_prop, props, message) => {
+    expect(() => new PlatformNaming(props)).toThrow(message);
+  });
+
+  test('the longest valid names are accepted', () => {
+    expect(new PlatformNaming({ projectName: 'a'.repeat(48) }).bucketName('b', '111122223333')).toHaveLength(63);
+    expect(new PlatformNaming({ stackPrefix: 'S'.repeat(107) }).backendPipelineStackName).toHaveLength(128);
+  });
+
+  test('refuses app names and accounts that break a derived name', () => {
+    const naming = new PlatformNaming();
+    expect(() => naming.bucketName('Admin', '111122223333')).toThrow(/invalid `appName` \("Admin"\)/);
+    expect(() => naming.bucketName('a'.repeat(43), '111122223333')).toThrow(/bucket name "e-com67-a+-<account>" would be 64 characters.*at most 42/);
+    expect(naming.bucketName('a'.repeat(42), '111122223333')).toHaveLength(63);
+    expect(() => naming.bucketName('admin', '1234')).toThrow(/invalid `account` \("1234"\): an AWS account ID is 12 digits/);
+    expect(() => naming.stackName('Front end')).toThrow(/invalid `part`/);
+  });
+});
+
+describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
+  describe('direct mode (the default)', () => {
+    const { app, platform } = build(context);
+
+    test('the frontend stack only, and the backend stage\'s stacks in its own assembly', () => {
+      expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
+      const stage = app.synth().getNestedAssembly('assembly-Backend');
+      expect(stage.stacks.map((s) => s.stackName).sort()).toEqual(['E-Com67-ApiStack', 'E-Com67-ComputeStack', 'E-Com67-DataStack']);
+      expect(platform.backendPipelineEnabled).toBe(false);
+      expect(platform.frontendPipelinesEnabled).toBe(false);
+      expect(platform.stacks).toEqual([platform.frontendStack]);
+      expect(() => platform.appPipeline('admin-dashboard')).toThrow(/invalid `frontendPipelines` \(false\): the app "admin-dashboard" has no pipeline in direct mode/);
+    });
+
+    test('a bucket and a distribution per app, named after the project and account', () => {
+      const template = Template.fromStack(platform.frontendStack);
+      template.resourceCountIs('AWS::CloudFront::Distribution', 2);
+      for (const name of ['e-com67-admin-dashboard-111122223333', 'e-com67-customer-app-111122223333']) {
+        template.hasResourceProperties('AWS::S3::Bucket', { BucketName: name });
+      }
+      template.resourceCountIs('AWS::CodePipeline::Pipeline', 0);
+      template.resourceCountIs('AWS::SNS::Topic', 0);
+      expect(platform.hosting('customer-app').node.path).toBe('E-Com67-FrontendStack/CustomerApp');
+    });
+  });
+
+  describe('backend pipeline mode (context)', () => {
+    const { app, platform, backend } = build({ ...context, ...BACKEND_ON });
+
+    test('the frontend and backend pipeline stacks', () => {
+      expect(topLevelStackNames(app)).toEqual(['E-Com67-BackendPipelineStack', 'E-Com67-FrontendStack']);
+      expect(platform.backendPipelineEnabled).toBe(true);
+      expect(platform.frontendPipelinesEnabled).toBe(false);
+    });
+
+    test('the pipeline is named, reads e-com67 and deploys Data, Compute, Api in order', () => {
+      const template = Template.fromStack(platform.backendPipelineStack!);
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+        Name: 'e-com67-backend-pipeline',
+        Stages: Match.arrayWith([Match.objectLike({
+          Name: 'Source',
+          Actions: [Match.objectLike({ Configuration: Match.objectLike({ RepositoryName: 'e-com67', BranchName: 'master' }) })],
+        })]),
+      });
+      const stages = template.findResources('AWS::CodePipeline::Pipeline');
+      const deploy = (Object.values(stages)[0] as any).Properties.Stages.find((s: any) => s.Name === 'Backend');
+      const order = (name: string) => deploy.Actions.find((a: any) => a.Name === `E-Com67-${name}Stack.Deploy`).RunOrder;
+      expect(order('Data')).toBeLessThan(order('Compute'));
+      expect(order('Compute')).toBeLessThan(order('Api'));
+      expect(backend.compute.dependencies).toContain(backend.data);
+      expect(backend.api.dependencies).toContain(backend.compute);
+    });
+  });
+
+  describe('frontend pipeline mode (context)', () => {
+    const { app, platform } = build({ ...context, ...FRONTEND_ON });
+
+    test('a pipeline stack per app', () => {
+      expect(topLevelStackNames(app)).toEqual(['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-FrontendStack']);
+      expect(platform.appPipelines).toHaveLength(2);
+      expect(platform.appPipeline('customer-app').node.path).toBe('E-Com67-CustomerPipelineStack/Pipeline');
+    });
+
+    test.each([['admin-dashboard', 0], ['customer-app', 1]])('%s: pipeline and projects named, the API URL read from SSM at deploy time', (name, i) => {
+      const stack = platform.appPipelineStacks[i];
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::CodePipeline::Pipeline', { Name: `e-com67-${name}-pipeline` });
+      template.hasResourceProperties('AWS::CodeBuild::Project', { Name: `e-com67-${name}-build` });
+      template.hasResourceProperties('AWS::CodeBuild::Project', { Name: `e-com67-${name}-deploy` });
+      const parameters = template.findParameters('*', { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/e-com67/api-url' });
+      const [parameterId] = Object.keys(parameters);
+      expect(parameterId).toBeDefined();
+      const config = template.findResources('AWS::CodeBuild::Project', { Properties: { Name: `e-com67-${name}-deploy` } });
+      const variables = (Object.values(config)[0] as any).Properties.Environment.EnvironmentVariables;
+      const runtimeConfig = variables.find((v: any) => v.Name === 'SPA_RUNTIME_CONFIG');
+      expect(JSON.stringify(runtimeConfig.Value)).toContain(`{"Ref":"${parameterId}"}`);
+      expect(JSON.stringify(runtimeConfig.Value)).toContain('apiUrl');
+    });
+  });
+
+  describe('both pipelines', () => {
+    const { app, platform } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { notificationEmails: ['team@example.com'] });
+
+    test('every stack', () => {
+      expect(topLevelStackNames(app)).toEqual([
+        'E-Com67-AdminPipelineStack', 'E-Com67-BackendPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-FrontendStack',
+      ]);
+      expect(platform.stacks).toHaveLength(4);
+    });
+
+    test('one encrypted topic notifies about every pipeline', () => {
+      const frontend = Template.fromStack(platform.frontendStack);
+      frontend.resourceCountIs('AWS::SNS::Topic', 1);
+      frontend.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com' });
+      frontend.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      for (const stack of [platform.backendPipelineStack!, ...platform.appPipelineStacks]) {
+        const template = Template.fromStack(stack);
+        template.resourceCountIs('AWS::SNS::Topic', 0);
+        template.hasResourceProperties('AWS::CodeStarNotifications::NotificationRule', {
+          Targets: [{ TargetType: 'SNS', TargetAddress: { 'Fn::ImportValue': Match.anyValue() } }],
+        });
+      }
+    });
+  });
+
+  test('props decide over the context', () => {
+    const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { backendPipeline: false, frontendPipelines: false });
+    expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
+  });
+
+  test('booleans in the context (cdk.json) work too', () => {
+    const { platform } = build({ ...context, 'ecom:frontendPipelines': true });
+    expect(platform.frontendPipelinesEnabled).toBe(true);
+  });
+
+  test('another project name names everything', () => {
+    const { app, platform } = build(context, {
+      naming: undefined,
+      projectName: 'shop',
+      stackPrefix: 'Shop',
+      frontendPipelines: true,
+      frontends: [{ name: 'store-front', appPath: 'web/store' }],
+    }, new PlatformNaming({ projectName: 'shop', stackPrefix: 'Shop' }));
+    expect(topLevelStackNames(app)).toEqual(['Shop-FrontendStack', 'Shop-StorePipelineStack']);
+    expect(platform.naming.projectName).toBe('shop');
+    Template.fromStack(platform.frontendStack).hasResourceProperties('AWS::S3::Bucket', { BucketName: 'shop-store-front-111122223333' });
+    const template = Template.fromStack(platform.appPipelineStacks[0]);
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Name: 'shop-store-front-pipeline',
+      Stages: Match.arrayWith([Match.objectLike({ Actions: [Match.objectLike({ Configuration: Match.objectLike({ RepositoryName: 'shop' }) })] })]),
+    });
+    template.hasParameter('*', { Default: '/shop/api-url' });
+  });
+
+  test('a connection source: each app\'s pipeline starts on changes under its folder', () => {
+    const { platform } = build(context, {
+      frontendPipelines: true,
+      backendPipeline: true,
+      source: PlatformSource.connection({ connectionArn: CONNECTION_ARN, repository: 'e-com67/shop', branch: 'main' }),
+    });
+    Template.fromStack(platform.appPipelineStacks[0]).hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Triggers: [{
+        ProviderType: 'CodeStarSourceConnection',
+        GitConfiguration: Match.objectLike({ Push: [{ Branches: { Includes: ['main'] }, FilePaths: { Includes: ['frontend/admin-dashboard/**'] } }] }),
+      }],
+    });
+    Template.fromStack(platform.backendPipelineStack!).hasResourceProperties('AWS::CodePipeline::Pipeline', {
+      Stages: Match.arrayWith([Match.objectLike({
+        Name: 'Source',
+        Actions: [Match.objectLike({ Configuration: Match.objectLike({ FullRepositoryId: 'e-com67/shop', BranchName: 'main', ConnectionArn: CONNECTION_ARN }) })],
+      })]),
+    });
+  });
+
+  test('a created repository lives (retained) in the frontend stack and feeds every pipeline', () => {
+    const { platform } = build(context, {
+      frontendPipelines: true, backendPipeline: true, source: PlatformSource.codeCommit({ createRepository: true }),
+    });
+    Template.fromStack(platform.frontendStack).hasResource('AWS::CodeCommit::Repository', {
+      Properties: { RepositoryName: 'e-com67' },
+      DeletionPolicy: 'Retain',
+    });
+    expect(platform.repository).toBeDefined();
+  });
+
+  test('apiUrlInRuntimeConfig: false leaves the app\'s own runtime config', () => {
+    const { platform } = build(context, {
+      frontendPipelines: true,
+      apiUrlInRuntimeConfig: false,
+      frontends: [{ name: 'admin-dashboard', appPath: 'frontend/admin-dashboard', runtimeConfig: { region: 'eu-west-1' } }],
+    });
+    const template = Template.fromStack(platform.appPipelineStacks[0]);
+    expect(Object.keys(template.findParameters('*', { Default: '/e-com67/api-url' }))).toHaveLength(0);
+    template.hasResourceProperties('AWS::CodeBuild::Project', {
+      Environment: Match.objectLike({ EnvironmentVariables: Match.arrayWith([{ Name: 'SPA_RUNTIME_CONFIG', Type: 'PLAINTEXT', Value: '{"region":"eu-west-1"}' }]) }),
+    });
+  });
+});
+
+describe('EcomPlatform errors', () => {
+  const app = () => new App();
+
+  test('not under an App or a Stage', () => {
+    const stack = new Stack(app(), 'S');
+    expect(() => new EcomPlatform(stack, 'Platform')).toThrow(/S\/Platform: invalid `scope` \("S"\): the platform creates stacks.*Fix: create it with the App/);
+    expect(stack.node.tryFindChild('Platform')).toBeUndefined();
+  });
+
+  test('the backend pipeline without a backend stage', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', { env: ENV, backendPipeline: true, source: PlatformSource.codeCommit() }))
+      .toThrow(/Platform: invalid `backendStage` \(undefined\): the backend pipeline is on and has no stage to deploy/);
+    const withContext = new App({ context: BACKEND_ON });
+    expect(() => new EcomPlatform(withContext, 'Platform', { env: ENV, source: PlatformSource.codeCommit() })).toThrow(/invalid `backendStage`/);
+  });
+
+  test('a pipeline without a source', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', { env: ENV, frontendPipelines: true }))
+      .toThrow(/invalid `source` \(undefined\): the frontend pipelines need a source.*PlatformSource.codeCommit/);
+  });
+
+  test('the backend pipeline without an env', () => {
+    const a = app();
+    expect(() => new EcomPlatform(a, 'Platform', { backendPipeline: true, backendStage: new Stage(a, 'B'), source: PlatformSource.codeCommit() }))
+      .toThrow(/invalid `env`.*needs to know the account and region/);
+  });
+
+  test('duplicate app names and folders', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', {
+      frontends: [{ name: 'admin', appPath: 'a' }, { name: 'admin', appPath: 'b' }],
+    })).toThrow(/invalid `frontends\[1\].name` \("admin"\): another app has the same name/);
+    expect(() => new EcomPlatform(app(), 'Platform', {
+      frontends: [{ name: 'admin', appPath: 'web/a' }, { name: 'shop', appPath: 'web/a/' }],
+    })).toThrow(/invalid `frontends\[1\].appPath` \("web\/a\/"\): another app has the same folder/);
+  });
+
+  test('two apps whose pipeline stacks would share a name', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', {
+      frontends: [{ name: 'admin-dashboard', appPath: 'a' }, { name: 'admin-reports', appPath: 'b' }],
+    })).toThrow(/invalid `frontends\[1\].pipelineStackName` \("E-Com67-AdminPipelineStack"\).*Fix: set `pipelineStackName` of "admin-reports"/);
+    expect(() => new EcomPlatform(app(), 'Platform', {
+      frontends: [{ name: 'admin-dashboard', appPath: 'a' }, { name: 'admin-reports', appPath: 'b', pipelineStackName: 'E-Com67-ReportsPipelineStack' }],
+    })).not.toThrow();
+  });
+
+  test('invalid names, with the construct path', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', { projectName: 'E-Com67' })).toThrow(/^Platform: invalid `projectName` \("E-Com67"\)/);
+    expect(() => new EcomPlatform(app(), 'Platform', { stackPrefix: 'e_com' })).toThrow(/^Platform: invalid `stackPrefix`/);
+    expect(() => new EcomPlatform(app(), 'Platform', { frontends: [{ name: 'Admin', appPath: 'a' }] })).toThrow(/invalid `frontends\[0\].name` \("Admin"\)/);
+    expect(() => new EcomPlatform(app(), 'Platform', { frontends: [{ name: 'admin', appPath: '../a' }] })).toThrow(/invalid `frontends\[0\].appPath`/);
+    expect(() => new EcomPlatform(app(), 'Platform', { frontends: [] })).toThrow(/invalid `frontends` \(\[\]\): an empty list hosts nothing/);
+    expect(() => new EcomPlatform(app(), 'Platform', { apiUrlParameterName: 'api-url' })).toThrow(/invalid `apiUrlParameterName` \("api-url"\)/);
+    expect(() => new EcomPlatform(app(), 'Platform', { naming: new PlatformNaming(), projectName: 'shop' }))
+      .toThrow(/invalid `projectName` \("shop"\): a `naming` was given too/);
+  });
+
+  test('invalid sources', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.codeCommit({ branch: 'a..b' }) })).toThrow(/invalid `source.branch`/);
+    expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.connection({ connectionArn: 'arn', repository: 'shop' }) }))
+      .toThrow(/invalid `source.repository` \("shop"\)/);
+    expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.connection({ connectionArn: 'arn', repository: 'a/shop' }) }))
+      .toThrow(/invalid `source.connectionArn` \("arn"\)/);
+  });
+
+  test('an invalid context value', () => {
+    expect(() => new EcomPlatform(new App({ context: { 'ecom:frontendPipelines': 'yes' } }), 'Platform'))
+      .toThrow(/invalid `ecom:frontendPipelines` \("yes"\).*-c ecom:frontendPipelines=true/);
+  });
+
+  test('unknown app names', () => {
+    const platform = new EcomPlatform(app(), 'Platform');
+    expect(() => platform.hosting('shop')).toThrow(/invalid `name` \("shop"\): no app of this platform has that name. Fix: use one of "admin-dashboard", "customer-app"/);
+  });
+});

@@ -83,6 +83,11 @@ project.addTask('bench:backend-pipeline', {
   exec: 'ts-node --project test/tsconfig.json scripts/bench-backend-pipeline.ts',
 });
 
+project.addTask('bench:platform', {
+  description: 'Benchmark the sample platform: cdk synth time TypeScript vs Python, template sizes, pipeline actions, package sizes',
+  exec: 'ts-node --project test/tsconfig.json scripts/bench-platform.ts',
+});
+
 const synthExample = project.addTask('synth-example', {
   description: 'Synthesize examples/typescript with the AWS CDK CLI (both pipelines on) to cdk.out and print what it made',
   exec: 'ts-node --project test/tsconfig.json examples/synth-example.ts',

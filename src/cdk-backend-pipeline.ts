@@ -18,7 +18,7 @@ import {
   codeBuildWildcards, createArtifactStore,
   createBuildLogGroup, notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-support';
-import { checkWholeDays, isToken, propError } from './private/validation';
+import { checkWholeDays, isToken, propError, validated } from './private/validation';
 
 /** The language of the backend's CDK app, which decides how the synth step installs and synthesizes it. */
 export enum BackendLanguage {
@@ -256,12 +256,7 @@ export class CdkBackendPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: CdkBackendPipelineProps = {}) {
     super(scope, id);
-    try {
-      validate(this, props);
-    } catch (error) {
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
+    validated(this, () => validate(this, props));
 
     const language = props.language ?? BackendLanguage.PYTHON;
     const appPath = normalizePath(props.appPath ?? '.');

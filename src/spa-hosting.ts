@@ -15,7 +15,7 @@ import { domainNameProblem, isInZone } from './private/domain-name';
 import { createLogBucket, logServerAccess } from './private/log-bucket';
 import { acknowledge } from './private/nag';
 import { acknowledgeGeneratedWildcards, bucketArnPattern } from './private/pipeline-support';
-import { checkInteger, checkWholeDays, isToken, propError } from './private/validation';
+import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 
 /**
  * How the distribution serves client-side routes such as `/orders/42`.
@@ -275,13 +275,7 @@ export class SpaHosting extends Construct {
 
   constructor(scope: Construct, id: string, props: SpaHostingProps = {}) {
     super(scope, id);
-    try {
-      validate(this, props);
-    } catch (error) {
-      // Leave nothing half-created in the tree when a prop is rejected.
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
+    validated(this, () => validate(this, props));
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const accessLogs = props.accessLogs ?? true;

@@ -16,7 +16,7 @@ import {
   BUILD_IMAGE, acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards, createArtifactStore,
   createBuildLogGroup, notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-support';
-import { checkInteger, checkWholeDays, isToken, propError } from './private/validation';
+import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
 import { SpaSource } from './spa-source';
 
@@ -222,14 +222,10 @@ export class SpaPipeline extends Construct {
   constructor(scope: Construct, id: string, props: SpaPipelineProps) {
     super(scope, id);
     const sourceOutput = new codepipeline.Artifact('Source');
-    let sourceBinding;
-    try {
+    const sourceBinding = validated(this, () => {
       validate(this, props);
-      sourceBinding = props.source.bind(this, sourceOutput);
-    } catch (error) {
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
+      return props.source.bind(this, sourceOutput);
+    });
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;

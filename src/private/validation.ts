@@ -60,3 +60,16 @@ export function checkInteger(scope: IConstruct, prop: string, value: number | un
     throw propError(scope, prop, value, `must be a whole number from ${min} to ${max}`, `set \`${prop}\` to a whole number from ${min} to ${max}`);
   }
 }
+
+/**
+ * Runs a construct's validation. When it throws, the construct is removed from its parent before the error
+ * goes on, so a rejected prop leaves nothing half-created in the tree.
+ */
+export function validated<T>(construct: IConstruct, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    construct.node.scope?.node.tryRemoveChild(construct.node.id);
+    throw error;
+  }
+}

@@ -61,9 +61,18 @@ export interface S3SpaSourceOptions {
 export interface SpaSourceBinding {
   /** The source action, writing into the output artifact it was given. */
   readonly action: codepipeline.IAction;
-  /** A V2 pipeline trigger with Git filters, for connection sources. */
+  /**
+   * A V2 pipeline trigger with Git filters, for connection sources.
+   *
+   * @default - the source action triggers the pipeline itself (EventBridge)
+   */
   readonly trigger?: codepipeline.TriggerProps;
-  /** A bucket the source action reads (an S3 source), whose read grant's wildcards are acknowledged. */
+
+  /**
+   * A bucket the source action reads (an S3 source), whose read grant's wildcards are acknowledged.
+   *
+   * @default - the source reads no bucket
+   */
   readonly sourceBucket?: s3.IBucket;
 }
 

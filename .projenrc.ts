@@ -34,7 +34,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag-v2@npm:cdk-nag@^2.38.2',
     // The real CDK CLI, for the main job (`synth-example`) and the examples' end-to-end check.
     'aws-cdk@2.1148.1',
+    // The operator CLI (src/cli): its AWS SDK v3 clients are bundled by esbuild into one file, so the package
+    // has no runtime dependency on them.
+    'esbuild@^0.28.2',
+    '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-codecommit@^3',
+    '@aws-sdk/client-codepipeline@^3',
+    '@aws-sdk/client-codestar-connections@^3',
+    '@aws-sdk/client-sts@^3',
+    'aws-sdk-client-mock@^4.1.0',
+    // Drives the CLI's interactive menu in a pseudo-terminal in the tests.
+    '@lydell/node-pty@^1.1.0',
   ],
+
+  // `npx ecom-platform` in a TypeScript app; jsii makes it an `ecom-platform` script of the Python package too.
+  bin: { 'ecom-platform': 'lib/ecom-platform-cli.js' },
 
   jestOptions: {
     // Snapshots are written by a developer on purpose, never rewritten by a test run.
@@ -53,7 +67,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Files the constructs read at synth time (CloudFront Function code, deploy scripts) ship in the package.
 project.npmignore?.include('/assets/');
+// The CLI ships as one bundled file (lib/ecom-platform-cli.js); its unbundled modules would need the SDK.
+project.npmignore?.exclude('/lib/cli/');
 project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/docs/', '/.cache/', '/cdk.out/', '/test/python/');
+
+// --- The operator CLI: one self-contained file, built after jsii compiles ---------------------------------
+const bundleCli = project.addTask('bundle:cli', {
+  description: 'Bundle the operator CLI (src/cli) and its AWS SDK clients into lib/ecom-platform-cli.js',
+  exec: 'esbuild src/cli/main.ts --bundle --platform=node --target=node18 --minify --log-level=warning --outfile=lib/ecom-platform-cli.js',
+});
+project.postCompileTask.spawn(bundleCli);
+// The CLI's imports are bundled into it: they are devDependencies on purpose.
+project.eslint?.addOverride({
+  files: ['src/cli/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
+});
 
 // --- The whole check: what the README's test command and .ci/run run -----------------------------------
 // `build` compiles, generates API.md, runs jest (unit, cdk-nag v3 + v2, cfn-lint) and eslint, and packages

@@ -257,21 +257,22 @@ export interface EcomPlatformProps {
   /**
    * The names of every stack and resource. Give either `naming`, or `projectName`/`stackPrefix`.
    *
-   * @default - a PlatformNaming of `projectName` and `stackPrefix`
+   * @default - a PlatformNaming of `projectName` and `stackPrefix`; without them, `PlatformNaming.fromContext()`
+   * (context values `ecom:projectName` and `ecom:stackPrefix`, which the `ecom-platform` CLI reads too)
    */
   readonly naming?: PlatformNaming;
 
   /**
    * Project name of the created naming.
    *
-   * @default "e-com67"
+   * @default - the context value `ecom:projectName` when neither this nor `stackPrefix` is given, else "e-com67"
    */
   readonly projectName?: string;
 
   /**
    * Stack prefix of the created naming.
    *
-   * @default "E-Com67"
+   * @default - the context value `ecom:stackPrefix` when neither this nor `projectName` is given, else "E-Com67"
    */
   readonly stackPrefix?: string;
 
@@ -581,6 +582,16 @@ function validateNaming(scope: Construct, props: EcomPlatformProps): PlatformNam
       }
     }
     return props.naming;
+  }
+  if (props.projectName === undefined && props.stackPrefix === undefined) {
+    // The CLI reads the same context values from cdk.json.
+    const projectName = scope.node.tryGetContext(PlatformNaming.PROJECT_NAME_CONTEXT);
+    const stackPrefix = scope.node.tryGetContext(PlatformNaming.STACK_PREFIX_CONTEXT);
+    const contextProblem = PlatformNaming._contextProblem(projectName, stackPrefix);
+    if (contextProblem) {
+      throw propError(scope, contextProblem.prop, contextProblem.value, contextProblem.problem, contextProblem.fix);
+    }
+    return new PlatformNaming({ projectName, stackPrefix });
   }
   const problem = PlatformNaming._problem(props.projectName ?? PlatformNaming.DEFAULT_PROJECT_NAME,
     props.stackPrefix ?? PlatformNaming.DEFAULT_STACK_PREFIX);

@@ -1,5 +1,5 @@
-import { Token } from 'aws-cdk-lib';
-import { show } from './private/validation';
+import { IConstruct } from 'constructs';
+import { isUnresolvedString, showText } from './private/text';
 
 /**
  * Properties of a PlatformNaming.
@@ -60,6 +60,51 @@ export class PlatformNaming {
 
   /** The default stack prefix. */
   public static readonly DEFAULT_STACK_PREFIX = 'E-Com67';
+
+  /** Context key of the project name (`-c ecom:projectName=shop` or cdk.json), read by `fromContext` and the CLI. */
+  public static readonly PROJECT_NAME_CONTEXT = 'ecom:projectName';
+
+  /** Context key of the stack prefix (`-c ecom:stackPrefix=Shop` or cdk.json), read by `fromContext` and the CLI. */
+  public static readonly STACK_PREFIX_CONTEXT = 'ecom:stackPrefix';
+
+  /**
+   * The naming of the context values `ecom:projectName` and `ecom:stackPrefix` (cdk.json's `context` or
+   * `cdk synth -c`), with the defaults for those not set: what EcomPlatform uses without `naming`, and what
+   * the `ecom-platform` CLI reads from cdk.json.
+   *
+   * @param scope any construct of the app
+   */
+  public static fromContext(scope: IConstruct): PlatformNaming {
+    const projectName = scope.node.tryGetContext(PlatformNaming.PROJECT_NAME_CONTEXT);
+    const stackPrefix = scope.node.tryGetContext(PlatformNaming.STACK_PREFIX_CONTEXT);
+    const problem = PlatformNaming._contextProblem(projectName, stackPrefix);
+    if (problem) {
+      throw namingError(`${scope.node.path || '<app>'}`, problem);
+    }
+    return new PlatformNaming({ projectName, stackPrefix });
+  }
+
+  /**
+   * What is wrong with context values for the project name and stack prefix (undefined: not set), with the
+   * context key as the prop; undefined when they are valid.
+   *
+   * @internal
+   */
+  public static _contextProblem(projectName: unknown, stackPrefix: unknown)
+    : { prop: string; value: unknown; problem: string; fix: string } | undefined {
+    const keys: Record<string, string> = {
+      projectName: `context ${PlatformNaming.PROJECT_NAME_CONTEXT}`,
+      stackPrefix: `context ${PlatformNaming.STACK_PREFIX_CONTEXT}`,
+    };
+    for (const [prop, value] of [['projectName', projectName], ['stackPrefix', stackPrefix]] as const) {
+      if (value !== undefined && typeof value !== 'string') {
+        return { prop: keys[prop], value, problem: 'it must be a string', fix: `set it to a string, such as "${prop === 'projectName' ? 'e-com67' : 'E-Com67'}"` };
+      }
+    }
+    const problem = namingProblem((projectName as string | undefined) ?? PlatformNaming.DEFAULT_PROJECT_NAME,
+      (stackPrefix as string | undefined) ?? PlatformNaming.DEFAULT_STACK_PREFIX);
+    return problem && { ...problem, prop: keys[problem.prop] };
+  }
 
   /**
    * What is wrong with a project name and stack prefix, or with an app name when given; undefined when valid.
@@ -164,7 +209,7 @@ export class PlatformNaming {
    */
   public bucketName(appName: string, account: string): string {
     checkAppName(this.projectName, appName);
-    if (!Token.isUnresolved(account) && !ACCOUNT.test(account)) {
+    if (!isUnresolvedString(account) && !ACCOUNT.test(account)) {
       throw namingError('PlatformNaming.bucketName', {
         prop: 'account',
         value: account,
@@ -211,7 +256,7 @@ export class PlatformNaming {
  * when they are valid.
  */
 function namingProblem(projectName: string, stackPrefix: string): NamingProblem | undefined {
-  if (Token.isUnresolved(projectName) || !PROJECT_NAME.test(projectName) || projectName.startsWith('xn--')) {
+  if (isUnresolvedString(projectName) || !PROJECT_NAME.test(projectName) || projectName.startsWith('xn--')) {
     return {
       prop: 'projectName',
       value: projectName,
@@ -230,7 +275,7 @@ function namingProblem(projectName: string, stackPrefix: string): NamingProblem 
       fix: `use at most ${MAX_BUCKET - '-a-111122223333'.length} characters, such as "e-com67"`,
     };
   }
-  if (Token.isUnresolved(stackPrefix) || !STACK_NAME.test(stackPrefix) || stackPrefix.endsWith('-')) {
+  if (isUnresolvedString(stackPrefix) || !STACK_NAME.test(stackPrefix) || stackPrefix.endsWith('-')) {
     return {
       prop: 'stackPrefix',
       value: stackPrefix,
@@ -252,7 +297,7 @@ function namingProblem(projectName: string, stackPrefix: string): NamingProblem 
 
 /** What is wrong with an app name, judged by the names derived from it; undefined when it is valid. */
 function appNameProblem(projectName: string, appName: string): NamingProblem | undefined {
-  if (Token.isUnresolved(appName) || !APP_NAME.test(appName)) {
+  if (isUnresolvedString(appName) || !APP_NAME.test(appName)) {
     return {
       prop: 'name',
       value: appName,
@@ -290,5 +335,5 @@ function checkAppName(projectName: string, appName: string): void {
 
 /** The error of a naming problem, where there is no construct: the same shape as `propError`. */
 function namingError(where: string, problem: NamingProblem): Error {
-  return new Error(`${where}: invalid \`${problem.prop}\` ${show(problem.value)}: ${problem.problem}. Fix: ${problem.fix}`);
+  return new Error(`${where}: invalid \`${problem.prop}\` ${showText(problem.value)}: ${problem.problem}. Fix: ${problem.fix}`);
 }

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { showText } from './text';
 
 /**
  * The one shape of every synth-time error this library throws: where (construct path), what (prop and the
@@ -11,16 +12,7 @@ export function propError(scope: IConstruct, prop: string, value: unknown, probl
 
 /** Renders a received value for an error message, short enough to read. */
 export function show(value: unknown): string {
-  if (value instanceof Duration) {
-    return `(${value.toHumanString()})`;
-  }
-  let text: string;
-  try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return `(${text.length > 120 ? `${text.slice(0, 117)}...` : text})`;
+  return value instanceof Duration ? `(${value.toHumanString()})` : showText(value);
 }
 
 /** True when a value is a CDK token that can't be checked until deploy time. */

@@ -1,0 +1,125 @@
+import { Args, DeployTarget, parseArgs, USAGE } from './args';
+import { deploy } from './deploy';
+import { destroyLegacy } from './destroy-legacy';
+import { doctor, renderFindings } from './doctor';
+import { CliEnv, CliError, messageOf, UsageError } from './env';
+import { loadPlatform, Platform } from './platform';
+import { pipelineStatuses, renderStatus } from './status';
+import { formatTime } from './table';
+
+/** The package's version, set by main from package.json. */
+export interface RunInfo {
+  readonly version: string;
+}
+
+/**
+ * Runs `ecom-platform` with the arguments after the command name. Never throws: prints a one-line error
+ * (`ecom-platform: ...`) and resolves to 2 for a usage mistake, 1 for a failure.
+ */
+export async function runCli(argv: string[], cliEnv: CliEnv, info: RunInfo = { version: '0.0.0' }): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.version) {
+      cliEnv.out.write(`${info.version}\n`);
+      return 0;
+    }
+    if (args.command === 'help') {
+      cliEnv.out.write(USAGE);
+      return 0;
+    }
+    if (args.command === undefined && !cliEnv.interactive) {
+      throw new UsageError('no command given and not on a terminal: use doctor, deploy <target>, status or destroy-legacy (see --help)');
+    }
+    const platform = loadPlatform(args, cliEnv.cwd);
+    return args.command === undefined ? await menu(platform, args, cliEnv) : await runCommand(platform, args, cliEnv);
+  } catch (error) {
+    if (cliEnv.env.ECOM_PLATFORM_DEBUG && error instanceof Error) {
+      cliEnv.err.write(`${error.stack}\n`);
+    }
+    cliEnv.err.write(`ecom-platform: ${messageOf(error)}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+async function runCommand(platform: Platform, args: Args, cliEnv: CliEnv, target: DeployTarget | undefined = args.target): Promise<number> {
+  const clientOptions = { region: args.region, profile: args.profile };
+  switch (args.command) {
+    case 'doctor': {
+      const findings = await doctor(platform, cliEnv, cliEnv.clients(clientOptions));
+      cliEnv.out.write(renderFindings(findings));
+      const failed = findings.filter((f) => f.level === 'fail').length;
+      cliEnv.out.write(failed === 0 ? '\nReady to deploy.\n' : `\n${failed} problem${failed === 1 ? '' : 's'} to fix before deploying.\n`);
+      return failed === 0 ? 0 : 1;
+    }
+    case 'deploy':
+      return deploy(platform, target!, cliEnv, clientOptions);
+    case 'status':
+      return status(platform, args, cliEnv);
+    case 'destroy-legacy':
+      return destroyLegacy(platform, cliEnv, cliEnv.clients(clientOptions), { yes: args.yes, backup: args.backup });
+    default:
+      throw new UsageError(`unknown command ${args.command}`);
+  }
+}
+
+async function status(platform: Platform, args: Args, cliEnv: CliEnv): Promise<number> {
+  const clients = cliEnv.clients({ region: args.region, profile: args.profile });
+  if (args.json) {
+    const pipelines = await pipelineStatuses(platform, clients);
+    cliEnv.out.write(JSON.stringify({ region: await clients.region(), pipelines }, null, 2) + '\n');
+    return 0;
+  }
+  if (!args.watch) {
+    cliEnv.out.write(renderStatus(await pipelineStatuses(platform, clients)));
+    return 0;
+  }
+  while (!cliEnv.signal.stopped) {
+    const statuses = await pipelineStatuses(platform, clients);
+    // Clear the screen, then redraw from the top.
+    cliEnv.out.write('\x1b[H\x1b[2J');
+    cliEnv.out.write(`Pipelines of ${platform.naming.projectName} in ${await clients.region()}, ${formatTime(cliEnv.now())}; every ${args.interval}s, Ctrl-C to stop\n\n`);
+    cliEnv.out.write(renderStatus(statuses));
+    await cliEnv.sleep(args.interval * 1000);
+  }
+  return 0;
+}
+
+/** The seed's menu, plus doctor. */
+const MENU: Array<{ key: string; label: (p: Platform) => string; args: Partial<Args> }> = [
+  { key: '1', label: (p) => `Deploy backend pipeline (${p.backendPipeline.stackName})`, args: { command: 'deploy', target: 'backend-pipeline' } },
+  { key: '2', label: (p) => `Deploy frontend stack (${p.naming.frontendStackName})`, args: { command: 'deploy', target: 'frontend' } },
+  { key: '3', label: () => 'Deploy frontend pipelines', args: { command: 'deploy', target: 'frontend-pipelines' } },
+  { key: '4', label: (p) => `Destroy old pipeline stack (${p.legacyStackName})`, args: { command: 'destroy-legacy' } },
+  { key: '5', label: () => 'Show pipeline status', args: { command: 'status' } },
+  { key: '6', label: () => 'Deploy all (backend pipeline, frontend stack, frontend pipelines)', args: { command: 'deploy', target: 'all' } },
+  { key: '7', label: () => 'Doctor: check prerequisites', args: { command: 'doctor' } },
+];
+
+async function menu(platform: Platform, args: Args, cliEnv: CliEnv): Promise<number> {
+  for (;;) {
+    cliEnv.out.write(`\ncdk-ecom-platform: ${platform.naming.projectName} (stacks ${platform.naming.stackPrefix}-*) in ${platform.appDir}\n`);
+    for (const item of MENU) {
+      cliEnv.out.write(`  ${item.key}) ${item.label(platform)}\n`);
+    }
+    cliEnv.out.write('  q) Quit\n');
+    const answer = await cliEnv.ask('Choose an option: ');
+    if (answer === undefined || ['q', 'quit', 'exit'].includes(answer.trim().toLowerCase())) {
+      return 0;
+    }
+    const item = MENU.find((m) => m.key === answer.trim());
+    if (!item) {
+      cliEnv.out.write(`"${answer.trim()}" is not an option.\n`);
+      continue;
+    }
+    const choice = { ...args, ...item.args } as Args;
+    try {
+      const code = await runCommand(platform, choice, cliEnv);
+      cliEnv.out.write(code === 0 ? '\nDone.\n' : `\nFinished with exit code ${code}.\n`);
+    } catch (error) {
+      cliEnv.err.write(`ecom-platform: ${messageOf(error)}\n`);
+      if (!(error instanceof CliError) && cliEnv.env.ECOM_PLATFORM_DEBUG && error instanceof Error) {
+        cliEnv.err.write(`${error.stack}\n`);
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
+import { GetRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { GetConnectionCommand } from '@aws-sdk/client-codestar-connections';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AwsClients, CliEnv, errorName, messageOf } from './env';
+import { Platform } from './platform';
+
+/** The oldest Node.js the CDK CLI supports. */
+export const MIN_NODE_MAJOR = 18;
+/** The oldest bootstrap stack version the CDK's default synthesizer deploys with. */
+export const MIN_BOOTSTRAP_VERSION = 6;
+const BOOTSTRAP_STACK = 'CDKToolkit';
+
+export type FindingLevel = 'ok' | 'info' | 'warn' | 'fail';
+
+/** One thing doctor checked. */
+export interface Finding {
+  readonly check: string;
+  readonly level: FindingLevel;
+  readonly detail: string;
+  /** What to do about it, for warn and fail. */
+  readonly fix?: string;
+}
+
+/** Runs every check, in the order a person fixes them; AWS checks stop at missing credentials or region. */
+export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsClients): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const major = Number(cliEnv.nodeVersion.split('.')[0]);
+  findings.push(major >= MIN_NODE_MAJOR
+    ? { check: 'Node.js', level: 'ok', detail: `v${cliEnv.nodeVersion}` }
+    : { check: 'Node.js', level: 'fail', detail: `v${cliEnv.nodeVersion} is older than ${MIN_NODE_MAJOR}`, fix: `install Node.js ${MIN_NODE_MAJOR} or later` });
+
+  findings.push(platform.cdkJson
+    ? { check: 'CDK app', level: 'ok', detail: `${path.join(platform.appDir, 'cdk.json')} (app: ${platform.cdkJson.app ?? '?'})` }
+    : { check: 'CDK app', level: 'fail', detail: `no cdk.json in ${platform.appDir}`, fix: 'run ecom-platform in your CDK app\'s folder, or pass --app <folder>' });
+
+  const cdk = locateCdk(platform.appDir, cliEnv.env);
+  if (!cdk) {
+    findings.push({ check: 'CDK CLI', level: 'fail', detail: 'not found in node_modules/.bin or on PATH', fix: 'npm install -g aws-cdk (or npm install --save-dev aws-cdk in the app)' });
+  } else {
+    const version = await cliEnv.runner.capture(cdk, ['--version'], { cwd: platform.appDir }).catch((e) => ({ code: 1, output: messageOf(e) }));
+    findings.push(version.code === 0
+      ? { check: 'CDK CLI', level: 'ok', detail: `${version.output.trim().split('\n')[0]} (${cdk})` }
+      : { check: 'CDK CLI', level: 'fail', detail: `${cdk} --version failed: ${version.output.trim().split('\n')[0]}`, fix: 'reinstall it: npm install -g aws-cdk' });
+  }
+
+  let account: string | undefined;
+  try {
+    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    account = identity.Account;
+    findings.push({ check: 'AWS credentials', level: 'ok', detail: `account ${identity.Account} as ${identity.Arn}` });
+  } catch (error) {
+    findings.push(credentialsFinding(error));
+  }
+  const region = await clients.region();
+  findings.push(region
+    ? { check: 'Region', level: 'ok', detail: region }
+    : { check: 'Region', level: 'fail', detail: 'none configured', fix: 'set AWS_REGION, give --region, or set a region in your AWS profile' });
+  if (!account || !region) {
+    findings.push({ check: 'AWS resources', level: 'info', detail: 'not checked: credentials and a region come first' });
+    return findings;
+  }
+
+  const bootstrap = await describeStack(clients, BOOTSTRAP_STACK);
+  findings.push(bootstrapFinding(bootstrap, account, region));
+  findings.push(await sourceFinding(platform, clients));
+
+  for (const { name, role } of platform.stacks) {
+    const stack = await describeStack(clients, name);
+    const legacy = name === platform.legacyStackName;
+    if (!stack) {
+      findings.push({ check: name, level: 'info', detail: `${role}: not deployed` });
+    } else if (legacy) {
+      findings.push({ check: name, level: 'warn', detail: `${role}: ${stack.StackStatus}`, fix: 'once the new pipelines deploy, remove it with `ecom-platform destroy-legacy`' });
+    } else if (/(FAILED|ROLLBACK_COMPLETE)$/.test(stack.StackStatus ?? '')) {
+      findings.push({ check: name, level: 'warn', detail: `${role}: ${stack.StackStatus}`, fix: 'see its events in the CloudFormation console, fix, and deploy again' });
+    } else {
+      findings.push({ check: name, level: 'ok', detail: `${role}: ${stack.StackStatus}` });
+    }
+  }
+  return findings;
+}
+
+/** Prints findings one a line: `[ok]   Node.js          v20.11.0`, with the fix under warn and fail. */
+export function renderFindings(findings: Finding[]): string {
+  const width = Math.max(...findings.map((f) => f.check.length));
+  return findings.map((f) => {
+    const line = `${`[${f.level}]`.padEnd(7)}${f.check.padEnd(width)}  ${f.detail}`;
+    return f.fix ? `${line}\n${' '.repeat(7 + width + 2)}fix: ${f.fix}` : line;
+  }).join('\n') + '\n';
+}
+
+/** The stack, or undefined when it does not exist. */
+export async function describeStack(clients: AwsClients, stackName: string): Promise<Stack | undefined> {
+  try {
+    const response = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    return response.Stacks?.[0];
+  } catch (error) {
+    if (isStackMissing(error)) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** CloudFormation's answer for a stack that does not exist. */
+export function isStackMissing(error: unknown): boolean {
+  return errorName(error) === 'ValidationError' && /does not exist/.test(messageOf(error));
+}
+
+/** The CDK CLI of the app (node_modules/.bin/cdk), else the one on PATH; undefined when there is none. */
+export function locateCdk(appDir: string, env: Record<string, string | undefined>): string | undefined {
+  const local = path.join(appDir, 'node_modules', '.bin', 'cdk');
+  if (fs.existsSync(local)) {
+    return local;
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter((d) => d.length > 0)) {
+    const candidate = path.join(dir, 'cdk');
+    if (fs.existsSync(candidate)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+function credentialsFinding(error: unknown): Finding {
+  const name = errorName(error);
+  if (name === 'CredentialsProviderError' || /credential/i.test(messageOf(error))) {
+    return { check: 'AWS credentials', level: 'fail', detail: 'none found', fix: 'run `aws configure` or `aws sso login`, or set AWS_PROFILE' };
+  }
+  if (/Expired/.test(name)) {
+    return { check: 'AWS credentials', level: 'fail', detail: 'expired', fix: 'refresh them (`aws sso login`) and try again' };
+  }
+  return { check: 'AWS credentials', level: 'fail', detail: `${name || 'error'}: ${messageOf(error)}`, fix: 'check your AWS profile and network' };
+}
+
+function bootstrapFinding(stack: Stack | undefined, account: string, region: string): Finding {
+  const fix = `run \`cdk bootstrap aws://${account}/${region}\``;
+  if (!stack) {
+    return { check: 'CDK bootstrap', level: 'fail', detail: `no ${BOOTSTRAP_STACK} stack in ${region}`, fix };
+  }
+  const version = Number(stack.Outputs?.find((o) => o.OutputKey === 'BootstrapVersion')?.OutputValue);
+  if (!Number.isFinite(version)) {
+    return { check: 'CDK bootstrap', level: 'fail', detail: `${BOOTSTRAP_STACK} has no BootstrapVersion output (legacy bootstrap)`, fix };
+  }
+  if (version < MIN_BOOTSTRAP_VERSION) {
+    return { check: 'CDK bootstrap', level: 'fail', detail: `version ${version} is older than ${MIN_BOOTSTRAP_VERSION}`, fix };
+  }
+  if (!/_COMPLETE$/.test(stack.StackStatus ?? '') || /ROLLBACK/.test(stack.StackStatus ?? '')) {
+    return { check: 'CDK bootstrap', level: 'warn', detail: `${BOOTSTRAP_STACK} is ${stack.StackStatus}, version ${version}`, fix };
+  }
+  return { check: 'CDK bootstrap', level: 'ok', detail: `${BOOTSTRAP_STACK} version ${version} (${stack.StackStatus})` };
+}
+
+async function sourceFinding(platform: Platform, clients: AwsClients): Promise<Finding> {
+  if (platform.connectionArn) {
+    try {
+      const { Connection } = await clients.connections.send(new GetConnectionCommand({ ConnectionArn: platform.connectionArn }));
+      return Connection?.ConnectionStatus === 'AVAILABLE'
+        ? { check: 'Source', level: 'ok', detail: `connection ${Connection.ConnectionName} (${Connection.ProviderType}) is AVAILABLE` }
+        : {
+          check: 'Source',
+          level: 'fail',
+          detail: `connection ${Connection?.ConnectionName ?? platform.connectionArn} is ${Connection?.ConnectionStatus}`,
+          fix: 'complete the connection\'s handshake in the console (Developer Tools > Settings > Connections)',
+        };
+    } catch (error) {
+      return { check: 'Source', level: 'fail', detail: `connection ${platform.connectionArn}: ${messageOf(error)}`, fix: 'check the ARN and the region' };
+    }
+  }
+  const repositoryName = platform.naming.repositoryName;
+  try {
+    const { repositoryMetadata } = await clients.codeCommit.send(new GetRepositoryCommand({ repositoryName }));
+    return { check: 'Source', level: 'ok', detail: `CodeCommit repository ${repositoryName} (${repositoryMetadata?.cloneUrlHttp ?? 'found'})` };
+  } catch (error) {
+    if (errorName(error) === 'RepositoryDoesNotExistException') {
+      return {
+        check: 'Source',
+        level: 'fail',
+        detail: `no CodeCommit repository ${repositoryName}`,
+        fix: `create it (aws codecommit create-repository --repository-name ${repositoryName}), use PlatformSource.codeCommit({ createRepository: true }), or pass --connection-arn`,
+      };
+    }
+    return { check: 'Source', level: 'fail', detail: `CodeCommit repository ${repositoryName}: ${messageOf(error)}`, fix: 'check your permissions and region' };
+  }
+}

@@ -1,0 +1,134 @@
+import { DescribeStacksCommand, Stack, StackStatus } from '@aws-sdk/client-cloudformation';
+import { GetRepositoryCommand } from '@aws-sdk/client-codecommit';
+import { GetConnectionCommand } from '@aws-sdk/client-codestar-connections';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { appFolder, awsError, fakeEnv, mockAws, stackMissing, testClients } from './fake-env';
+
+const IDENTITY = { Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/ops' };
+const BOOTSTRAP: Stack = { StackName: 'CDKToolkit', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '28' }] };
+
+/** A fully set-up account: credentials, bootstrap, repository; `stacks` are the platform stacks that exist. */
+function healthyAccount(stacks: Record<string, string> = {}) {
+  const aws = mockAws();
+  aws.sts.on(GetCallerIdentityCommand).resolves(IDENTITY);
+  aws.cloudFormation.on(DescribeStacksCommand).callsFake(async ({ StackName }) => {
+    if (StackName === 'CDKToolkit') {
+      return { Stacks: [BOOTSTRAP] };
+    }
+    if (StackName in stacks) {
+      return { Stacks: [{ StackName, StackStatus: stacks[StackName] as StackStatus, CreationTime: new Date() }] };
+    }
+    throw stackMissing(StackName);
+  });
+  aws.codeCommit.on(GetRepositoryCommand, { repositoryName: 'e-com67' })
+    .resolves({ repositoryMetadata: { repositoryName: 'e-com67', cloneUrlHttp: 'https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/e-com67' } });
+  return aws;
+}
+
+/** `[level] check  detail` lines of doctor's output, by check. */
+function findings(stdout: string): Record<string, string> {
+  return Object.fromEntries(stdout.split('\n').filter((l) => l.startsWith('['))
+    .map((l) => { const m = /^\[(\w+)\]\s+(\S+(?: \S+)?)\s{2,}(.*)$/.exec(l)!; return [m[2], `${m[1]}: ${m[3]}`]; }));
+}
+
+describe('ecom-platform doctor', () => {
+  test('a ready account: every check ok, existing stacks with their status, exit 0', async () => {
+    healthyAccount({ 'E-Com67-FrontendStack': 'UPDATE_COMPLETE', 'E-Com67-BackendPipelineStack': 'CREATE_COMPLETE' });
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(0);
+    const found = findings(cli.stdout());
+    expect(found).toMatchObject({
+      'Node.js': 'ok: v20.11.1',
+      'AWS credentials': 'ok: account 111122223333 as arn:aws:iam::111122223333:user/ops',
+      'Region': 'ok: eu-west-1',
+      'CDK bootstrap': 'ok: CDKToolkit version 28 (UPDATE_COMPLETE)',
+      'E-Com67-FrontendStack': 'ok: frontend hosting: UPDATE_COMPLETE',
+      'E-Com67-BackendPipelineStack': 'ok: backend pipeline: CREATE_COMPLETE',
+      'E-Com67-AdminPipelineStack': 'info: admin-dashboard pipeline: not deployed',
+      'E-Com67-CustomerPipelineStack': 'info: customer-app pipeline: not deployed',
+      'E-Com67-DataStack': 'info: backend data: not deployed',
+    });
+    expect(found['CDK CLI']).toMatch(/^ok: 2\.1148\.1 \(build test\) \(.*node_modules\/\.bin\/cdk\)$/);
+    expect(found.Source).toBe('ok: CodeCommit repository e-com67 (https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/e-com67)');
+    expect(cli.stdout()).toContain('Ready to deploy.');
+  });
+
+  test('missing credentials: a failure with the fix, AWS resources not checked, exit 1', async () => {
+    const aws = mockAws();
+    aws.sts.on(GetCallerIdentityCommand).rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(1);
+    expect(findings(cli.stdout())['AWS credentials']).toBe('fail: none found');
+    expect(cli.stdout()).toContain('fix: run `aws configure` or `aws sso login`, or set AWS_PROFILE');
+    expect(findings(cli.stdout())['AWS resources']).toBe('info: not checked: credentials and a region come first');
+    expect(aws.cloudFormation.calls()).toHaveLength(0);
+    expect(cli.stdout()).toContain('1 problem to fix before deploying.');
+  });
+
+  test('expired credentials are told apart from missing ones', async () => {
+    mockAws().sts.on(GetCallerIdentityCommand).rejects(awsError('ExpiredTokenException', 'The security token included in the request is expired'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(1);
+    expect(findings(cli.stdout())['AWS credentials']).toBe('fail: expired');
+  });
+
+  test('no region: a failure naming the ways to set one', async () => {
+    mockAws().sts.on(GetCallerIdentityCommand).resolves(IDENTITY);
+    const cli = fakeEnv({ cwd: appFolder(), clients: testClients(null) });
+    expect(await cli.run(['doctor'])).toBe(1);
+    expect(findings(cli.stdout()).Region).toBe('fail: none configured');
+    expect(cli.stdout()).toContain('fix: set AWS_REGION, give --region, or set a region in your AWS profile');
+  });
+
+  test('missing bootstrap: a failure with the exact cdk bootstrap command', async () => {
+    const aws = healthyAccount();
+    aws.cloudFormation.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).rejects(stackMissing('CDKToolkit'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(1);
+    expect(findings(cli.stdout())['CDK bootstrap']).toBe('fail: no CDKToolkit stack in eu-west-1');
+    expect(cli.stdout()).toContain('fix: run `cdk bootstrap aws://111122223333/eu-west-1`');
+  });
+
+  test('an old bootstrap version fails', async () => {
+    const aws = healthyAccount();
+    aws.cloudFormation.on(DescribeStacksCommand, { StackName: 'CDKToolkit' })
+      .resolves({ Stacks: [{ ...BOOTSTRAP, Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '4' }] }] });
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(1);
+    expect(findings(cli.stdout())['CDK bootstrap']).toBe('fail: version 4 is older than 6');
+  });
+
+  test('a missing repository fails with ways to create it; the old pipeline stack is a warning', async () => {
+    const aws = healthyAccount({ 'E-Com67-PipelineStack': 'UPDATE_COMPLETE' });
+    aws.codeCommit.on(GetRepositoryCommand).rejects(awsError('RepositoryDoesNotExistException', 'e-com67 does not exist'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(1);
+    const found = findings(cli.stdout());
+    expect(found.Source).toBe('fail: no CodeCommit repository e-com67');
+    expect(cli.stdout()).toContain('PlatformSource.codeCommit({ createRepository: true })');
+    expect(found['E-Com67-PipelineStack']).toBe('warn: old pipeline (legacy): UPDATE_COMPLETE');
+    expect(cli.stdout()).toContain('ecom-platform destroy-legacy');
+  });
+
+  test('a pending connection (from cdk.json context) fails; names follow the context naming', async () => {
+    const aws = healthyAccount({ 'Shop-FrontendStack': 'CREATE_COMPLETE' });
+    const arn = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/abc';
+    aws.connections.on(GetConnectionCommand, { ConnectionArn: arn })
+      .resolves({ Connection: { ConnectionName: 'github', ProviderType: 'GitHub', ConnectionStatus: 'PENDING' } });
+    const cli = fakeEnv({ cwd: appFolder({ context: { 'ecom:projectName': 'shop', 'ecom:stackPrefix': 'Shop', 'ecom:connectionArn': arn } }) });
+    expect(await cli.run(['doctor'])).toBe(1);
+    const found = findings(cli.stdout());
+    expect(found.Source).toBe('fail: connection github is PENDING');
+    expect(found['Shop-FrontendStack']).toBe('ok: frontend hosting: CREATE_COMPLETE');
+    expect(aws.codeCommit.calls()).toHaveLength(0);
+  });
+
+  test('no cdk.json and no CDK CLI: both failures', async () => {
+    healthyAccount();
+    const cli = fakeEnv({ cwd: appFolder({ cdkJson: false, cdk: false }) });
+    expect(await cli.run(['doctor'])).toBe(1);
+    const found = findings(cli.stdout());
+    expect(found['CDK app']).toMatch(/^fail: no cdk\.json in /);
+    expect(found['CDK CLI']).toBe('fail: not found in node_modules/.bin or on PATH');
+  });
+});

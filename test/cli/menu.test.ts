@@ -1,0 +1,95 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as pty from '@lydell/node-pty';
+import { buildSync } from 'esbuild';
+import { appFolder } from './fake-env';
+
+/**
+ * The interactive menu, driven as a person would: `ecom-platform` with no arguments in a pseudo-terminal,
+ * choosing "Show pipeline status", reading the table, quitting. The process is the real entry point's
+ * environment (readline on the terminal) with only the AWS SDK mocked (menu-harness.ts).
+ */
+const HARNESS = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ecom-menu-')), 'harness.js');
+
+beforeAll(() => {
+  buildSync({ entryPoints: [path.join(__dirname, 'menu-harness.ts')], bundle: true, platform: 'node', outfile: HARNESS, logLevel: 'error' });
+});
+
+/** A terminal session: what it printed so far (escape codes removed), typing, and its exit. */
+function terminal(cwd: string) {
+  const term = pty.spawn(process.execPath, [HARNESS], {
+    cwd, cols: 120, rows: 40, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } as Record<string, string>,
+  });
+  let screen = '';
+  term.onData((data) => { screen += data; });
+  const exit = new Promise<number>((resolve) => term.onExit((e) => resolve(e.exitCode)));
+  return {
+    // eslint-disable-next-line no-control-regex
+    screen: () => screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''),
+    type: (text: string) => term.write(text),
+    exit,
+    kill: () => term.kill(),
+    /** Resolves when `predicate` holds for the screen; fails with the screen after 20 s. */
+    waitFor: async (predicate: (s: string) => boolean, what: string) => {
+      const started = Date.now();
+      while (!predicate(screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''))) {
+        if (Date.now() - started > 20_000) {
+          throw new Error(`timed out waiting for ${what}; the terminal shows:\n${screen}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+const PROMPT = 'Choose an option: ';
+const count = (s: string, part: string) => s.split(part).length - 1;
+
+test('choosing "Show pipeline status" in the menu shows the status table, then q quits with exit 0', async () => {
+  const term = terminal(appFolder());
+  try {
+    await term.waitFor((s) => s.includes(PROMPT), 'the menu');
+    expect(term.screen()).toContain([
+      '  1) Deploy backend pipeline (E-Com67-BackendPipelineStack)',
+      '  2) Deploy frontend stack (E-Com67-FrontendStack)',
+      '  3) Deploy frontend pipelines',
+      '  4) Destroy old pipeline stack (E-Com67-PipelineStack)',
+      '  5) Show pipeline status',
+      '  6) Deploy all (backend pipeline, frontend stack, frontend pipelines)',
+      '  7) Doctor: check prerequisites',
+      '  q) Quit',
+    ].join('\n'));
+
+    term.type('5\r');
+    await term.waitFor((s) => count(s, PROMPT) === 2, 'the menu again after the status');
+    const afterChoice = term.screen().slice(term.screen().indexOf(`${PROMPT}5`));
+    expect(afterChoice).toContain([
+      'PIPELINE                          STAGE   STATUS        LAST CHANGE           REVISION',
+      'e-com67-backend-pipeline          Source  Succeeded     2026-11-26 13:04 UTC  feedface',
+      '                                  Deploy  Failed        2026-11-26 13:04 UTC  feedface',
+      '    ! Api stack: UPDATE_ROLLBACK_COMPLETE',
+      'e-com67-admin-dashboard-pipeline  -       not deployed  -                     -',
+      'e-com67-customer-app-pipeline     -       not deployed  -                     -',
+    ].join('\n'));
+    expect(afterChoice).toContain('Done.');
+
+    term.type('9\r');
+    await term.waitFor((s) => s.includes('"9" is not an option.'), 'the refusal of 9');
+    term.type('q\r');
+    expect(await term.exit).toBe(0);
+  } finally {
+    term.kill();
+  }
+});
+
+test('Ctrl-D at the menu ends the session with exit 0', async () => {
+  const term = terminal(appFolder());
+  try {
+    await term.waitFor((s) => s.includes(PROMPT), 'the menu');
+    term.type('\x04');
+    expect(await term.exit).toBe(0);
+  } finally {
+    term.kill();
+  }
+});

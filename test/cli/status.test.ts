@@ -1,0 +1,115 @@
+import { ActionExecutionStatus, ActionState, GetPipelineExecutionCommand, GetPipelineStateCommand, StageExecutionStatus } from '@aws-sdk/client-codepipeline';
+import { appFolder, awsError, fakeEnv, mockAws } from './fake-env';
+
+const T = (iso: string) => new Date(iso);
+
+function action(name: string, status: string, lastStatusChange: string, extra: Record<string, unknown> = {}): ActionState {
+  return { actionName: name, latestExecution: { status: status as ActionExecutionStatus, lastStatusChange: T(lastStatusChange), ...extra } };
+}
+
+/** The backend pipeline succeeded, the admin one is deploying, the customer one failed. */
+function threePipelines() {
+  const aws = mockAws();
+  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-backend-pipeline' }).resolves({
+    pipelineName: 'e-com67-backend-pipeline',
+    stageStates: [
+      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('CodeCommit', 'Succeeded', '2026-11-26T13:00:00Z')] },
+      { stageName: 'Build', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Synth', 'Succeeded', '2026-11-26T13:04:10Z')] },
+      { stageName: 'Deploy', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Data', 'Succeeded', '2026-11-26T13:09:00Z'), action('Api', 'Succeeded', '2026-11-26T13:12:30Z')] },
+    ],
+  });
+  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-admin-dashboard-pipeline' }).resolves({
+    stageStates: [
+      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-a', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Source', 'Succeeded', '2026-11-26T13:50:00Z')] },
+      { stageName: 'Build', latestExecution: { pipelineExecutionId: 'exec-a', status: 'InProgress' as StageExecutionStatus }, actionStates: [action('Build', 'InProgress', '2026-11-26T13:51:00Z')] },
+      { stageName: 'Deploy', actionStates: [{ actionName: 'Deploy' }] },
+    ],
+  });
+  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-customer-app-pipeline' }).resolves({
+    stageStates: [
+      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-c', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Source', 'Succeeded', '2026-11-26T12:00:00Z')] },
+      {
+        stageName: 'Build',
+        latestExecution: { pipelineExecutionId: 'exec-c', status: 'Failed' as StageExecutionStatus },
+        actionStates: [action('Build', 'Failed', '2026-11-26T12:03:00Z', { errorDetails: { code: 'JobFailed', message: 'Error calling startBuild: npm ci exited with 1' } })],
+      },
+    ],
+  });
+  const revisions: Record<string, string> = { 'exec-b': '0123456789abcdef0123', 'exec-a': 'aaaabbbbccccdddd', 'exec-c': 'cccc1111dddd2222' };
+  aws.codePipeline.on(GetPipelineExecutionCommand).callsFake(async ({ pipelineExecutionId }) => ({
+    pipelineExecution: { pipelineExecutionId, artifactRevisions: [{ name: 'Source', revisionId: revisions[pipelineExecutionId] }] },
+  }));
+  return aws;
+}
+
+describe('ecom-platform status', () => {
+  test('the table: each stage\'s status, last change, revision, and the failure message under a failed stage', async () => {
+    threePipelines();
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['status'])).toBe(0);
+    expect(cli.stdout()).toBe([
+      'PIPELINE                          STAGE   STATUS      LAST CHANGE           REVISION',
+      'e-com67-backend-pipeline          Source  Succeeded   2026-11-26 13:00 UTC  01234567',
+      '                                  Build   Succeeded   2026-11-26 13:04 UTC  01234567',
+      '                                  Deploy  Succeeded   2026-11-26 13:12 UTC  01234567',
+      'e-com67-admin-dashboard-pipeline  Source  Succeeded   2026-11-26 13:50 UTC  aaaabbbb',
+      '                                  Build   InProgress  2026-11-26 13:51 UTC  aaaabbbb',
+      '                                  Deploy  NotRun      -                     -',
+      'e-com67-customer-app-pipeline     Source  Succeeded   2026-11-26 12:00 UTC  cccc1111',
+      '                                  Build   Failed      2026-11-26 12:03 UTC  cccc1111',
+      '    ! Error calling startBuild: npm ci exited with 1',
+      '',
+    ].join('\n'));
+  });
+
+  test('--json: the same facts for scripts, with full revisions and execution IDs', async () => {
+    threePipelines();
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['status', '--json'])).toBe(0);
+    const json = JSON.parse(cli.stdout());
+    expect(json.region).toBe('eu-west-1');
+    expect(json.pipelines.map((p: any) => [p.pipeline, p.role, p.deployed])).toEqual([
+      ['e-com67-backend-pipeline', 'backend', true],
+      ['e-com67-admin-dashboard-pipeline', 'admin-dashboard', true],
+      ['e-com67-customer-app-pipeline', 'customer-app', true],
+    ]);
+    expect(json.pipelines[0].stages[2]).toEqual({
+      stage: 'Deploy', status: 'Succeeded', lastChange: '2026-11-26T13:12:30.000Z', revision: '0123456789abcdef0123', executionId: 'exec-b',
+    });
+    expect(json.pipelines[1].stages[1]).toMatchObject({ stage: 'Build', status: 'InProgress' as StageExecutionStatus });
+    expect(json.pipelines[1].stages[1].failure).toBeUndefined();
+    expect(json.pipelines[2].stages[1]).toMatchObject({ stage: 'Build', status: 'Failed', failure: 'Error calling startBuild: npm ci exited with 1' });
+  });
+
+  test('a pipeline that is not deployed is a row, not an error; other AWS errors fail with one line', async () => {
+    const aws = mockAws();
+    aws.codePipeline.on(GetPipelineStateCommand).rejects(awsError('PipelineNotFoundException', 'not found'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['status'])).toBe(0);
+    expect(cli.stdout()).toContain('e-com67-backend-pipeline          -      not deployed');
+
+    aws.codePipeline.on(GetPipelineStateCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform codepipeline:GetPipelineState'));
+    const denied = fakeEnv({ cwd: appFolder() });
+    expect(await denied.run(['status', '--json'])).toBe(1);
+    expect(denied.stderr()).toBe('ecom-platform: User is not authorized to perform codepipeline:GetPipelineState\n');
+  });
+
+  test('--watch redraws the table every --interval seconds until stopped', async () => {
+    const aws = threePipelines();
+    const cli = fakeEnv({ cwd: appFolder(), stopAfterSleeps: 2 });
+    expect(await cli.run(['status', '--watch', '--interval', '3'])).toBe(0);
+    expect(cli.sleeps).toEqual([3000, 3000]);
+    expect(cli.stdout().split('\x1b[H\x1b[2J')).toHaveLength(3);
+    expect(cli.stdout()).toContain('every 3s, Ctrl-C to stop');
+    expect(aws.codePipeline.commandCalls(GetPipelineStateCommand)).toHaveLength(6);
+  });
+
+  test('--apps and --project name the pipelines', async () => {
+    const aws = mockAws();
+    aws.codePipeline.on(GetPipelineStateCommand).rejects(awsError('PipelineNotFoundException', 'not found'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['status', '--json', '--project', 'shop', '--apps', 'storefront'])).toBe(0);
+    expect(aws.codePipeline.commandCalls(GetPipelineStateCommand).map((c) => c.args[0].input.name))
+      .toEqual(['shop-backend-pipeline', 'shop-storefront-pipeline']);
+  });
+});

@@ -28,6 +28,15 @@ export function nodeCliEnv(clients: (options: { region?: string; profile?: strin
   const signal = { stopped: false };
   let rl: readline.Interface | undefined;
   let ended = false;
+  // `ecom-platform status | head`: a closed pipe ends the command quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') {
+        throw error;
+      }
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
   process.on('SIGINT', () => {
     if (signal.stopped) {
       process.exit(130);

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { ActionExecutionStatus, ActionState, CodePipelineClient, GetPipelineExecutionCommand, GetPipelineStateCommand, StageExecutionStatus } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -138,3 +138,45 @@ export function fakeEnv(options: {
     run: (argv: string[]) => runCli(argv, cliEnv, { version: '1.2.3' }),
   };
 }
+
+const T = (iso: string) => new Date(iso);
+
+function action(name: string, status: string, lastStatusChange: string, extra: Record<string, unknown> = {}): ActionState {
+  return { actionName: name, latestExecution: { status: status as ActionExecutionStatus, lastStatusChange: T(lastStatusChange), ...extra } };
+}
+
+/** E-Com67's pipelines, mocked: the backend one succeeded, the admin one is building, the customer one failed. */
+export function mockThreePipelines() {
+  const aws = mockAws();
+  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-backend-pipeline' }).resolves({
+    pipelineName: 'e-com67-backend-pipeline',
+    stageStates: [
+      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('CodeCommit', 'Succeeded', '2026-11-26T13:00:00Z')] },
+      { stageName: 'Build', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Synth', 'Succeeded', '2026-11-26T13:04:10Z')] },
+      { stageName: 'Deploy', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Data', 'Succeeded', '2026-11-26T13:09:00Z'), action('Api', 'Succeeded', '2026-11-26T13:12:30Z')] },
+    ],
+  });
+  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-admin-dashboard-pipeline' }).resolves({
+    stageStates: [
+      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-a', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Source', 'Succeeded', '2026-11-26T13:50:00Z')] },
+      { stageName: 'Build', latestExecution: { pipelineExecutionId: 'exec-a', status: 'InProgress' as StageExecutionStatus }, actionStates: [action('Build', 'InProgress', '2026-11-26T13:51:00Z')] },
+      { stageName: 'Deploy', actionStates: [{ actionName: 'Deploy' }] },
+    ],
+  });
+  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-customer-app-pipeline' }).resolves({
+    stageStates: [
+      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-c', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Source', 'Succeeded', '2026-11-26T12:00:00Z')] },
+      {
+        stageName: 'Build',
+        latestExecution: { pipelineExecutionId: 'exec-c', status: 'Failed' as StageExecutionStatus },
+        actionStates: [action('Build', 'Failed', '2026-11-26T12:03:00Z', { errorDetails: { code: 'JobFailed', message: 'Error calling startBuild: npm ci exited with 1' } })],
+      },
+    ],
+  });
+  const revisions: Record<string, string> = { 'exec-b': '0123456789abcdef0123', 'exec-a': 'aaaabbbbccccdddd', 'exec-c': 'cccc1111dddd2222' };
+  aws.codePipeline.on(GetPipelineExecutionCommand).callsFake(async ({ pipelineExecutionId }) => ({
+    pipelineExecution: { pipelineExecutionId, artifactRevisions: [{ name: 'Source', revisionId: revisions[pipelineExecutionId] }] },
+  }));
+  return aws;
+}
+

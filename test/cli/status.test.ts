@@ -1,46 +1,5 @@
-import { ActionExecutionStatus, ActionState, GetPipelineExecutionCommand, GetPipelineStateCommand, StageExecutionStatus } from '@aws-sdk/client-codepipeline';
-import { appFolder, awsError, fakeEnv, mockAws } from './fake-env';
-
-const T = (iso: string) => new Date(iso);
-
-function action(name: string, status: string, lastStatusChange: string, extra: Record<string, unknown> = {}): ActionState {
-  return { actionName: name, latestExecution: { status: status as ActionExecutionStatus, lastStatusChange: T(lastStatusChange), ...extra } };
-}
-
-/** The backend pipeline succeeded, the admin one is deploying, the customer one failed. */
-function threePipelines() {
-  const aws = mockAws();
-  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-backend-pipeline' }).resolves({
-    pipelineName: 'e-com67-backend-pipeline',
-    stageStates: [
-      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('CodeCommit', 'Succeeded', '2026-11-26T13:00:00Z')] },
-      { stageName: 'Build', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Synth', 'Succeeded', '2026-11-26T13:04:10Z')] },
-      { stageName: 'Deploy', latestExecution: { pipelineExecutionId: 'exec-b', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Data', 'Succeeded', '2026-11-26T13:09:00Z'), action('Api', 'Succeeded', '2026-11-26T13:12:30Z')] },
-    ],
-  });
-  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-admin-dashboard-pipeline' }).resolves({
-    stageStates: [
-      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-a', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Source', 'Succeeded', '2026-11-26T13:50:00Z')] },
-      { stageName: 'Build', latestExecution: { pipelineExecutionId: 'exec-a', status: 'InProgress' as StageExecutionStatus }, actionStates: [action('Build', 'InProgress', '2026-11-26T13:51:00Z')] },
-      { stageName: 'Deploy', actionStates: [{ actionName: 'Deploy' }] },
-    ],
-  });
-  aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-customer-app-pipeline' }).resolves({
-    stageStates: [
-      { stageName: 'Source', latestExecution: { pipelineExecutionId: 'exec-c', status: 'Succeeded' as StageExecutionStatus }, actionStates: [action('Source', 'Succeeded', '2026-11-26T12:00:00Z')] },
-      {
-        stageName: 'Build',
-        latestExecution: { pipelineExecutionId: 'exec-c', status: 'Failed' as StageExecutionStatus },
-        actionStates: [action('Build', 'Failed', '2026-11-26T12:03:00Z', { errorDetails: { code: 'JobFailed', message: 'Error calling startBuild: npm ci exited with 1' } })],
-      },
-    ],
-  });
-  const revisions: Record<string, string> = { 'exec-b': '0123456789abcdef0123', 'exec-a': 'aaaabbbbccccdddd', 'exec-c': 'cccc1111dddd2222' };
-  aws.codePipeline.on(GetPipelineExecutionCommand).callsFake(async ({ pipelineExecutionId }) => ({
-    pipelineExecution: { pipelineExecutionId, artifactRevisions: [{ name: 'Source', revisionId: revisions[pipelineExecutionId] }] },
-  }));
-  return aws;
-}
+import { GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
+import { appFolder, awsError, fakeEnv, mockAws, mockThreePipelines as threePipelines } from './fake-env';
 
 describe('ecom-platform status', () => {
   test('the table: each stage\'s status, last change, revision, and the failure message under a failed stage', async () => {
@@ -76,7 +35,7 @@ describe('ecom-platform status', () => {
     expect(json.pipelines[0].stages[2]).toEqual({
       stage: 'Deploy', status: 'Succeeded', lastChange: '2026-11-26T13:12:30.000Z', revision: '0123456789abcdef0123', executionId: 'exec-b',
     });
-    expect(json.pipelines[1].stages[1]).toMatchObject({ stage: 'Build', status: 'InProgress' as StageExecutionStatus });
+    expect(json.pipelines[1].stages[1]).toMatchObject({ stage: 'Build', status: 'InProgress' });
     expect(json.pipelines[1].stages[1].failure).toBeUndefined();
     expect(json.pipelines[2].stages[1]).toMatchObject({ stage: 'Build', status: 'Failed', failure: 'Error calling startBuild: npm ci exited with 1' });
   });

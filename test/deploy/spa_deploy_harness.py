@@ -61,7 +61,9 @@ def aws_environment(endpoint: str) -> Dict[str, str]:
 
 
 class MotoServer:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, launcher: Optional[Path] = None):
+        # launcher: a Python script starting moto's server (with patches), instead of moto_server itself.
+        self.launcher = launcher
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.recording = workdir / "moto-recording.jsonl"
@@ -72,6 +74,8 @@ class MotoServer:
         command = [shutil.which("moto_server") or "moto_server", "-H", "127.0.0.1", "-p", str(self.port)]
         if not shutil.which("moto_server"):
             command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)]
+        if self.launcher is not None:
+            command = [sys.executable, str(self.launcher), "-H", "127.0.0.1", "-p", str(self.port)]
         env = dict(os.environ, MOTO_ENABLE_RECORDING="true", MOTO_RECORDER_FILEPATH=str(self.recording))
         self.process = subprocess.Popen(command, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30

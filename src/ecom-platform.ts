@@ -11,6 +11,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { PlatformNaming } from './platform-naming';
+import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
 import { gitRefProblem } from './private/git-ref';
 import { validateNotifications } from './private/pipeline-support';
 import { isToken, propError } from './private/validation';
@@ -18,8 +19,6 @@ import { SpaHosting } from './spa-hosting';
 import { SpaPipeline } from './spa-pipeline';
 import { SpaSource } from './spa-source';
 
-const BACKEND_PIPELINE_CONTEXT = 'ecom:backendPipeline';
-const FRONTEND_PIPELINES_CONTEXT = 'ecom:frontendPipelines';
 
 const APP_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;

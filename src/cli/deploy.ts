@@ -4,10 +4,8 @@ import { locateCdk } from './doctor';
 import { CliEnv, CliError } from './env';
 import { Platform } from './platform';
 import { formatDuration, table } from './table';
+import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
 
-/** Context keys of EcomPlatform's deployment modes. */
-const BACKEND_PIPELINE_CONTEXT = 'ecom:backendPipeline';
-const FRONTEND_PIPELINES_CONTEXT = 'ecom:frontendPipelines';
 
 /** One `cdk deploy` of a deploy target. */
 export interface DeployStep {

@@ -214,6 +214,20 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     });
   });
 
+  test('deployment dependencies (what the deployment guide says): app pipelines always need the frontend stack, the backend pipeline only for its topic', () => {
+    const { app: notifiedApp, platform: notified } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { notificationEmails: ['team@example.com'] });
+    notifiedApp.synth();
+    for (const stack of [notified.backendPipelineStack!, ...notified.appPipelineStacks]) {
+      expect(stack.dependencies).toContain(notified.frontendStack);
+    }
+    const { app: quietApp, platform: quiet } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON });
+    quietApp.synth();
+    expect(quiet.backendPipelineStack!.dependencies).not.toContain(quiet.frontendStack);
+    for (const stack of quiet.appPipelineStacks) {
+      expect(stack.dependencies).toContain(quiet.frontendStack);
+    }
+  });
+
   test('props decide over the context', () => {
     const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { backendPipeline: false, frontendPipelines: false });
     expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);

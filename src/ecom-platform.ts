@@ -1,4 +1,4 @@
-import { Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -51,6 +51,27 @@ export interface FrontendAppProps {
    * @default "dist"
    */
   readonly outputDirectory?: string;
+
+  /**
+   * Commands that install the app's dependencies, run in `appPath`.
+   *
+   * @default ["npm ci"]
+   */
+  readonly installCommands?: string[];
+
+  /**
+   * Commands that test the app before it is built; a failing command stops its pipeline.
+   *
+   * @default - no tests
+   */
+  readonly testCommands?: string[];
+
+  /**
+   * Commands that build the app into `outputDirectory`, run in `appPath`.
+   *
+   * @default ["npm run build"]
+   */
+  readonly buildCommands?: string[];
 
   /**
    * Plaintext environment variables of the build (never secrets).
@@ -348,6 +369,14 @@ export interface EcomPlatformProps {
   readonly notificationEmails?: string[];
 
   /**
+   * An existing topic every pipeline notifies, instead of one the platform creates. Its policy (and its KMS
+   * key's, when encrypted) must let `codestar-notifications.amazonaws.com` publish.
+   *
+   * @default - a topic in the frontend stack when `notificationEmails` is given
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
    * SSM parameter holding the API's URL, which the backend writes and each app's `config.json` receives.
    *
    * @default - the naming's `apiUrlParameterName` (`/e-com67/api-url`)
@@ -463,8 +492,14 @@ export class EcomPlatform extends Construct {
     }));
 
     this.repository = anyPipeline ? props.source!._createRepository(this.frontendStack, naming) : undefined;
-    if (anyPipeline && props.notificationEmails) {
+    if (props.notificationTopic) {
+      this.notificationTopic = props.notificationTopic;
+    } else if (anyPipeline && props.notificationEmails) {
       this.notificationTopic = createTopic(this.frontendStack, props.notificationEmails);
+    } else if (props.notificationEmails && props.notificationEmails.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines',
+        `notificationEmails (${props.notificationEmails.join(', ')}) are about pipelines, and no pipeline is on (direct mode): `
+        + `no topic is created. Turn a pipeline on (${BACKEND_PIPELINE_CONTEXT}=true or ${FRONTEND_PIPELINES_CONTEXT}=true), or remove notificationEmails`);
     }
 
     if (this.backendPipelineEnabled) {
@@ -501,6 +536,9 @@ export class EcomPlatform extends Construct {
           deployProjectName: naming.deployProjectName(app.name),
           appPath: app.appPath,
           outputDirectory: app.outputDirectory,
+          installCommands: app.installCommands,
+          testCommands: app.testCommands,
+          buildCommands: app.buildCommands,
           buildVariables: app.buildVariables,
           runtimeConfig: Object.keys(runtimeConfig).length > 0 ? runtimeConfig : undefined,
           notificationTopic: this.notificationTopic,
@@ -638,6 +676,14 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
     }
     stackNames.add(stackName);
   });
+  if (props.backendStage) {
+    for (const stack of stacksOf(props.backendStage)) {
+      if (!isToken(stack.stackName) && stackNames.has(stack.stackName)) {
+        throw propError(scope, 'backendStage', stack.node.path, `its stack is named "${stack.stackName}", like a stack of the platform, and both would deploy to the same account`,
+          `give that stack another \`stackName\`, such as naming.dataStackName ("${naming.dataStackName}")`);
+      }
+    }
+  }
   if (backendPipeline && !props.backendStage) {
     throw propError(scope, 'backendStage', undefined, 'the backend pipeline is on and has no stage to deploy',
       `give the Stage holding the backend's stacks, or turn the backend pipeline off (\`backendPipeline: false\`, context ${BACKEND_PIPELINE_CONTEXT}=false)`);
@@ -656,6 +702,10 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
   }
   props.source?._validate(scope);
   validateNotifications(scope, undefined, props.notificationEmails);
+  if (props.notificationTopic && props.notificationEmails) {
+    throw propError(scope, 'notificationEmails', props.notificationEmails, 'a `notificationTopic` was given too, and the platform subscribes nobody to a topic it did not create',
+      'subscribe the addresses to your topic, or remove `notificationTopic` to get a topic with these subscriptions');
+  }
   const env = props.env;
   if (backendPipeline && (!env?.account || !env?.region || Token.isUnresolved(env.account) || Token.isUnresolved(env.region))) {
     throw propError(scope, 'env', props.env ?? undefined, 'the backend pipeline needs to know the account and region it deploys to',

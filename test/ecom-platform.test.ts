@@ -1,6 +1,7 @@
 import { App, Stack, Stage, StageProps } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { EcomPlatform, EcomPlatformProps, PlatformNaming, PlatformSource } from '../src';
@@ -228,6 +229,48 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     }
   });
 
+  test('notificationEmails in direct mode: a warning, no topic', () => {
+    const { app, platform } = build(context, { notificationEmails: ['team@example.com'] });
+    app.synth();
+    const messages = platform.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    expect(messages).toEqual([expect.stringMatching(/^notificationEmails \(team@example.com\) are about pipelines, and no pipeline is on \(direct mode\): no topic is created.* \[ack: cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines\]$/)]);
+    expect(platform.notificationTopic).toBeUndefined();
+    Template.fromStack(platform.frontendStack).resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  test('a given notification topic is used by every pipeline; none is created', () => {
+    const a = new App({ context: { ...context, ...BACKEND_ON, ...FRONTEND_ON } });
+    const naming = new PlatformNaming();
+    const ops = new Stack(a, 'Ops', { env: ENV });
+    const topic = new sns.Topic(ops, 'OpsTopic');
+    const { platform } = (() => {
+      const backend = new Backend(a, 'Backend', naming, { env: ENV });
+      return { platform: new EcomPlatform(a, 'Platform', { naming, env: ENV, backendStage: backend, source: PlatformSource.codeCommit(), notificationTopic: topic }) };
+    })();
+    expect(platform.notificationTopic).toBe(topic);
+    Template.fromStack(platform.frontendStack).resourceCountIs('AWS::SNS::Topic', 0);
+    for (const stack of [platform.backendPipelineStack!, ...platform.appPipelineStacks]) {
+      Template.fromStack(stack).hasResourceProperties('AWS::CodeStarNotifications::NotificationRule', {
+        Targets: [{ TargetType: 'SNS', TargetAddress: { 'Fn::ImportValue': Match.stringLikeRegexp('^Ops:') } }],
+      });
+    }
+  });
+
+  test('per-app install, test and build commands reach the app\'s build', () => {
+    const { platform } = build({ ...context, ...FRONTEND_ON }, {
+      frontends: [
+        { name: 'admin-dashboard', appPath: 'frontend/admin-dashboard', installCommands: ['pnpm install --frozen-lockfile'], testCommands: ['pnpm test'], buildCommands: ['pnpm build'] },
+        { name: 'customer-app', appPath: 'frontend/customer-app' },
+      ],
+    });
+    const buildspec = (i: number) => JSON.stringify(Template.fromStack(platform.appPipelineStacks[i]).findResources('AWS::CodeBuild::Project'));
+    expect(buildspec(0)).toContain('pnpm install --frozen-lockfile');
+    expect(buildspec(0)).toContain('pnpm test');
+    expect(buildspec(0)).toContain('pnpm build');
+    expect(buildspec(1)).toContain('npm ci');
+    expect(buildspec(1)).not.toContain('pnpm');
+  });
+
   test('props decide over the context', () => {
     const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { backendPipeline: false, frontendPipelines: false });
     expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
@@ -304,6 +347,23 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
 
 describe('EcomPlatform errors', () => {
   const app = () => new App();
+
+  test('a backend stack named like a platform stack', () => {
+    const a = app();
+    const naming = new PlatformNaming();
+    const backend = new Backend(a, 'Backend', naming, { env: ENV });
+    new Stack(backend, 'Clash', { stackName: 'E-Com67-FrontendStack' });
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, backendStage: backend }))
+      .toThrow(/^Platform: invalid `backendStage` \("Backend\/Clash"\): its stack is named "E-Com67-FrontendStack", like a stack of the platform.*Fix: give that stack another `stackName`/);
+    expect(a.node.tryFindChild('Platform')).toBeUndefined();
+  });
+
+  test('notificationTopic and notificationEmails together', () => {
+    const a = app();
+    const topic = sns.Topic.fromTopicArn(new Stack(a, 'Ops'), 'T', 'arn:aws:sns:eu-west-1:111122223333:ops');
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, notificationTopic: topic, notificationEmails: ['a@example.com'] }))
+      .toThrow(/invalid `notificationEmails` \(\["a@example.com"\]\): a `notificationTopic` was given too/);
+  });
 
   test('not under an App or a Stage', () => {
     const stack = new Stack(app(), 'S');

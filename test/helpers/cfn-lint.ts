@@ -2,22 +2,17 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import allowlist from './cfn-lint-allowlist.json';
 
 /**
- * cfn-lint warnings this project accepts, each with the reason. Errors are never allowed.
+ * cfn-lint warnings this project accepts, each with the reason. Errors are never allowed. The list is
+ * cfn-lint-allowlist.json (`message` is a regular expression), which the Python tests read too.
  */
-const ALLOWED_WARNINGS: ReadonlyArray<{ rule: string; message: RegExp; why: string }> = [
-  {
-    rule: 'W3005',
-    message: /^'\w*PipelineRole[0-9A-F]{8}' dependency already enforced by a 'GetAtt' at 'Resources\/\w+\/Properties\/RoleArn'$/,
-    why: 'aws-codepipeline\'s Pipeline depends on its role construct (role and policy); the role half is redundant and harmless',
-  },
-  {
-    rule: 'W3005',
-    message: /^'\w*ServiceRole[0-9A-F]{8}' dependency already enforced by a 'GetAtt' at 'Resources\/\w+\/Properties\/Role'$/,
-    why: 'aws-lambda\'s Function depends on its service role construct (role and policy) so the policy exists before it runs; the role half is redundant and harmless',
-  },
-];
+const ALLOWED_WARNINGS: ReadonlyArray<{ rule: string; message: RegExp; why: string }> = allowlist.map((a) => ({
+  rule: a.rule,
+  message: new RegExp(a.message),
+  why: a.why,
+}));
 
 export interface CfnLintFinding {
   readonly template: string;

@@ -11,7 +11,7 @@ from backend import BackendStage
 app = cdk.App()
 env = cdk.Environment(account=app.node.try_get_context("account") or os.environ.get("CDK_DEFAULT_ACCOUNT"),
                       region=app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION"))
-naming = PlatformNaming(project_name="e-com67", stack_prefix="E-Com67")
+naming = PlatformNaming.from_context(app)  # ecom:projectName and ecom:stackPrefix in cdk.json, as ecom-platform reads them
 backend = BackendStage(app, "Backend", env=env, naming=naming)
 EcomPlatform(app, "Platform",
              naming=naming,

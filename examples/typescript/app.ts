@@ -6,7 +6,7 @@ import { BackendStage } from './backend/backend-stage';
 
 const app = new App();
 const env = { account: app.node.tryGetContext('account') ?? process.env.CDK_DEFAULT_ACCOUNT, region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION };
-const naming = new PlatformNaming({ projectName: 'e-com67', stackPrefix: 'E-Com67' });
+const naming = PlatformNaming.fromContext(app); // ecom:projectName and ecom:stackPrefix in cdk.json, as ecom-platform reads them
 const backend = new BackendStage(app, 'Backend', { env, naming });
 new EcomPlatform(app, 'Platform', {
   naming,

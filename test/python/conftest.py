@@ -128,6 +128,8 @@ def create_wheel_venv(venv: Path = VENV_DIR) -> Path:
         [
             venv_python(venv), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet",
             wheel, f"aws-cdk-lib=={floors['aws-cdk-lib']}", f"constructs=={floors['constructs']}",
+            # The Python example's own requirements must hold with the built wheel and the floors.
+            "-r", REPO_ROOT / "examples" / "python" / "requirements.txt",
         ],
         "installing the wheel into the venv",
         timeout=1200,

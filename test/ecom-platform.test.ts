@@ -271,6 +271,32 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     expect(buildspec(1)).not.toContain('pnpm');
   });
 
+  test('the longest accepted project name and prefix keep every name within AWS limits; no role is named after them', () => {
+    const naming = new PlatformNaming({ projectName: 'p'.repeat(48), stackPrefix: 'S'.repeat(107) });
+    const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, {
+      notificationEmails: ['team@example.com'],
+      frontends: [{ name: 'a', appPath: 'web/a', pipelineStackName: 'S'.repeat(100) + '-APipe' }],
+    }, naming);
+    const assembly = app.synth();
+    const names: Record<string, string[]> = { bucket: [], pipeline: [], project: [], role: [] };
+    for (const stack of assembly.stacks) {
+      expect(stack.stackName.length).toBeLessThanOrEqual(128);
+      for (const resource of Object.values<any>(stack.template.Resources)) {
+        const p = resource.Properties ?? {};
+        if (resource.Type === 'AWS::S3::Bucket' && typeof p.BucketName === 'string') names.bucket.push(p.BucketName);
+        if (resource.Type === 'AWS::CodePipeline::Pipeline' && typeof p.Name === 'string') names.pipeline.push(p.Name);
+        if (resource.Type === 'AWS::CodeBuild::Project' && typeof p.Name === 'string') names.project.push(p.Name);
+        if (resource.Type === 'AWS::IAM::Role' && p.RoleName !== undefined) names.role.push(p.RoleName);
+      }
+    }
+    expect(names.pipeline).toEqual(expect.arrayContaining([`${'p'.repeat(48)}-backend-pipeline`, `${'p'.repeat(48)}-a-pipeline`]));
+    expect(Math.max(...names.pipeline.map((n) => n.length))).toBeLessThanOrEqual(100);
+    expect(Math.max(...names.project.map((n) => n.length))).toBeLessThanOrEqual(255);
+    expect(names.role).toEqual([]);
+    expect(names.bucket).toContain(`${'p'.repeat(48)}-a-111122223333`);
+    expect(Math.max(...names.bucket.map((n) => n.length))).toBe(63);
+  });
+
   test('props decide over the context', () => {
     const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { backendPipeline: false, frontendPipelines: false });
     expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);

@@ -37,11 +37,14 @@ export function nodeCliEnv(clients: (options: { region?: string; profile?: strin
       process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     });
   }
+  // Ctrl-C stops loops at once (a pending sleep ends early); a second Ctrl-C exits.
+  const wakers = new Set<() => void>();
   process.on('SIGINT', () => {
     if (signal.stopped) {
       process.exit(130);
     }
     signal.stopped = true;
+    wakers.forEach((wake) => wake());
   });
   return {
     out: { write: (text) => process.stdout.write(text) },
@@ -73,7 +76,15 @@ export function nodeCliEnv(clients: (options: { region?: string; profile?: strin
         });
       });
     },
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms) => new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakers.add(wake);
+    }),
     now: () => new Date(),
     signal,
     close: () => rl?.close(),

@@ -17,13 +17,25 @@ beforeAll(() => {
 });
 
 /** A terminal session: what it printed so far (escape codes removed), typing, and its exit. */
-function terminal(cwd: string) {
-  const term = pty.spawn(process.execPath, [HARNESS], {
+function terminal(cwd: string, args: string[] = []) {
+  const term = pty.spawn(process.execPath, [HARNESS, ...args], {
     cwd, cols: 120, rows: 40, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } as Record<string, string>,
   });
   let screen = '';
   term.onData((data) => { screen += data; });
-  const exit = new Promise<number>((resolve) => term.onExit((e) => resolve(e.exitCode)));
+  const exited = new Promise<number>((resolve) => term.onExit((e) => resolve(e.exitCode)));
+  // The exit code, or a failure after 20 s (so that `finally` kills the terminal instead of a hung test).
+  const exit = (async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the command did not exit; the terminal shows:\n${screen}`)), 20_000);
+    });
+    try {
+      return await Promise.race([exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
   return {
     // eslint-disable-next-line no-control-regex
     screen: () => screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, ''),
@@ -81,7 +93,7 @@ test('choosing "Show pipeline status" in the menu shows the status table, then q
     term.type('9\r');
     await term.waitFor((s) => s.includes('"9" is not an option.'), 'the refusal of 9');
     term.type('q\r');
-    expect(await term.exit).toBe(0);
+    expect(await term.exit()).toBe(0);
   } finally {
     term.kill();
   }
@@ -103,7 +115,21 @@ test('"Deploy all" from the menu runs the app\'s CDK CLI three times on the term
     expect(screen).toContain('stand-in cdk: deploy E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack --require-approval never');
     expect(screen).toMatch(/Frontend pipelines  ok +\d+s +E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack/);
     term.type('q\r');
-    expect(await term.exit).toBe(0);
+    expect(await term.exit()).toBe(0);
+  } finally {
+    term.kill();
+  }
+});
+
+test('status --watch redraws until Ctrl-C, which ends it at once with exit 0', async () => {
+  const term = terminal(appFolder(), ['status', '--watch', '--interval', '3600']);
+  try {
+    await term.waitFor((s) => s.includes('! Error calling startBuild: npm ci exited with 1'), 'the table');
+    expect(term.screen()).toContain('every 3600s, Ctrl-C to stop');
+    const started = Date.now();
+    term.type('\x03');
+    expect(await term.exit()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
   } finally {
     term.kill();
   }
@@ -114,7 +140,7 @@ test('Ctrl-D at the menu ends the session with exit 0', async () => {
   try {
     await term.waitFor((s) => s.includes(PROMPT), 'the menu');
     term.type('\x04');
-    expect(await term.exit).toBe(0);
+    expect(await term.exit()).toBe(0);
   } finally {
     term.kill();
   }

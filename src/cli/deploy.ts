@@ -1,6 +1,6 @@
 import { PlatformNaming } from '../platform-naming';
 import { DeployTarget } from './args';
-import { locateCdk } from './doctor';
+import { locateCdk } from './cdk-cli';
 import { CliEnv, CliError } from './env';
 import { Platform } from './platform';
 import { formatDuration, table } from './table';

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DeleteStackCommand, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { describeStack, isStackMissing } from './doctor';
 import { AwsClients, CliEnv, CliError, messageOf } from './env';
 import { Platform } from './platform';
+import { describeStack, isStackMissing } from './stacks';
 
 /** How often the deletion is polled. */
 const POLL_MS = 5000;

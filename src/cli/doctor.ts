@@ -1,11 +1,12 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
+import { Stack } from '@aws-sdk/client-cloudformation';
 import { GetRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { GetConnectionCommand } from '@aws-sdk/client-codestar-connections';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { locateCdk } from './cdk-cli';
 import { AwsClients, CliEnv, errorName, messageOf } from './env';
 import { Platform } from './platform';
+import { describeStack } from './stacks';
 
 /** The oldest Node.js the CDK CLI supports. */
 export const MIN_NODE_MAJOR = 18;
@@ -90,39 +91,6 @@ export function renderFindings(findings: Finding[]): string {
     const line = `${`[${f.level}]`.padEnd(7)}${f.check.padEnd(width)}  ${f.detail}`;
     return f.fix ? `${line}\n${' '.repeat(7 + width + 2)}fix: ${f.fix}` : line;
   }).join('\n') + '\n';
-}
-
-/** The stack, or undefined when it does not exist. */
-export async function describeStack(clients: AwsClients, stackName: string): Promise<Stack | undefined> {
-  try {
-    const response = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-    return response.Stacks?.[0];
-  } catch (error) {
-    if (isStackMissing(error)) {
-      return undefined;
-    }
-    throw error;
-  }
-}
-
-/** CloudFormation's answer for a stack that does not exist. */
-export function isStackMissing(error: unknown): boolean {
-  return errorName(error) === 'ValidationError' && /does not exist/.test(messageOf(error));
-}
-
-/** The CDK CLI of the app (node_modules/.bin/cdk), else the one on PATH; undefined when there is none. */
-export function locateCdk(appDir: string, env: Record<string, string | undefined>): string | undefined {
-  const local = path.join(appDir, 'node_modules', '.bin', 'cdk');
-  if (fs.existsSync(local)) {
-    return local;
-  }
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter((d) => d.length > 0)) {
-    const candidate = path.join(dir, 'cdk');
-    if (fs.existsSync(candidate)) {
-      return candidate;
-    }
-  }
-  return undefined;
 }
 
 function credentialsFinding(error: unknown): Finding {

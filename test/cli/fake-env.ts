@@ -180,3 +180,17 @@ export function mockThreePipelines() {
   return aws;
 }
 
+/** `ecom-platform status` for `mockThreePipelines()`. */
+export const THREE_PIPELINES_TABLE = [
+  'PIPELINE                          STAGE   STATUS      LAST CHANGE           REVISION',
+  'e-com67-backend-pipeline          Source  Succeeded   2026-11-26 13:00 UTC  01234567',
+  '                                  Build   Succeeded   2026-11-26 13:04 UTC  01234567',
+  '                                  Deploy  Succeeded   2026-11-26 13:12 UTC  01234567',
+  'e-com67-admin-dashboard-pipeline  Source  Succeeded   2026-11-26 13:50 UTC  aaaabbbb',
+  '                                  Build   InProgress  2026-11-26 13:51 UTC  aaaabbbb',
+  '                                  Deploy  NotRun      -                     -',
+  'e-com67-customer-app-pipeline     Source  Succeeded   2026-11-26 12:00 UTC  cccc1111',
+  '                                  Build   Failed      2026-11-26 12:03 UTC  cccc1111',
+  '    ! Error calling startBuild: npm ci exited with 1',
+  '',
+].join('\n');

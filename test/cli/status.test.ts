@@ -1,24 +1,12 @@
 import { GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
-import { appFolder, awsError, fakeEnv, mockAws, mockThreePipelines as threePipelines } from './fake-env';
+import { appFolder, awsError, fakeEnv, mockAws, mockThreePipelines as threePipelines, THREE_PIPELINES_TABLE } from './fake-env';
 
 describe('ecom-platform status', () => {
   test('the table: each stage\'s status, last change, revision, and the failure message under a failed stage', async () => {
     threePipelines();
     const cli = fakeEnv({ cwd: appFolder() });
     expect(await cli.run(['status'])).toBe(0);
-    expect(cli.stdout()).toBe([
-      'PIPELINE                          STAGE   STATUS      LAST CHANGE           REVISION',
-      'e-com67-backend-pipeline          Source  Succeeded   2026-11-26 13:00 UTC  01234567',
-      '                                  Build   Succeeded   2026-11-26 13:04 UTC  01234567',
-      '                                  Deploy  Succeeded   2026-11-26 13:12 UTC  01234567',
-      'e-com67-admin-dashboard-pipeline  Source  Succeeded   2026-11-26 13:50 UTC  aaaabbbb',
-      '                                  Build   InProgress  2026-11-26 13:51 UTC  aaaabbbb',
-      '                                  Deploy  NotRun      -                     -',
-      'e-com67-customer-app-pipeline     Source  Succeeded   2026-11-26 12:00 UTC  cccc1111',
-      '                                  Build   Failed      2026-11-26 12:03 UTC  cccc1111',
-      '    ! Error calling startBuild: npm ci exited with 1',
-      '',
-    ].join('\n'));
+    expect(cli.stdout()).toBe(THREE_PIPELINES_TABLE);
   });
 
   test('--json: the same facts for scripts, with full revisions and execution IDs', async () => {

@@ -45,6 +45,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4.1.0',
     // Drives the CLI's interactive menu in a pseudo-terminal in the tests.
     '@lydell/node-pty@^1.1.0',
+    // Drives Debian's Chromium (no browser download) in the end-to-end check of a real app behind the CSP.
+    'playwright-core@^1.65.1',
   ],
 
   // `npx ecom-platform` in a TypeScript app; jsii makes it an `ecom-platform` script of the Python package too.

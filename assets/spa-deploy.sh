@@ -22,6 +22,9 @@
 #                                  file of that name in the build output). Without it, a file at that path in
 #                                  the build output is still treated as the runtime config.
 #   SPA_RUNTIME_CONFIG_PATH        default config.json
+#   SPA_SOURCE_MAPS                "private" (default): *.map files of the build output are not uploaded, so
+#                                  viewers can't read the original source (upload them to your error tracker
+#                                  in the build); "public": uploaded and served like the files they belong to
 #   SPA_KEEP_RELEASES              default 3: after a successful deploy, files that only releases older than
 #                                  the newest N live ones listed are deleted (a failed deploy's release is
 #                                  kept while it is newer than the oldest kept live one, and takes no slot)
@@ -86,6 +89,7 @@ CONFIG_PATH="${CONFIG_PATH#/}"
 KEEP_RELEASES="${SPA_KEEP_RELEASES:-3}"
 WAIT_SECONDS="${SPA_INVALIDATION_WAIT_SECONDS:-300}"
 POLL_SECONDS="${SPA_INVALIDATION_POLL_SECONDS:-10}"
+SOURCE_MAPS="${SPA_SOURCE_MAPS:-private}"
 RELEASE_ID="${SPA_RELEASE_ID:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-$(date -u +%Y%m%dT%H%M%SZ)}}"
 
 [[ -n "$BUCKET" ]] || die "SPA_BUCKET is required"
@@ -96,6 +100,7 @@ RELEASE_ID="${SPA_RELEASE_ID:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-$(date -u +%Y
 [[ "$KEEP_RELEASES" =~ ^[1-9][0-9]*$ ]] || die "SPA_KEEP_RELEASES must be an integer >= 1, got '$KEEP_RELEASES'"
 [[ "$WAIT_SECONDS" =~ ^[0-9]+$ ]] || die "SPA_INVALIDATION_WAIT_SECONDS must be an integer >= 0, got '$WAIT_SECONDS'"
 [[ "$POLL_SECONDS" =~ ^[1-9][0-9]*$ ]] || die "SPA_INVALIDATION_POLL_SECONDS must be an integer >= 1, got '$POLL_SECONDS'"
+[[ "$SOURCE_MAPS" == private || "$SOURCE_MAPS" == public ]] || die "SPA_SOURCE_MAPS must be 'private' or 'public', got '$SOURCE_MAPS'"
 [[ -n "$CONFIG_PATH" && "$CONFIG_PATH" != "index.html" && "$CONFIG_PATH" != _spa-deploy/* ]] \
   || die "SPA_RUNTIME_CONFIG_PATH '$CONFIG_PATH' is not usable"
 [[ ! "$CONFIG_PATH" =~ $HASHED_PATTERN ]] || die "SPA_RUNTIME_CONFIG_PATH '$CONFIG_PATH' matches SPA_HASHED_PATTERN"
@@ -246,6 +251,11 @@ if grep -q $'[\t\\]' "$WORK/paths"; then
 fi
 if grep -q '^_spa-deploy/' "$WORK/paths"; then
   die "the build output must not contain _spa-deploy/ (reserved for the release manifest)"
+fi
+if [[ "$SOURCE_MAPS" == private ]] && grep -q '\.map$' "$WORK/paths"; then
+  log "source maps are private: $(grep -c '\.map$' "$WORK/paths") .map files not uploaded"
+  { grep -v '\.map$' "$WORK/paths" || true; } > "$WORK/paths.tmp"  # grep exits 1 on no lines
+  mv "$WORK/paths.tmp" "$WORK/paths"
 fi
 GENERATED_CONFIG=""
 if [[ -n "$RUNTIME_CONFIG" ]]; then

@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { PipelineOptions } from './pipeline-options';
+import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
 import { gitRefProblem } from './private/git-ref';
 import { acknowledge } from './private/nag';
 import {
@@ -43,7 +43,7 @@ const DEFAULT_CDK_ASSETS_VERSION = '4.7.3';
 /**
  * Properties of a CdkBackendPipeline.
  */
-export interface CdkBackendPipelineProps extends PipelineOptions {
+export interface CdkBackendPipelineProps extends PipelineOptions, PipelineNotificationOptions {
   /**
    * Where the CDK app's source comes from, for any source CDK Pipelines supports (CodeConnections, S3, ECR...).
    * Give either `source` or `repositoryName`.

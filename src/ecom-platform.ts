@@ -1,5 +1,4 @@
-import { Annotations, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Annotations, CfnDynamicReference, CfnDynamicReferenceService, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,8 +14,8 @@ import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/
 import { gitRefProblem } from './private/git-ref';
 import { validateNotifications } from './private/pipeline-support';
 import { isToken, propError } from './private/validation';
-import { SpaHosting } from './spa-hosting';
-import { SpaPipeline } from './spa-pipeline';
+import { SpaHosting, SpaHostingOptions } from './spa-hosting';
+import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
 import { SpaSource } from './spa-source';
 
 
@@ -46,60 +45,22 @@ export interface FrontendAppProps {
   readonly pipelineStackName?: string;
 
   /**
-   * Folder the build writes the site to, relative to `appPath`.
+   * Options of the app's hosting: custom domain, Content-Security-Policy sources and presets, logs... The
+   * platform sets the bucket's name (`naming.bucketName`) and, in frontend pipeline mode with
+   * `apiUrlInRuntimeConfig`, adds the API URL it writes into `config.json` to `connect-src`.
    *
-   * @default "dist"
+   * @default - SpaHosting's defaults
    */
-  readonly outputDirectory?: string;
+  readonly hosting?: SpaHostingOptions;
 
   /**
-   * Commands that install the app's dependencies, run in `appPath`.
+   * Options of the app's pipeline (frontend pipeline mode): build commands, build variables from Parameter
+   * Store, runtime config besides `apiUrl` (a key given here wins), source maps... The platform sets the
+   * hosting, the source, the names and the notifications.
    *
-   * @default ["npm ci"]
+   * @default - SpaPipeline's defaults
    */
-  readonly installCommands?: string[];
-
-  /**
-   * Commands that test the app before it is built; a failing command stops its pipeline.
-   *
-   * @default - no tests
-   */
-  readonly testCommands?: string[];
-
-  /**
-   * Commands that build the app into `outputDirectory`, run in `appPath`.
-   *
-   * @default ["npm run build"]
-   */
-  readonly buildCommands?: string[];
-
-  /**
-   * Plaintext environment variables of the build (never secrets).
-   *
-   * @default - none
-   */
-  readonly buildVariables?: Record<string, string>;
-
-  /**
-   * Values written to the app's `config.json` at deploy time, besides `apiUrl`; a key given here wins.
-   *
-   * @default - only `apiUrl`, when `apiUrlInRuntimeConfig` is on
-   */
-  readonly runtimeConfig?: Record<string, string>;
-
-  /**
-   * Custom domain names of the app's distribution.
-   *
-   * @default - the CloudFront domain name only
-   */
-  readonly domainNames?: string[];
-
-  /**
-   * Certificate (in us-east-1) covering `domainNames`.
-   *
-   * @default - none; required with `domainNames`
-   */
-  readonly certificate?: acm.ICertificate;
+  readonly pipeline?: SpaPipelineOptions;
 }
 
 /**
@@ -385,7 +346,10 @@ export interface EcomPlatformProps {
 
   /**
    * Whether each app's runtime config gets `apiUrl`, the value of `apiUrlParameterName` resolved when its
-   * pipeline stack deploys. The parameter must exist by then.
+   * pipeline stack deploys, and each app's Content-Security-Policy allows it in `connect-src` (an SSM
+   * dynamic reference resolved when the frontend stack deploys). Applies in frontend pipeline mode. The
+   * parameter must exist before either stack deploys; its value should end in `/` (as API Gateway's `url`
+   * does), since a CSP source with a path allows only that path or, ending in `/`, everything below it.
    *
    * @default true
    */
@@ -484,11 +448,18 @@ export class EcomPlatform extends Construct {
     this.frontendStack = new Stack(scope, naming.frontendStackName, {
       env, stackName: naming.frontendStackName, description: `${naming.projectName}: hosting of the single-page apps`,
     });
+    // The API's URL, as CloudFormation reads it from Parameter Store when the frontend stack deploys: the same
+    // value the pipelines write into config.json, so the app may call its API without a reference into the backend.
+    const apiOrigin = this.frontendPipelinesEnabled && (props.apiUrlInRuntimeConfig ?? true)
+      ? new CfnDynamicReference(CfnDynamicReferenceService.SSM, this.apiUrlParameterName).toString()
+      : undefined;
     this.hostings = frontends.map((app) => new SpaHosting(this.frontendStack, pascalCase(app.name), {
-      bucketName: naming.bucketName(app.name, this.frontendStack.account),
-      domainNames: app.domainNames,
-      certificate: app.certificate,
       comment: `${naming.projectName} ${app.name}`,
+      ...app.hosting,
+      connectSources: apiOrigin && !app.hosting?.contentSecurityPolicy
+        ? [...(app.hosting?.connectSources ?? []), apiOrigin]
+        : app.hosting?.connectSources,
+      bucketName: naming.bucketName(app.name, this.frontendStack.account),
     }));
 
     this.repository = anyPipeline ? props.source!._createRepository(this.frontendStack, naming) : undefined;
@@ -526,20 +497,16 @@ export class EcomPlatform extends Construct {
         const apiUrl: Record<string, string> = props.apiUrlInRuntimeConfig ?? true
           ? { apiUrl: ssm.StringParameter.valueForStringParameter(stack, this.apiUrlParameterName) }
           : {};
-        const runtimeConfig: Record<string, string> = { ...apiUrl, ...app.runtimeConfig };
+        const runtimeConfig: Record<string, string> = { ...apiUrl, ...app.pipeline?.runtimeConfig };
         this.appPipelineStacks.push(stack);
         this.appPipelines.push(new SpaPipeline(stack, 'Pipeline', {
+          ...app.pipeline,
           hosting: this.hostings[i],
           source: props.source!._spaSource(stack, naming, normalizePath(app.appPath), this.repository),
           pipelineName: naming.appPipelineName(app.name),
           buildProjectName: naming.buildProjectName(app.name),
           deployProjectName: naming.deployProjectName(app.name),
           appPath: app.appPath,
-          outputDirectory: app.outputDirectory,
-          installCommands: app.installCommands,
-          testCommands: app.testCommands,
-          buildCommands: app.buildCommands,
-          buildVariables: app.buildVariables,
           runtimeConfig: Object.keys(runtimeConfig).length > 0 ? runtimeConfig : undefined,
           notificationTopic: this.notificationTopic,
         }));

@@ -4,8 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
 /**
- * Options every pipeline of this library has: how executions queue, who is notified, and how long logs and
- * artifacts are kept.
+ * Options every pipeline of this library has: how executions queue, and how long logs and artifacts are kept.
  */
 export interface PipelineOptions {
   /**
@@ -15,20 +14,6 @@ export interface PipelineOptions {
    * @default codepipeline.ExecutionMode.QUEUED
    */
   readonly executionMode?: codepipeline.ExecutionMode;
-
-  /**
-   * A topic notified when the pipeline fails, succeeds or waits for an approval.
-   *
-   * @default - a topic is created when `notificationEmails` is set; otherwise no notifications
-   */
-  readonly notificationTopic?: sns.ITopic;
-
-  /**
-   * Email addresses subscribed to a created notification topic.
-   *
-   * @default - no email subscriptions
-   */
-  readonly notificationEmails?: string[];
 
   /**
    * Retention of the CodeBuild logs.
@@ -50,4 +35,23 @@ export interface PipelineOptions {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Who a pipeline of this library notifies. `EcomPlatform` sets these for all its pipelines.
+ */
+export interface PipelineNotificationOptions {
+  /**
+   * A topic notified when the pipeline fails, succeeds or waits for an approval.
+   *
+   * @default - a topic is created when `notificationEmails` is set; otherwise no notifications
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * Email addresses subscribed to a created notification topic.
+   *
+   * @default - no email subscriptions
+   */
+  readonly notificationEmails?: string[];
 }

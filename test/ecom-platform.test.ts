@@ -259,7 +259,7 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
   test('per-app install, test and build commands reach the app\'s build', () => {
     const { platform } = build({ ...context, ...FRONTEND_ON }, {
       frontends: [
-        { name: 'admin-dashboard', appPath: 'frontend/admin-dashboard', installCommands: ['pnpm install --frozen-lockfile'], testCommands: ['pnpm test'], buildCommands: ['pnpm build'] },
+        { name: 'admin-dashboard', appPath: 'frontend/admin-dashboard', pipeline: { installCommands: ['pnpm install --frozen-lockfile'], testCommands: ['pnpm test'], buildCommands: ['pnpm build'] } },
         { name: 'customer-app', appPath: 'frontend/customer-app' },
       ],
     });
@@ -267,7 +267,7 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     expect(buildspec(0)).toContain('pnpm install --frozen-lockfile');
     expect(buildspec(0)).toContain('pnpm test');
     expect(buildspec(0)).toContain('pnpm build');
-    expect(buildspec(1)).toContain('npm ci');
+    expect(buildspec(1)).toContain('spa-install.sh');
     expect(buildspec(1)).not.toContain('pnpm');
   });
 
@@ -361,7 +361,7 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     const { platform } = build(context, {
       frontendPipelines: true,
       apiUrlInRuntimeConfig: false,
-      frontends: [{ name: 'admin-dashboard', appPath: 'frontend/admin-dashboard', runtimeConfig: { region: 'eu-west-1' } }],
+      frontends: [{ name: 'admin-dashboard', appPath: 'frontend/admin-dashboard', pipeline: { runtimeConfig: { region: 'eu-west-1' } } }],
     });
     const template = Template.fromStack(platform.appPipelineStacks[0]);
     expect(Object.keys(template.findParameters('*', { Default: '/e-com67/api-url' }))).toHaveLength(0);

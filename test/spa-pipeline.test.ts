@@ -73,7 +73,7 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       });
     });
 
-    test('the build: npm ci and npm run build on Node 22, npm cache (not node_modules) kept, dist published', () => {
+    test('the build: the shipped install script and npm run build on Node 22, npm cache (not node_modules) kept, dist published', () => {
       template.hasResourceProperties('AWS::CodeBuild::Project', {
         Environment: { Image: 'aws/codebuild/standard:7.0', ComputeType: 'BUILD_GENERAL1_SMALL', PrivilegedMode: false, Type: 'LINUX_CONTAINER' },
         EncryptionKey: Match.anyValue(),
@@ -81,7 +81,8 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
         LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: Match.anyValue() } },
       });
       const spec = buildSpecOf(template, buildId);
-      expect(spec.phases.install).toEqual({ 'runtime-versions': { nodejs: '22' }, 'commands': ['cd "$CODEBUILD_SRC_DIR/."', 'npm ci'] });
+      expect(spec.phases.install).toEqual({ 'runtime-versions': { nodejs: '22' }, 'commands': ['cd "$CODEBUILD_SRC_DIR/."', ...SpaPipeline.defaultInstallCommands()] });
+      expect(SpaPipeline.defaultInstallCommands()[1]).toBe('bash "${TMPDIR:-/tmp}/spa-install.sh"');
       expect(spec.phases.pre_build).toBeUndefined();
       expect(spec.phases.build.commands).toEqual(['cd "$CODEBUILD_SRC_DIR/."', 'npm run build']);
       expect(spec.artifacts).toEqual({ 'base-directory': 'dist', 'files': ['**/*'] });

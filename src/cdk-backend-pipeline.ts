@@ -1,16 +1,19 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
+import { CodeArtifactRepository } from './code-artifact-repository';
 import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
+import { codeArtifactLogin, codeArtifactPolicy, validateCodeArtifact } from './private/code-artifact';
 import { gitRefProblem } from './private/git-ref';
 import { acknowledge } from './private/nag';
 import {
@@ -90,7 +93,8 @@ export interface CdkBackendPipelineProps extends PipelineOptions, PipelineNotifi
   readonly appPath?: string;
 
   /**
-   * Commands that install the app's dependencies and the CDK CLI, run in `appPath`.
+   * Commands that install the app's dependencies and the CDK CLI, run in `appPath` (after the login to
+   * `codeArtifactRepository`, when given).
    *
    * @default - Python: `npm install -g aws-cdk@<cdkCliVersion>`, `pip install -r requirements.txt`;
    *   TypeScript: `npm ci`
@@ -103,6 +107,15 @@ export interface CdkBackendPipelineProps extends PipelineOptions, PipelineNotifi
    * @default - Python: `cdk synth`; TypeScript: `npx cdk synth`
    */
   readonly synthCommands?: string[];
+
+  /**
+   * A private CodeArtifact repository (in the pipeline's region) the synth installs packages from. The synth
+   * logs pip (Python) or npm (TypeScript) in to it before `installCommands`, and its role may read that
+   * repository only.
+   *
+   * @default - packages come from PyPI and the npm registry, or as the app's own configuration says
+   */
+  readonly codeArtifactRepository?: CodeArtifactRepository;
 
   /**
    * Version of the CDK CLI the Python synth installs and self-mutation runs, such as "2.1148.1".
@@ -248,7 +261,11 @@ export class CdkBackendPipeline extends Construct {
   /** The notification topic, when notifications are on. */
   public readonly notificationTopic?: sns.ITopic;
 
+  /** The policy that lets the synth log in to `codeArtifactRepository` and read it, when given. */
+  public readonly codeArtifactPolicy?: iam.IPolicy;
+
   private readonly key: kms.Key;
+  private readonly synthPolicy?: iam.Policy;
   private readonly crossAccountKeys: boolean;
   private readonly store: ArtifactStore;
   private built = false;
@@ -290,9 +307,16 @@ export class CdkBackendPipeline extends Construct {
 
     const cd = appPath === '.' ? [] : [`cd "$CODEBUILD_SRC_DIR/${appPath}"`];
     const python = language === BackendLanguage.PYTHON;
+    const codeArtifact = props.codeArtifactRepository;
+    // The login configures pip or npm for the build's user, so it must come before any install.
+    const login = codeArtifact ? [codeArtifactLogin(this, python ? 'pip' : 'npm', codeArtifact)] : [];
+    // A policy of its own rather than the synth role's default policy: its "*" (sts:GetServiceBearerToken) can
+    // then be acknowledged without hiding a wildcard someone adds to the role later. Attached once the role exists.
+    this.synthPolicy = codeArtifact ? codeArtifactPolicy(this, 'SynthCodeArtifactPolicy', codeArtifact) : undefined;
+    this.codeArtifactPolicy = this.synthPolicy;
     this.synthStep = new pipelines.ShellStep('Synth', {
       input: this.source,
-      installCommands: [...cd, ...(props.installCommands
+      installCommands: [...cd, ...login, ...(props.installCommands
         ?? (python ? [`npm install -g aws-cdk@${cdkCliVersion}`, 'pip install -r requirements.txt'] : ['npm ci']))],
       commands: [...cd, ...(props.synthCommands ?? (python ? ['cdk synth'] : ['npx cdk synth']))],
       primaryOutputDirectory: appPath === '.' ? 'cdk.out' : path.posix.join(appPath, 'cdk.out'),
@@ -390,9 +414,10 @@ export class CdkBackendPipeline extends Construct {
     ];
   }
 
-  /** What CDK Pipelines generates and this construct completes: project encryption, the check's function. */
+  /** What CDK Pipelines generates and this construct completes: project encryption, the synth's CodeArtifact policy, the check's function. */
   private finishGenerated(): void {
     this.encryptProjects();
+    this.attachSynthPolicy();
     this.subRoleArns();
     const autoApprove = this.pipeline.node.tryFindChild('PipelinesSecurityCheck')?.node.tryFindChild('CDKPipelinesAutoApprove');
     if (autoApprove && !this.acknowledgedAutoApprove) {
@@ -423,6 +448,18 @@ export class CdkBackendPipeline extends Construct {
         cfn.addPropertyOverride(`Stages.${i}.Actions.${j}.Configuration.RoleArn`, { 'Fn::Sub': text });
       }
     }));
+  }
+
+  private attachSynthPolicy(): void {
+    // CDK Pipelines names the synth's project CdkBuildProject.
+    const project = this.node.findAll().find((c): c is codebuild.Project => c instanceof codebuild.Project && c.node.id === 'CdkBuildProject');
+    if (!this.synthPolicy || !project?.role) {
+      return;
+    }
+    // Both idempotent: this runs at buildPipeline() and again at synthesis.
+    this.synthPolicy.attachToRole(project.role);
+    // The pipeline starts on creation: the synth's first build must already have the permissions.
+    (project.node.defaultChild as CfnResource).addDependency(this.synthPolicy.node.defaultChild as CfnResource);
   }
 
   private encryptProjects(): void {
@@ -519,6 +556,7 @@ function validate(scope: Construct, props: CdkBackendPipelineProps): void {
     throw propError(scope, 'executionMode', props.executionMode, 'two executions deploying the same stacks at once fail or interleave',
       'use ExecutionMode.QUEUED (the default) or ExecutionMode.SUPERSEDED');
   }
+  validateCodeArtifact(scope, 'codeArtifactRepository', props.codeArtifactRepository);
   checkWholeDays(scope, 'artifactRetention', props.artifactRetention, 1, 3650);
   validateNotifications(scope, props.notificationTopic, props.notificationEmails);
 }

@@ -8,7 +8,7 @@ import { nagV3Findings } from './helpers/nag';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 /** Pipeline stacks: checked with cdk-nag and cfn-lint. */
-const PIPELINES = ['Defaults', 'Everything'];
+const PIPELINES = ['Defaults', 'Everything', 'CodeArtifact'];
 /** The fixture stage's stacks (construct paths), checked with cdk-nag too. */
 const STAGE_STACKS = ['Prod/Data', 'Prod/Compute', 'Prod/Api'];
 
@@ -31,6 +31,15 @@ function buildMatrix(app: App): Record<string, Stack> {
     stackOrder: [staging.data, staging.compute, staging.api], manualApproval: true, confirmPermissionsBroadening: true,
   });
   everything.buildPipeline();
+
+  // A domain in another account: its ARNs are literals, not the pipeline's own account.
+  stacks.CodeArtifact = new Stack(app, 'CodeArtifact', { env: ENV });
+  const codeArtifact = new CdkBackendPipeline(stacks.CodeArtifact, 'Backend', {
+    repositoryName: 'e-com67', codeArtifactRepository: { domain: 'e-com67', domainOwner: '444455556666', repository: 'shop' },
+  });
+  const test = new BackendStage(app, 'Test', { env: ENV });
+  codeArtifact.addStage(test, { stackOrder: [test.data, test.compute, test.api] });
+  codeArtifact.buildPipeline();
   return stacks;
 }
 
@@ -69,9 +78,9 @@ describe.each(FLAG_CONTEXTS)('CdkBackendPipeline compliance ($name)', ({ context
     }
   });
 
-  test('no blanket IAM5 acknowledgement: an extra "*" grant on a generated role is still reported', () => {
+  test.each(['Everything', 'CodeArtifact'])('%s: no blanket IAM5 acknowledgement: an extra "*" grant on a generated role is still reported', (name) => {
     const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-    const stack = buildMatrix(app).Everything;
+    const stack = buildMatrix(app)[name];
     const pipeline = stack.node.findChild('Backend') as CdkBackendPipeline;
     pipeline.pipeline.synthProject.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:Get*'], resources: ['*'] }));
     const findings = nagV3Findings(stack).map((f) => `${f.rule} ${f.path}`);

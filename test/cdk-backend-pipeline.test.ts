@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as pipelines from 'aws-cdk-lib/pipelines';
@@ -173,6 +173,85 @@ describe.each(FLAG_CONTEXTS)('CdkBackendPipeline ($name)', ({ context }) => {
     expect(stagesOf(template)[0].Actions[0].ActionTypeId).toMatchObject({ Provider: 'CodeStarSourceConnection' });
   });
 
+  describe('codeArtifactRepository', () => {
+    const LOGIN = 'aws codeartifact login --tool pip --domain e-com67 --domain-owner 111122223333 --repository shop';
+    const { template } = build(context, { codeArtifactRepository: { domain: 'e-com67', repository: 'shop' } });
+
+    test('the Python synth logs pip in (owner: the pipeline\'s account) before it installs anything', () => {
+      expect(synthBuildSpec(template).spec.phases.install.commands).toEqual([
+        LOGIN, 'npm install -g aws-cdk@2.1148.1', 'pip install -r requirements.txt',
+      ]);
+    });
+
+    test('a policy of its own gives the synth role exactly the login\'s and the downloads\' permissions; no other policy any', () => {
+      const arn = (resource: string) => `arn:aws:codeartifact:eu-west-1:111122223333:${resource}`;
+      // The partition is a literal under the recommended flags, the pseudo parameter without them.
+      const withPartition = (s: any) => {
+        const resource = typeof s.Resource === 'string' ? s.Resource
+          : s.Resource['Fn::Join'][1].map((part: any) => (part.Ref === 'AWS::Partition' ? 'aws' : part)).join('');
+        return { ...s, Resource: resource };
+      };
+      const isCodeArtifact = (s: any) => [s.Action].flat().some((a: string) => a.startsWith('codeartifact:') || a === 'sts:GetServiceBearerToken');
+      const { project } = synthBuildSpec(template);
+      const policies = template.findResources('AWS::IAM::Policy');
+      const [id, policy] = Object.entries(policies).find(([i]) => i.startsWith('BackendSynthCodeArtifactPolicy')) as [string, any];
+      expect(policy.Properties.Roles).toEqual([{ Ref: project.Properties.ServiceRole['Fn::GetAtt'][0] }]);
+      expect(policy.Properties.PolicyDocument.Statement.map(withPartition)).toEqual([
+        { Effect: 'Allow', Action: 'codeartifact:GetAuthorizationToken', Resource: arn('domain/e-com67') },
+        { Effect: 'Allow', Action: ['codeartifact:GetRepositoryEndpoint', 'codeartifact:ReadFromRepository'], Resource: arn('repository/e-com67/shop') },
+        {
+          Effect: 'Allow',
+          Action: 'sts:GetServiceBearerToken',
+          Resource: '*',
+          Condition: { StringEquals: { 'sts:AWSServiceName': 'codeartifact.amazonaws.com' } },
+        },
+      ]);
+      const others = Object.entries(policies).filter(([i]) => i !== id).flatMap(([, p]: [string, any]) => p.Properties.PolicyDocument.Statement);
+      expect(others.filter(isCodeArtifact)).toEqual([]);
+      // The pipeline runs on creation: the synth project waits for its permissions.
+      expect(project.DependsOn).toContain(id);
+    });
+
+    test('its "*" (sts:GetServiceBearerToken) is acknowledged on that policy only, with its reason', () => {
+      const acknowledgements = (t: Template) => Object.fromEntries(Object.entries(t.findResources('AWS::IAM::Policy'))
+        .map(([id, p]: [string, any]) => [id, p.Metadata?.cdk_nag?.rules_to_suppress ?? []]));
+      const mine = acknowledgements(template);
+      const id = Object.keys(mine).find((i) => i.startsWith('BackendSynthCodeArtifactPolicy'))!;
+      expect(mine[id]).toEqual([{
+        id: 'AwsSolutions-IAM5',
+        applies_to: ['Resource::*'],
+        reason: expect.stringMatching(/^sts:GetServiceBearerToken has no resource type.*conditioned on sts:AWSServiceName codeartifact\.amazonaws\.com/),
+      }]);
+      delete mine[id];
+      expect(mine).toEqual(acknowledgements(build(context).template));
+    });
+
+    test('without buildPipeline(), synthesis attaches the policy too', () => {
+      const app = new App({ context });
+      const stack = new Stack(app, 'PipelineStack', { env: ENV });
+      const pipeline = new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', codeArtifactRepository: { domain: 'e-com67', repository: 'shop' } });
+      pipeline.addStage(new BackendStage(app, 'Prod', { env: ENV }));
+      const policy = Object.entries(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .find(([i]) => i.startsWith('BackendSynthCodeArtifactPolicy'))?.[1] as any;
+      expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/^BackendCodePipelineBuildSynthCdkBuildProjectRole/) }]);
+    });
+
+    test('TypeScript in a monorepo folder, with your own install commands and a domain in another account: npm is logged in after the cd, before them', () => {
+      const ts = build(context, {
+        language: BackendLanguage.TYPESCRIPT,
+        appPath: 'backend',
+        installCommands: ['npm ci --ignore-scripts'],
+        codeArtifactRepository: { domain: 'e-com67', domainOwner: '444455556666', repository: 'shop' },
+      });
+      expect(synthBuildSpec(ts.template).spec.phases.install.commands).toEqual([
+        'cd "$CODEBUILD_SRC_DIR/backend"',
+        'aws codeartifact login --tool npm --domain e-com67 --domain-owner 444455556666 --repository shop',
+        'npm ci --ignore-scripts',
+      ]);
+      expect(JSON.stringify(ts.template.toJSON())).toContain(':codeartifact:eu-west-1:444455556666:repository/e-com67/shop');
+    });
+  });
+
   test('a cross-account stage with crossAccountKeys deploys with the target account\'s bootstrap roles', () => {
     const app = new App({ context });
     const stack = new Stack(app, 'PipelineStack', { env: ENV });
@@ -240,6 +319,21 @@ describe('CdkBackendPipeline rejects bad input', () => {
       /invalid `repositoryName`/],
     ['an appPath outside the repository', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', appPath: '../backend' }),
       /invalid `appPath` \("\.\.\/backend"\)/],
+    ['a CodeArtifact domain with capitals', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', codeArtifactRepository: { domain: 'E-Com67', repository: 'shop' },
+    }), /^PipelineStack\/Backend: invalid `codeArtifactRepository\.domain` \("E-Com67"\): CodeArtifact domain names are 2-50 lowercase.*Fix: give the domain's name/],
+    ['a CodeArtifact domain ending with -', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', codeArtifactRepository: { domain: 'e-com67-', repository: 'shop' },
+    }), /invalid `codeArtifactRepository\.domain` \("e-com67-"\)/],
+    ['a one-character CodeArtifact repository', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', codeArtifactRepository: { domain: 'e-com67', repository: 's' },
+    }), /invalid `codeArtifactRepository\.repository` \("s"\): CodeArtifact repository names are 2-100/],
+    ['a CodeArtifact repository with a slash', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', codeArtifactRepository: { domain: 'e-com67', repository: 'shop/python' },
+    }), /invalid `codeArtifactRepository\.repository` \("shop\/python"\)/],
+    ['a domain owner that is not an account ID', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', codeArtifactRepository: { domain: 'e-com67', domainOwner: '1111-2222-3333', repository: 'shop' },
+    }), /invalid `codeArtifactRepository\.domainOwner` \("1111-2222-3333"\): it is not a 12-digit AWS account ID\. Fix: give the account/],
     ['PARALLEL execution', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', executionMode: codepipeline.ExecutionMode.PARALLEL }),
       /invalid `executionMode` \("PARALLEL"\)/],
   ];
@@ -248,6 +342,15 @@ describe('CdkBackendPipeline rejects bad input', () => {
     const app = new App();
     const stack = new Stack(app, 'PipelineStack', { env: ENV });
     expect(() => act(app, stack)).toThrow(message);
+  });
+
+  test('CodeArtifact names that are tokens are not checked', () => {
+    const app = new App();
+    const stack = new Stack(app, 'PipelineStack', { env: ENV });
+    const domain = new CfnParameter(stack, 'Domain').valueAsString;
+    expect(() => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', codeArtifactRepository: { domain, domainOwner: Aws.ACCOUNT_ID, repository: 'shop' },
+    })).not.toThrow();
   });
 
   test('a rejected pipeline leaves nothing half-created in the tree', () => {

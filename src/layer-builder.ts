@@ -1,19 +1,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, AssetHashType, BundlingOptions, FileSystem, Fn, RemovalPolicy, Stack, Stage, SymlinkFollowMode, Token } from 'aws-cdk-lib';
+import {
+  Annotations, AspectPriority, Aspects, AssetHashType, BundlingOptions, CfnResource, FileSystem, Fn, Lazy, RemovalPolicy, Stack, Stage,
+  SymlinkFollowMode, Token,
+} from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BoundLayerSource, LayerBindContext } from './private/layer-binding';
 import {
-  BUILD_RECIPE, dockerCommand, EXCLUDE, hasPythonFiles, inputDirectory, isPinned, LAMBDA_UNZIPPED_LIMIT,
+  BUILD_RECIPE, dockerCommand, EXCLUDE, hasPythonFiles, inputDirectory, isLayerRoot, isPinned, LAMBDA_UNZIPPED_LIMIT,
   LayerContents, LocalLayerBundling, megabytes, NEAR_LIMIT_SHARE, PipTarget, pipTarget, pipTargetArgs, requirementLine, requirementsFileText,
-  requirementsOf, sha256, stagedContents, withoutPassword,
+  requirementsFilesIn, requirementsOf, sha256, stagedContents, withoutPassword,
 } from './private/pip-bundling';
 import {
-  partitionOf, POWERTOOLS_ACCOUNT, POWERTOOLS_DEFAULT_VERSION, POWERTOOLS_PYTHON_MINORS, POWERTOOLS_REGIONS, powertoolsLayerName,
+  parsePowertoolsArn, partitionOf, POWERTOOLS_ACCOUNT, POWERTOOLS_DEFAULT_VERSION, POWERTOOLS_PYTHON_MINORS, POWERTOOLS_REGIONS, powertoolsLayerName,
 } from './private/powertools';
-import { propError } from './private/validation';
+import { propError, validated } from './private/validation';
 
 /**
  * Where a layer's packages are built.
@@ -42,7 +45,8 @@ export enum LayerBundling {
 export interface DirectorySourceOptions {
   /**
    * Name of the package in the layer: the directory is copied to `python/<packageName>/`, so functions
-   * `import <packageName>`. A Python identifier.
+   * `import <packageName>`. A Python identifier. Not for a directory laid out for Lambda (holding `python/`),
+   * whose packages keep the names they have under `python/`.
    *
    * @default - the directory's own name
    */
@@ -90,10 +94,18 @@ export abstract class LayerSource {
   }
 
   /**
-   * A local Python package, such as E-Com67's `utils`, copied to `python/<name>/` (bytecode left out). Its
-   * files are part of the layer's hash. Its own dependencies are not installed: put them in another layer.
+   * A local directory, copied into the layer (bytecode left out), in one of two layouts:
    *
-   * @param directory path of the package directory, relative to the directory the CDK app runs in, and inside it
+   * - a Python package, such as E-Com67's `utils` (`utils/__init__.py`, `utils/money.py`): copied to
+   *   `python/<packageName>/`;
+   * - a directory laid out for Lambda, holding `python/` (`layers/utils/python/utils/money.py`): it is the
+   *   layer's root, packaged as is, so `python/` is at the top of the layer.
+   *
+   * Its files are part of the layer's hash. Nothing is installed: a directory holding a requirements file
+   * (`requirements*.txt`, `pyproject.toml`, `setup.py`, `setup.cfg`, `Pipfile`, a lock file) is refused; build
+   * the requirements with `fromRequirementsFile`, in a layer of their own.
+   *
+   * @param directory path of the directory, relative to the directory the CDK app runs in, and inside it
    */
   public static fromDirectory(directory: string, options: DirectorySourceOptions = {}): LayerSource {
     return new DirectorySource(directory, options);
@@ -182,8 +194,29 @@ class DirectorySource extends LayerSource {
 
   public _bind(scope: Construct, context: LayerBindContext): BoundLayerSource {
     const directory = appPath(scope, context.prop, this.directory, 'directory', 'package directory');
+    const requirementsFiles = requirementsFilesIn(directory);
+    if (requirementsFiles.length > 0) {
+      // Copied as is, a requirements file installs nothing: the layer would miss every requirement at run time.
+      const requirementsFile = requirementsFiles.find((f) => /^requirements.*\.txt$/i.test(f));
+      const fromFile = requirementsFile
+        ? `LayerSource.fromRequirementsFile("${path.join(this.directory, requirementsFile)}")`
+        : 'LayerSource.fromRequirementsFile with a requirements file listing the dependencies';
+      throw propError(scope, context.prop, this.directory,
+        `the directory holds ${requirementsFiles.join(', ')}, and fromDirectory copies files without installing anything, so the layer would lack the requirements`,
+        `build the requirements with ${fromFile}, in a layer of their own; give fromDirectory a folder of Python modules (copied to python/<packageName>/) `
+        + 'or a folder laid out for Lambda (holding python/, packaged as is), without a requirements file in it');
+    }
     if (!hasPythonFiles(directory)) {
-      throw propError(scope, context.prop, this.directory, 'the directory holds no .py file', 'point at the directory of the Python package');
+      throw propError(scope, context.prop, this.directory, 'the directory holds no .py file',
+        'point at the directory of the Python package, or at a directory laid out for Lambda (holding python/)');
+    }
+    if (isLayerRoot(directory)) {
+      if (this.options.packageName !== undefined) {
+        throw propError(scope, `${context.prop} packageName`, this.options.packageName,
+          'the directory holds python/, so it is the layer\'s root, packaged as is: its packages keep their names under python/',
+          'remove `packageName`, or point fromDirectory at the package directory inside python/ to copy it under that name');
+      }
+      return { directory, summary: `local layer ${path.basename(directory)}` };
     }
     const packageName = this.options.packageName ?? path.basename(directory);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(packageName)) {
@@ -291,14 +324,16 @@ export interface LayerBuilderProps {
 
   /**
    * The Python runtime every layer is built for and declared compatible with. A runtime AWS Lambda still
-   * supports (python3.10 or newer).
+   * supports (python3.10 or newer). A function that takes one of the layers must run it: another runtime fails
+   * the synth, naming the function, before any layer is built.
    *
    * @default lambda.Runtime.PYTHON_3_12
    */
   readonly runtime?: lambda.Runtime;
 
   /**
-   * The instruction set every layer is built for and declared compatible with: x86_64 or arm64.
+   * The instruction set every layer is built for and declared compatible with: x86_64 or arm64. A function that
+   * takes one of the layers must run on it: another architecture fails the synth, naming the function.
    *
    * @default lambda.Architecture.X86_64
    */
@@ -340,6 +375,13 @@ interface Plan {
   readonly bound: BoundLayerSource;
 }
 
+/** A layer declared in the constructor, built at synth. */
+interface PendingLayer extends Plan {
+  readonly layerVersion: lambda.LayerVersion;
+  readonly code: DeferredAssetCode;
+  readonly bundler: LocalLayerBundling;
+}
+
 /**
  * Builds and publishes a set of named Python Lambda layers for one runtime and architecture, without Docker
  * by default, and hands each back as a `lambda.ILayerVersion` by name.
@@ -350,6 +392,11 @@ interface Plan {
  * pip at all. Stacks excluded from bundling (`cdk deploy OtherStack`) build nothing. Each built layer's
  * unzipped size is reported (an info annotation and `unzippedSize()`); a layer above Lambda's 250 MB limit
  * fails the synth, one above 80% of it gets a warning.
+ *
+ * Props are checked in the constructor; the layers are built at synth, once the app's functions have taken
+ * them. Before any layer of the app is built, every function (`lambda.Function` and its subclasses) that takes a
+ * layer of a LayerBuilder, or an AWS-managed Powertools v3 layer imported by ARN, is checked: a runtime or
+ * architecture other than the layer's fails the synth with the function's path and the fix.
  *
  * @example
  * const layers = new LayerBuilder(this, 'Layers', {
@@ -379,24 +426,33 @@ export class LayerBuilder extends Construct {
 
   private readonly layersByName = new Map<string, lambda.ILayerVersion>();
   private readonly sizes = new Map<string, LayerContents>();
+  private readonly pending: PendingLayer[] = [];
+  private readonly bundling: LayerBundling;
+  private built = false;
 
   constructor(scope: Construct, id: string, props: LayerBuilderProps) {
     super(scope, id);
     this.runtime = props.runtime ?? lambda.Runtime.PYTHON_3_12;
     this.architecture = props.architecture ?? lambda.Architecture.X86_64;
+    this.bundling = props.bundling ?? LayerBundling.LOCAL;
     this.layerNames = (props.layers ?? []).map((l) => l.name);
-    try {
-      const plans = validate(this, props, this.runtime, this.architecture);
-      this.build(plans, props);
-    } catch (error) {
-      // Leave nothing half-created in the tree when a prop is rejected or a build fails.
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
+    validated(this, () => this.declare(validate(this, props, this.runtime, this.architecture), props));
+    // Not built here: functions take the layers after this constructor, and one that can't use them must fail
+    // the synth before pip runs for any layer. Aspects run at synth, once the app's constructs exist.
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node === this) {
+          this.buildLayers();
+        }
+      },
+    }, { priority: AspectPriority.MUTATING });
   }
 
   /**
    * The layer of this name.
+   *
+   * Its `compatibleRuntimes` is not set (the published layer version declares the runtime): LayerBuilder checks
+   * the functions that take it at synth, in its own words, instead of aws-cdk-lib's check in `addLayers`.
    *
    * @param name a name from `layers`
    */
@@ -410,7 +466,7 @@ export class LayerBuilder extends Construct {
 
   /**
    * Unzipped size in bytes of a layer built in this synth (or reused from `cdk.out`); undefined for a managed
-   * layer, or when the stack is not bundled in this synth.
+   * layer, before the app is synthesized, or when the stack is not bundled in this synth.
    *
    * @param name a name from `layers`
    */
@@ -419,45 +475,30 @@ export class LayerBuilder extends Construct {
     return this.sizes.get(name)?.bytes;
   }
 
-  private build(plans: Plan[], props: LayerBuilderProps): void {
-    const minor = pythonMinor(this.runtime)!;
-    const target = pipTarget(minor, this.architecture.name, this.runtime.bundlingImage.image);
-    const mode = props.bundling ?? LayerBundling.LOCAL;
-    const bundled = Stack.of(this).bundlingRequired;
-    let total = 0;
-
+  /** Creates the layer versions, with their content still to build. */
+  private declare(plans: Plan[], props: LayerBuilderProps): void {
+    const target = pipTarget(pythonMinor(this.runtime)!, this.architecture.name, this.runtime.bundlingImage.image);
     for (const { spec, index, bound } of plans) {
       if (bound.managedLayerArn) {
         this.layersByName.set(spec.name, lambda.LayerVersion.fromLayerVersionArn(this, spec.name, bound.managedLayerArn));
         continue;
       }
-      const prop = `layers[${index}].source`;
-      const importModules = spec.importCheck ?? [];
-      const { sourceDir, fingerprint, bundling, bundler } = this.bundlingFor(bound, { target, mode, indexUrl: props.pipIndexUrl, importModules });
-
-      let layerVersion: lambda.LayerVersion;
-      try {
-        layerVersion = new lambda.LayerVersion(this, spec.name, {
-          layerVersionName: spec.name,
-          code: lambda.Code.fromAsset(sourceDir, { assetHash: fingerprint, assetHashType: AssetHashType.CUSTOM, bundling }),
-          compatibleRuntimes: [this.runtime],
-          compatibleArchitectures: [this.architecture],
-          description: spec.description ?? defaultDescription(bound.summary, this.runtime, this.architecture),
-          removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-        });
-      } catch (error) {
-        const failure = bundler.failure;
-        if (failure) {
-          throw propError(this, prop, failure.value, failure.problem, failure.fix);
-        }
-        throw propError(this, prop, bound.summary, `the layer "${spec.name}" could not be built: ${(error as Error).message}`,
-          mode === LayerBundling.DOCKER ? 'read the Docker build output above; check that Docker runs, and that the requirements build in the image'
-            : 'read the output above');
-      }
+      const { sourceDir, fingerprint, bundling, bundler } = this.bundlingFor(bound, {
+        target, mode: this.bundling, indexUrl: props.pipIndexUrl, importModules: spec.importCheck ?? [],
+      });
+      const code = new DeferredAssetCode(sourceDir, { assetHash: fingerprint, assetHashType: AssetHashType.CUSTOM, bundling });
+      const layerVersion = new lambda.LayerVersion(this, spec.name, {
+        layerVersionName: spec.name,
+        code,
+        compatibleArchitectures: [this.architecture],
+        description: spec.description ?? defaultDescription(bound.summary, this.runtime, this.architecture),
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+      // Declared on the resource only: with `compatibleRuntimes` on the L2, aws-cdk-lib would refuse a function
+      // of another runtime in its own words ("python3.9 is not in [python3.12]") before checkLayerUsers can.
+      (layerVersion.node.defaultChild as lambda.CfnLayerVersion).compatibleRuntimes = [this.runtime.name];
       this.layersByName.set(spec.name, layerVersion);
-      for (const note of bundler.notes) {
-        Annotations.of(layerVersion).addInfo(note);
-      }
+      this.pending.push({ spec, index, bound, layerVersion, code, bundler });
 
       const unpinned = (bound.requirements ?? []).filter((r) => !isPinned(r));
       if (unpinned.length > 0) {
@@ -465,10 +506,36 @@ export class LayerBuilder extends Construct {
           `Layer "${spec.name}": ${unpinned.join(', ')} ${unpinned.length === 1 ? 'is' : 'are'} not pinned to one version (name==version). `
           + 'The layer\'s hash covers the requirement text, so a new release is picked up only when the text changes, and two fresh builds may differ.');
       }
+    }
+  }
 
+  /** At synth, once: checks the app's functions against every builder's layers, then builds this builder's. */
+  private buildLayers(): void {
+    if (this.built) {
+      return;
+    }
+    checkLayerUsers(this.node.root);
+    this.built = true;
+    const bundled = Stack.of(this).bundlingRequired;
+    let total = 0;
+    for (const { spec, index, bound, layerVersion, code, bundler } of this.pending) {
+      try {
+        // CDK bundles when the asset is created: this runs pip (or copies the directory) unless cdk.out has it.
+        code.build(layerVersion);
+      } catch (error) {
+        const failure = bundler.failure;
+        if (failure) {
+          throw propError(this, `layers[${index}].source`, failure.value, failure.problem, failure.fix);
+        }
+        throw propError(this, `layers[${index}].source`, bound.summary, `the layer "${spec.name}" could not be built: ${(error as Error).message}`,
+          this.bundling === LayerBundling.DOCKER ? 'read the Docker build output above; check that Docker runs, and that the requirements build in the image'
+            : 'read the output above');
+      }
+      for (const note of bundler.notes) {
+        Annotations.of(layerVersion).addInfo(note);
+      }
       if (bundled) {
-        const contents = this.measure(layerVersion, spec, index);
-        total += contents.bytes;
+        total += this.measure(layerVersion, spec, index).bytes;
       }
     }
 
@@ -484,7 +551,10 @@ export class LayerBuilder extends Construct {
     if (bound.directory) {
       const fingerprint = sha256(JSON.stringify({
         recipe: BUILD_RECIPE,
-        kind: 'directory',
+        // The same files land elsewhere in a layer root than in a package: its own kind, so a folder that was
+        // copied nested (python/<name>/python/...) before layer roots were recognized gets a new hash and a new
+        // layer version. A package's inputs are unchanged, and so is its hash.
+        kind: bound.packageName === undefined ? 'layer-root' : 'directory',
         packageName: bound.packageName,
         files: FileSystem.fingerprint(bound.directory, { exclude: EXCLUDE, follow: SymlinkFollowMode.ALWAYS }),
       }));
@@ -544,6 +614,142 @@ export class LayerBuilder extends Construct {
     }
     return contents;
   }
+}
+
+/**
+ * A layer's content, built at synth: the asset is created (and CDK bundles it) only when LayerBuilder builds its
+ * layers, after the functions are checked. Until then the layer's S3 location is a token.
+ */
+class DeferredAssetCode extends lambda.Code {
+  public readonly isInline = false;
+  private asset?: s3assets.Asset;
+  private resource?: CfnResource;
+
+  constructor(private readonly assetPath: string, private readonly options: s3assets.AssetOptions) {
+    super();
+  }
+
+  public bind(_scope: Construct): lambda.CodeConfig {
+    return {
+      s3Location: {
+        bucketName: Lazy.string({ produce: () => this.builtAsset().s3BucketName }),
+        objectKey: Lazy.string({ produce: () => this.builtAsset().s3ObjectKey }),
+      },
+    };
+  }
+
+  public bindToResource(resource: CfnResource): void {
+    this.resource = resource;
+  }
+
+  /** Creates the asset under `scope` with the ID `Code.fromAsset` would give it, which builds the layer. */
+  public build(scope: Construct): void {
+    this.asset = new s3assets.Asset(scope, 'Code', { path: this.assetPath, deployTime: true, ...this.options });
+    if (this.resource) {
+      this.asset.addResourceMetadata(this.resource, 'Content');
+    }
+  }
+
+  private builtAsset(): s3assets.Asset {
+    if (!this.asset) {
+      throw new Error('LayerBuilder builds its layers at synth: a layer\'s S3 location is known once the app is synthesized');
+    }
+    return this.asset;
+  }
+}
+
+/** What a function that takes a layer must run, and how to name the layer in a message. */
+interface LayerTarget {
+  /** `layer "stripe" of Backend/Layers` */
+  readonly label: string;
+  /** The value shown in the message: the layer's name, or its ARN. */
+  readonly value: string;
+  readonly runtime: string;
+  readonly architecture: string;
+  /** Imported by its ARN, not from a LayerBuilder. */
+  readonly imported: boolean;
+}
+
+/** The layers a function has taken (props and `addLayers`); aws-cdk-lib keeps them in an internal box. */
+function layersOf(fn: lambda.Function): lambda.ILayerVersion[] {
+  // If a later aws-cdk-lib renames the field, nothing is checked rather than something wrongly refused.
+  return Array.from((fn as { _layers?: Iterable<lambda.ILayerVersion> })._layers ?? []);
+}
+
+/**
+ * Checks every function of the app that takes a layer of a LayerBuilder, or an AWS-managed Powertools v3 layer
+ * imported by its ARN (which names its Python version and architecture): it must run the layer's runtime and
+ * architecture, whose native code (pydantic-core, markupsafe...) loads nowhere else. Runs before any layer of
+ * the app is built, so a mismatch costs no pip run.
+ */
+function checkLayerUsers(root: IConstruct): void {
+  const constructs = root.node.findAll();
+  const ours = new Map<lambda.ILayerVersion, LayerTarget>();
+  for (const builder of constructs) {
+    if (builder instanceof LayerBuilder) {
+      for (const name of builder.layerNames) {
+        ours.set(builder.layer(name), {
+          label: `layer "${name}" of ${builder.node.path}`,
+          value: name,
+          runtime: builder.runtime.name,
+          architecture: builder.architecture.name,
+          imported: false,
+        });
+      }
+    }
+  }
+  for (const fn of constructs) {
+    if (!(fn instanceof lambda.Function)) {
+      continue;
+    }
+    for (const layer of layersOf(fn)) {
+      const target = ours.get(layer) ?? managedPowertoolsTarget(layer);
+      if (!target) {
+        continue;
+      }
+      const runtime = fn.runtime.name;
+      if (!Token.isUnresolved(runtime) && runtime !== target.runtime) {
+        const python = pythonMinor(fn.runtime) !== undefined;
+        throw propError(fn, 'layers', target.value, `the ${target.label} is for ${target.runtime}, and this function runs ${runtime}`,
+          `give the function the layer's runtime (runtime: ${target.runtime}), or `
+          + (python ? layerFor(target, 'runtime', `runtime: lambda.Runtime.${runtimeConstant(runtime)}`) : 'remove the layer: it is a Python layer'));
+      }
+      const architecture = fn.architecture.name;
+      if (architecture !== target.architecture) {
+        throw propError(fn, 'layers', target.value, `the ${target.label} is for ${target.architecture}, and this function runs on ${architecture}`,
+          `give the function the layer's architecture (architecture: ${target.architecture}), or `
+          + layerFor(target, 'architecture', `architecture: lambda.Architecture.${architecture === 'arm64' ? 'ARM_64' : 'X86_64'}`));
+      }
+    }
+  }
+}
+
+/** A Powertools layer imported by a literal ARN, as the runtime and architecture it names. */
+function managedPowertoolsTarget(layer: lambda.ILayerVersion): LayerTarget | undefined {
+  const arn = layer.layerVersionArn;
+  const parsed = Token.isUnresolved(arn) ? undefined : parsePowertoolsArn(arn);
+  if (!parsed) {
+    return undefined;
+  }
+  return {
+    label: `AWS-managed Powertools layer ${parsed.layerName}`,
+    value: arn,
+    runtime: `python3.${parsed.minor}`,
+    architecture: parsed.architecture,
+    imported: true,
+  };
+}
+
+/** The other half of a mismatch's fix: the layer for the function's runtime or architecture (`what`). */
+function layerFor(target: LayerTarget, what: string, setting: string): string {
+  return target.imported
+    ? 'use the Powertools layer named for the function\'s runtime and architecture (LayerSource.powertools() in a LayerBuilder for them picks it)'
+    : `build the layer for the function's ${what} (a LayerBuilder with \`${setting}\`)`;
+}
+
+/** `PYTHON_3_13` for python3.13, as aws-cdk-lib names the constant. */
+function runtimeConstant(runtime: string): string {
+  return runtime.replace(/^python3\./, 'PYTHON_3_');
 }
 
 /** Python minor version of a `python3.X` runtime, or undefined for any other runtime. */

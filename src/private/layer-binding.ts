@@ -20,9 +20,9 @@ export interface BoundLayerSource {
   readonly requirementsText?: string;
   /** The requirement lines, for the description and the pinning check. */
   readonly requirements?: string[];
-  /** Absolute path of a local package directory. */
+  /** Absolute path of a local directory: a package, or a layer root (`python/` at its top). */
   readonly directory?: string;
-  /** Name under `python/` that the directory is copied to. */
+  /** Name under `python/` that a package directory is copied to; undefined for a layer root, copied as is. */
   readonly packageName?: string;
   /** One line describing the contents, for the default layer description. */
   readonly summary: string;

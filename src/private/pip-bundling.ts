@@ -201,13 +201,34 @@ function excluded(name: string): boolean {
   return name === '__pycache__' || name.endsWith('.pyc') || name.endsWith('.pyo');
 }
 
-/** Copies a local package to `<outputDir>/python/<packageName>`, following symlinks, leaving bytecode out. */
-export function copyPackage(directory: string, outputDir: string, packageName: string): void {
-  fs.cpSync(directory, path.join(outputDir, 'python', packageName), {
+/**
+ * Copies a local directory into a layer, following symlinks, leaving bytecode out: a package to
+ * `<outputDir>/python/<packageName>`, or, without a package name, a directory laid out for Lambda as is.
+ */
+export function copyDirectory(directory: string, outputDir: string, packageName: string | undefined): void {
+  const destination = packageName === undefined ? outputDir : path.join(outputDir, 'python', packageName);
+  fs.cpSync(directory, destination, {
     recursive: true,
     dereference: true,
     filter: (src) => !excluded(path.basename(src)),
   });
+}
+
+/**
+ * True when a directory is laid out as a layer already: `python/` at its top (what Lambda puts on `sys.path`),
+ * and not itself a package (`__init__.py`), whose subpackage could be named `python`.
+ */
+export function isLayerRoot(directory: string): boolean {
+  const python = path.join(directory, 'python');
+  return fs.existsSync(python) && fs.statSync(python).isDirectory() && !fs.existsSync(path.join(directory, '__init__.py'));
+}
+
+/** Files that declare dependencies for pip to install: copying them into a layer installs nothing. */
+const REQUIREMENTS_FILE = /^(requirements.*\.txt|pyproject\.toml|setup\.py|setup\.cfg|Pipfile|Pipfile\.lock|poetry\.lock|uv\.lock)$/i;
+
+/** The requirements files at the top of a directory, sorted. */
+export function requirementsFilesIn(directory: string): string[] {
+  return fs.readdirSync(directory).filter((name) => REQUIREMENTS_FILE.test(name)).sort();
 }
 
 /** True when a directory holds at least one `.py` file, at any depth. */
@@ -381,7 +402,7 @@ export function importCheck(target: PipTarget, outputDir: string, modules: strin
 export interface LocalBuild {
   /** pip install of a requirements file. */
   readonly requirementsFile?: string;
-  /** Or a copy of a local package. */
+  /** Or a copy of a local directory: a package copied to `python/<packageName>`, or a layer root (no name) as is. */
   readonly directory?: string;
   readonly packageName?: string;
   readonly target: PipTarget;
@@ -405,7 +426,7 @@ export class LocalLayerBundling implements ILocalBundling {
   public tryBundle(outputDir: string, _options: BundlingOptions): boolean {
     try {
       if (this.build.directory) {
-        copyPackage(this.build.directory, outputDir, this.build.packageName!);
+        copyDirectory(this.build.directory, outputDir, this.build.packageName);
       } else {
         pipInstall(this.build.target, this.build.requirementsFile!, outputDir, this.build.indexUrl);
       }

@@ -45,3 +45,19 @@ export function partitionOf(region: string): string {
   }
   return 'aws';
 }
+
+/** The Python minor version and architecture a managed Powertools v3 layer ARN names. */
+export interface PowertoolsArn {
+  readonly layerName: string;
+  readonly minor: number;
+  readonly architecture: string;
+}
+
+/**
+ * Reads a literal layer ARN as a managed Powertools v3 layer: undefined for any other layer. The ARN names the
+ * one Python version and architecture the layer's compiled dependencies (pydantic-core) load on.
+ */
+export function parsePowertoolsArn(arn: string): PowertoolsArn | undefined {
+  const match = new RegExp(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:${POWERTOOLS_ACCOUNT}:layer:(AWSLambdaPowertoolsPythonV3-python3(\\d+)-(x86_64|arm64)):\\d+$`).exec(arn);
+  return match ? { layerName: match[1], minor: Number(match[2]), architecture: match[3] } : undefined;
+}

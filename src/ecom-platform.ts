@@ -10,6 +10,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { PlatformNaming } from './platform-naming';
+import { checkAppPath } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
 import { gitRefProblem } from './private/git-ref';
 import { validateNotifications } from './private/pipeline-support';
@@ -461,6 +462,8 @@ export class EcomPlatform extends Construct {
         : app.hosting?.connectSources,
       bucketName: naming.bucketName(app.name, this.frontendStack.account),
     }));
+    // On the app's hosting: a warning outside every stack would never be shown.
+    frontends.forEach((app, i) => checkAppPath(this.hostings[i], 'EcomPlatform', `frontends[${i}].appPath`, normalizePath(app.appPath)));
 
     this.repository = anyPipeline ? props.source!._createRepository(this.frontendStack, naming) : undefined;
     if (props.notificationTopic) {

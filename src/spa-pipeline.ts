@@ -12,6 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
+import { checkAppPath } from './private/app-path';
 import {
   BUILD_IMAGE, acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards, createArtifactStore,
   createBuildLogGroup, notifyPipelineEvents, validateNotifications,
@@ -258,6 +259,7 @@ export class SpaPipeline extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const appPath = normalizePath(props.appPath ?? '.');
+    checkAppPath(this, 'SpaPipeline', 'appPath', appPath);
     const outputDirectory = normalizePath(props.outputDirectory ?? 'dist');
 
     const store = createArtifactStore(this, { artifactRetention: props.artifactRetention ?? Duration.days(30), removalPolicy });

@@ -1,0 +1,81 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { isToken } from './validation';
+
+/** Context key naming the repository's root, relative to the folder `cdk synth` runs in (such as ".."). */
+export const REPOSITORY_ROOT_CONTEXT = 'ecom:repositoryRoot';
+
+/** Folders warned about per app, so a platform and the pipeline it creates don't warn twice. */
+const warned = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Warns when an app's folder is not in the repository on disk: missing, or without `package.json`. The
+ * repository is on disk when `cdk synth` runs in its checkout, which the CDK CLI does where `cdk.json` is (a
+ * developer's machine, the pipeline's synth); elsewhere (a unit test, another folder) nothing is checked unless
+ * the context names the root.
+ */
+export function checkAppPath(scope: IConstruct, construct: string, prop: string, appPath: string): void {
+  if (isToken(appPath)) {
+    return;
+  }
+  const rootContext = scope.node.tryGetContext(REPOSITORY_ROOT_CONTEXT);
+  if (rootContext === undefined && !fs.existsSync('cdk.json')) {
+    return;
+  }
+  const root = path.resolve(String(rootContext ?? '.'));
+  const folder = path.resolve(root, appPath);
+  const seen = warned.get(scope.node.root) ?? new Set<string>();
+  warned.set(scope.node.root, seen);
+  if (fs.existsSync(path.join(folder, 'package.json')) || seen.has(folder)) {
+    return;
+  }
+  seen.add(folder);
+  const problem = fs.existsSync(folder) ? `${folder} has no package.json` : `there is no folder ${folder}`;
+  const nearest = nearestExisting(folder, root);
+  const nearby = appFolders(root);
+  const found = nearby.length > 0
+    ? `folders with a package.json in the repository: ${nearby.join(', ')}`
+    : `folders in ${path.relative(root, nearest) || '.'}: ${subfolders(nearest).join(', ') || 'none'}`;
+  Annotations.of(scope).addWarningV2(`cdk-ecom-platform:${construct}.appPathNotFound`,
+    `\`${prop}\` "${appPath}": ${problem} (repository root ${root}), so the build would fail in CodeBuild; ${found}. `
+    + `Fix: set \`${prop}\` to the app's folder relative to the repository root, or, when \`cdk synth\` runs in a subfolder `
+    + `of the repository, set the context value ${REPOSITORY_ROOT_CONTEXT} to the root (such as "..")`);
+}
+
+function nearestExisting(folder: string, root: string): string {
+  let current = folder;
+  while (!fs.existsSync(current) && current.startsWith(root) && current !== root) {
+    current = path.dirname(current);
+  }
+  return fs.existsSync(current) ? current : root;
+}
+
+function subfolders(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules' && e.name !== 'cdk.out')
+      .map((e) => e.name).sort().slice(0, 10);
+  } catch {
+    return [];
+  }
+}
+
+/** Folders up to three levels below the root that hold a package.json (not in node_modules), at most ten. */
+function appFolders(root: string): string[] {
+  const found: string[] = [];
+  const visit = (folder: string, depth: number) => {
+    for (const name of subfolders(folder)) {
+      const child = path.join(folder, name);
+      if (fs.existsSync(path.join(child, 'package.json'))) {
+        found.push(path.relative(root, child));
+      }
+      if (depth < 3 && found.length < 10) {
+        visit(child, depth + 1);
+      }
+    }
+  };
+  visit(root, 1);
+  return found.sort().slice(0, 10);
+}

@@ -1,11 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { SpaHosting, SpaRouting } from '../src';
+import { CspPreset, SpaHosting, SpaRouting } from '../src';
 import { cfnLint } from './helpers/cfn-lint';
 import { FLAG_CONTEXTS } from './helpers/contexts';
 import { nagFindings } from './helpers/nag';
@@ -31,6 +31,13 @@ const MATRIX: Record<string, (stack: Stack) => void> = {
     existingBucket: s3.Bucket.fromBucketName(stack, 'Existing', 'e-com67-admin-dashboard-111122223333'),
   }),
   'error-response routing': (stack) => new SpaHosting(stack, 'Site', { spaRouting: SpaRouting.ERROR_RESPONSES }),
+  'third parties in the CSP (every directive, every preset, a token)': (stack) => new SpaHosting(stack, 'Site', {
+    cspPresets: [CspPreset.stripe(), CspPreset.cognito(stack.region), CspPreset.googleAnalytics(), CspPreset.metaPixel(), CspPreset.sentry()],
+    scriptSources: ['https://js.example.com'], styleSources: ['https://fonts.googleapis.com'], imgSources: ['https://images.example-cdn.com'],
+    fontSources: ['https://fonts.gstatic.com'], connectSources: ['wss://chat.example.com', Fn.importValue('ApiUrl')],
+    frameSources: ['https://frames.example.com'], mediaSources: ['https://media.example.com'], workerSources: ['blob:'],
+    formActionSources: ['https://pay.example.com'],
+  }),
   'granted to a deploy project': (stack) => {
     const site = new SpaHosting(stack, 'Site');
     const role = new iam.Role(stack, 'DeployRole', { assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com') });

@@ -4,7 +4,8 @@
 import os
 
 import aws_cdk as cdk
-from cdk_ecom_platform import BackendLanguage, EcomPlatform, PlatformNaming, PlatformSource
+from cdk_ecom_platform import (BackendLanguage, CspPreset, EcomPlatform, FrontendAppProps, PlatformNaming, PlatformSource,
+                               SpaHostingOptions, SpaPipelineOptions)
 
 from backend import BackendStage
 
@@ -21,5 +22,18 @@ EcomPlatform(app, "Platform",
              backend_language=BackendLanguage.PYTHON,
              backend_app_path="examples/python",
              source=PlatformSource.code_commit(branch="master"),
-             notification_emails=["team@example.com"])
+             notification_emails=["team@example.com"],
+             # The apps live in this repository's test fixture (ecom:repositoryRoot in cdk.json points at its root).
+             frontends=[
+                 FrontendAppProps(name="admin-dashboard", app_path="test/fixtures/ecom-shop/frontends/admin-dashboard"),
+                 FrontendAppProps(
+                     name="customer-app",
+                     app_path="test/fixtures/ecom-shop/frontends/customer-app",
+                     hosting=SpaHostingOptions(
+                         csp_presets=[CspPreset.stripe(), CspPreset.meta_pixel(), CspPreset.cognito(cdk.Aws.REGION)],
+                         img_sources=["https://images.example-cdn.com"],
+                         connect_sources=["wss://chat.example.com"]),
+                     pipeline=SpaPipelineOptions(
+                         parameter_store_variables={"VITE_STRIPE_PUBLISHABLE_KEY": "/e-com67/stripe-publishable-key"})),
+             ])
 app.synth()

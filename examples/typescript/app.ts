@@ -1,7 +1,7 @@
 // E-Com67 on cdk-ecom-platform. Direct mode by default; turn the pipelines on with
 // `cdk deploy -c ecom:backendPipeline=true -c ecom:frontendPipelines=true ...` (or in cdk.json).
-import { App } from 'aws-cdk-lib';
-import { BackendLanguage, EcomPlatform, PlatformNaming, PlatformSource } from '../../src';
+import { App, Aws } from 'aws-cdk-lib';
+import { BackendLanguage, CspPreset, EcomPlatform, PlatformNaming, PlatformSource } from '../../src';
 import { BackendStage } from './backend/backend-stage';
 
 const app = new App();
@@ -17,5 +17,19 @@ new EcomPlatform(app, 'Platform', {
   backendAppPath: 'examples/typescript',
   source: PlatformSource.codeCommit({ branch: 'master' }),
   notificationEmails: ['team@example.com'],
+  // The apps live in this repository's test fixture (ecom:repositoryRoot in cdk.json points at its root).
+  frontends: [
+    { name: 'admin-dashboard', appPath: 'test/fixtures/ecom-shop/frontends/admin-dashboard' },
+    {
+      name: 'customer-app',
+      appPath: 'test/fixtures/ecom-shop/frontends/customer-app',
+      hosting: {
+        cspPresets: [CspPreset.stripe(), CspPreset.metaPixel(), CspPreset.cognito(Aws.REGION)],
+        imgSources: ['https://images.example-cdn.com'],
+        connectSources: ['wss://chat.example.com'],
+      },
+      pipeline: { parameterStoreVariables: { VITE_STRIPE_PUBLISHABLE_KEY: '/e-com67/stripe-publishable-key' } },
+    },
+  ],
 });
 app.synth();

@@ -7,7 +7,7 @@
   `env.shell: bash`: `cd` and `export` carry over from command to command. Each command is checked as CodeBuild
   checks it: the first one that exits non-zero fails its phase and the build (no `set -e` inside a command).
   post_build runs only after a successful build (CodeBuild would run it after a failed build too).
-- The environment: this process's, then `CODEBUILD_SRC_DIR=repo_root`, the buildspec's `env.variables`, then
+- The environment: this process's (without the variables an npm or npx parent sets), then `CODEBUILD_SRC_DIR=repo_root`, the buildspec's `env.variables`, then
   `env`. Every `env.parameter-store` and `env.secrets-manager` variable must be in `env` (by variable name, or by
   parameter or secret reference): the caller supplies what Parameter Store or Secrets Manager would.
 - `TMPDIR` is a directory of this build's own (the library's embedded scripts are written there), so builds
@@ -21,6 +21,7 @@ for something this runner cannot give.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -33,6 +34,9 @@ PHASES = ("install", "pre_build", "build", "post_build")
 # Phase keys the runner understands; anything else is refused rather than silently ignored.
 PHASE_KEYS = {"commands", "runtime-versions"}
 SOURCE_DIR = "CODEBUILD_SRC_DIR"
+# Set by an npm or npx parent process (`npx projen test:deploy`); CodeBuild has no such parent.
+NPM_PARENT = re.compile(r"^(npm_lifecycle_|npm_package_|npm_command$|npm_execpath$|npm_node_execpath$|"
+                        r"npm_config_local_prefix$|npm_config_call$|npm_config_user_agent$|INIT_CWD$)")
 
 
 class BuildspecError(ValueError):
@@ -54,7 +58,7 @@ def build_environment(buildspec: dict, repo_root: Path, env: Optional[Dict[str, 
     shell = spec_env.get("shell", "bash")
     if shell != "bash":
         raise BuildspecError(f"env.shell is {shell!r}: this runner runs bash only")
-    result = dict(os.environ)
+    result = {k: v for k, v in os.environ.items() if not NPM_PARENT.match(k)}
     result[SOURCE_DIR] = str(repo_root)
     for name, value in (spec_env.get("variables") or {}).items():
         if name in env:
@@ -94,6 +98,10 @@ def build_script(buildspec: dict, failure_file: Path) -> str:
         if not commands:
             continue
         lines.append(f"printf '[app_build] phase %s\\n' {phase} >&2")
+        for runtime, version in (spec.get("runtime-versions") or {}).items():
+            # The build image's runtime is not switched here: say which one builds instead.
+            lines.append(f"printf '[app_build] runtime-versions {runtime}: {version} skipped (node %s on PATH)\\n' "
+                         "\"$(node --version 2>/dev/null || echo missing)\" >&2")
         for index, command in enumerate(commands):
             if not isinstance(command, str):
                 raise BuildspecError(f"phases.{phase}.commands[{index}] is not a string ({command!r})")

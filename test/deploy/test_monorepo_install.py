@@ -80,6 +80,7 @@ def buildspecs(workdir) -> Dict[str, dict]:
     # Transpile only (test/tsconfig.json has isolatedModules): the type check is the compile task's job, and on
     # 2 busy cores it takes a minute.
     env = dict(os.environ, TS_NODE_TRANSPILE_ONLY="true")
+    env.pop("npm_config_call", None)  # under `npx -c`, it would turn this npx into another `-c`
     subprocess.run(["npx", "ts-node", "--project", "test/tsconfig.json", str(MONOREPO_APP), str(outdir)],
                    cwd=REPO, check=True, capture_output=True, text=True, timeout=300, env=env)
     template = json.loads((outdir / f"{STACK}.template.json").read_text())

@@ -37,6 +37,7 @@ import pytest
 from app_build import build_app
 from cloudfront_template import (
     Resolver,
+    Unresolved,
     buildspec,
     buildspec_parameter_store,
     codebuild_project,
@@ -323,6 +324,30 @@ def test_the_admin_apps_source_maps_are_not_served(deployed, edges):
         assert edge.get(f"/{key[:-len('.map')]}").status == 200, key
         assert edge.get(f"/{key}").status in (403, 404), key
     assert "source maps are private" in deployed["admin-dashboard"].output
+
+
+def test_the_deep_link_was_rewritten_by_the_templates_function(browser, edges):
+    served = [(e.path, e.origin_key, e.status) for e in edges["customer-app"].site.log]
+    assert (DEEP_LINK, "index.html", 200) in served, served
+    assert ("/config.json", "config.json", 200) in served, served
+
+
+def test_the_edge_emulator_applies_the_behaviours_protocol_and_method_rules(edges):
+    site = edges["customer-app"].site
+    http = site.handle("GET", "/orders/42?tab=1", {"host": "shop.example.test", "x-forwarded-proto": "http"})
+    assert http.status == 301 and http.header("Location") == "https://shop.example.test/orders/42?tab=1"
+    assert site.handle("POST", "/orders/42", {"host": "shop.example.test", "x-forwarded-proto": "https"}).status == 403
+
+
+def test_template_values_nobody_supplied_fail_loudly(templates):
+    frontend_template = templates["E-Com67-FrontendStack"]
+    _, policy = only(frontend_template, "AWS::CloudFront::ResponseHeadersPolicy", "CustomerApp")
+    with pytest.raises(Unresolved, match="/e-com67/api-url"):
+        Resolver(frontend_template).resolve(policy["Properties"])
+    pipeline_template = templates["E-Com67-CustomerPipelineStack"]
+    _, deploy_project = codebuild_project(pipeline_template, "spa-deploy.sh")
+    with pytest.raises(Unresolved, match="Fn::ImportValue"):
+        project_variables(deploy_project, Resolver(pipeline_template, ssm=SSM))
 
 
 def test_deploy_metadata_and_missing_assets_are_refused_as_cloudfront_would(edges):

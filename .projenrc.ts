@@ -41,6 +41,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-codecommit@^3',
     '@aws-sdk/client-codepipeline@^3',
     '@aws-sdk/client-codestar-connections@^3',
+    '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-sts@^3',
     'aws-sdk-client-mock@^4.1.0',
     // Drives the CLI's interactive menu in a pseudo-terminal in the tests.

@@ -9,6 +9,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct, IConstruct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
+import { CodeArtifactRepository } from './code-artifact-repository';
 import { PlatformNaming } from './platform-naming';
 import { checkAppPath } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
@@ -295,6 +296,14 @@ export interface EcomPlatformProps {
   readonly backendLanguage?: BackendLanguage;
 
   /**
+   * A private CodeArtifact repository the backend pipeline's synth installs packages from (pip or npm log in to
+   * it first), for a cdk-ecom-platform that is not on the public index yet, a fork, or your own packages.
+   *
+   * @default - the public index (PyPI or npm)
+   */
+  readonly backendCodeArtifactRepository?: CodeArtifactRepository;
+
+  /**
    * The single-page apps.
    *
    * @default - E-Com67's: `admin-dashboard` in `frontend/admin-dashboard` and `customer-app` in `frontend/customer-app`
@@ -486,6 +495,7 @@ export class EcomPlatform extends Construct {
         pipelineName: naming.backendPipelineName,
         appPath: props.backendAppPath,
         language: props.backendLanguage,
+        codeArtifactRepository: props.backendCodeArtifactRepository,
         notificationTopic: this.notificationTopic,
       });
       this.backendPipeline.addStage(stage, { stackOrder: props.backendStackOrder ?? stacksOf(stage) });

@@ -256,6 +256,13 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     }
   });
 
+  test('backendCodeArtifactRepository reaches the backend pipeline\'s synth', () => {
+    const { platform } = build({ ...context, ...BACKEND_ON }, { backendCodeArtifactRepository: { domain: 'e-com67', repository: 'shop' } });
+    platform.backendPipeline!.buildPipeline();
+    const projects = JSON.stringify(Template.fromStack(platform.backendPipelineStack!).findResources('AWS::CodeBuild::Project'));
+    expect(projects).toContain('aws codeartifact login --tool pip --domain e-com67 --domain-owner 111122223333 --repository shop');
+  });
+
   test('per-app install, test and build commands reach the app\'s build', () => {
     const { platform } = build({ ...context, ...FRONTEND_ON }, {
       frontends: [

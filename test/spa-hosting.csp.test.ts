@@ -192,6 +192,14 @@ describe('SpaHosting Content-Security-Policy', () => {
       }
     });
 
+    test('a policy that may exceed the limit once its deploy-time values are known: a warning', () => {
+      const many = Array.from({ length: 46 }, (_, i) => `https://cdn${i}.images.example.com`);
+      const near = hosting({ imgSources: many, connectSources: [Fn.importValue('ApiUrl')] });
+      Annotations.fromStack(near.stack).hasWarning('/Site/Shop', Match.stringLikeRegexp('cspLengthUnknown'));
+      const far = hosting({ imgSources: many.slice(0, 10), connectSources: [Fn.importValue('ApiUrl')] });
+      expect(Annotations.fromStack(far.stack).findWarning('*', Match.stringLikeRegexp('cspLengthUnknown'))).toHaveLength(0);
+    });
+
     test('a policy over CloudFront\'s limit names its largest directives', () => {
       const many = Array.from({ length: 60 }, (_, i) => `https://cdn${i}.images.example.com`);
       expect(() => hosting({ imgSources: many, scriptSources: ['https://js.stripe.com'] }))

@@ -5,6 +5,8 @@ import { CspPreset, CspSources } from '../csp-preset';
 
 /** Beyond this CloudFront rejects the response headers policy (quota on the CSP header value). */
 export const MAX_CSP_LENGTH = 1783;
+/** What a value resolved at deploy time (an API Gateway URL with its stage) is assumed to add to the policy. */
+const TOKEN_ESTIMATE = 100;
 
 /** The extensible directives, in the order the policy lists them, with their defaults. */
 const DIRECTIVES: ReadonlyArray<{ prop: keyof CspSources; directive: string; base: string[]; always: boolean }> = [
@@ -82,6 +84,14 @@ export function validateCspSources(scope: IConstruct, options: CspOptions): void
     throw propError(scope, 'cspPresets', `${policy.slice(0, 80)}...`,
       `the resulting Content-Security-Policy has ${policy.length} characters and CloudFront accepts at most ${MAX_CSP_LENGTH}; the largest directives are ${largest}`,
       'remove sources the app does not load, or use host wildcards such as https://*.example.com');
+  }
+  // Values known only at deploy time (an API URL) are not in the count above: allow a URL's length for each.
+  const tokens = policy.match(/\$\{Token\[[^\]]+\]\}/g) ?? [];
+  const known = policy.length - tokens.join('').length;
+  if (tokens.length > 0 && known + tokens.length * TOKEN_ESTIMATE > MAX_CSP_LENGTH) {
+    Annotations.of(scope).addWarningV2('cdk-ecom-platform:SpaHosting.cspLengthUnknown',
+      `the Content-Security-Policy has ${known} characters plus ${tokens.length} value(s) resolved at deploy time; at ${TOKEN_ESTIMATE} characters each it `
+      + `would exceed the ${MAX_CSP_LENGTH} CloudFront accepts, and the deploy would fail. Remove sources the app does not load, or use host wildcards`);
   }
   if (options.allowUnsafeInline) {
     Annotations.of(scope).addWarningV2('cdk-ecom-platform:SpaHosting.unsafeInline',

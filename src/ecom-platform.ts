@@ -11,7 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { CodeArtifactRepository } from './code-artifact-repository';
 import { PlatformNaming } from './platform-naming';
-import { checkAppPath } from './private/app-path';
+import { checkAppPath, localPackagePaths } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
 import { gitRefProblem } from './private/git-ref';
 import { validateNotifications } from './private/pipeline-support';
@@ -134,7 +134,8 @@ export abstract class PlatformSource {
   public abstract _createRepository(stack: Stack, naming: PlatformNaming): codecommit.IRepository | undefined;
 
   /** @internal */
-  public abstract _spaSource(stack: Stack, naming: PlatformNaming, appPath: string, created?: codecommit.IRepository): SpaSource;
+  public abstract _spaSource(stack: Stack, naming: PlatformNaming, appPath: string, created?: codecommit.IRepository,
+    packagePaths?: string[]): SpaSource;
 
   /** @internal */
   public abstract _backendSource(naming: PlatformNaming, created?: codecommit.IRepository)
@@ -216,10 +217,12 @@ class ConnectionPlatformSource extends PlatformSource {
     return undefined;
   }
 
-  public _spaSource(_stack: Stack, _naming: PlatformNaming, appPath: string): SpaSource {
+  public _spaSource(_stack: Stack, _naming: PlatformNaming, appPath: string, _created?: codecommit.IRepository,
+    packagePaths: string[] = []): SpaSource {
     return SpaSource.connection(this.options.repository, this.options.branch ?? 'master', {
       connectionArn: this.options.connectionArn,
-      filePaths: [`${appPath}/**`],
+      // The app changes when its local packages (a shared folder) change.
+      filePaths: [appPath, ...packagePaths].map((p) => `${p}/**`),
     });
   }
 
@@ -515,7 +518,8 @@ export class EcomPlatform extends Construct {
         this.appPipelines.push(new SpaPipeline(stack, 'Pipeline', {
           ...app.pipeline,
           hosting: this.hostings[i],
-          source: props.source!._spaSource(stack, naming, normalizePath(app.appPath), this.repository),
+          source: props.source!._spaSource(stack, naming, normalizePath(app.appPath), this.repository,
+            localPackagePaths(this, normalizePath(app.appPath))),
           pipelineName: naming.appPipelineName(app.name),
           buildProjectName: naming.buildProjectName(app.name),
           deployProjectName: naming.deployProjectName(app.name),

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import { EcomPlatform, PlatformSource, SpaHosting, SpaPipeline, SpaSource } from '../src';
 
@@ -16,6 +16,12 @@ fs.mkdirSync(path.join(repo, 'docs'));
 fs.mkdirSync(path.join(repo, 'frontends/admin-dashboard/node_modules/x'), { recursive: true });
 fs.writeFileSync(path.join(repo, 'frontends/admin-dashboard/node_modules/x/package.json'), '{}');
 fs.writeFileSync(path.join(repo, 'cdk.json'), '{}');
+// The customer app uses the shared package (which uses a design package in turn) and a package from npm.
+fs.writeFileSync(path.join(repo, 'frontends/customer-app/package.json'),
+  JSON.stringify({ dependencies: { '@x/shared': 'file:../shared', 'react': '19.3.1' }, devDependencies: { outside: 'file:../../../elsewhere' } }));
+fs.mkdirSync(path.join(repo, 'frontends/design'));
+fs.writeFileSync(path.join(repo, 'frontends/design/package.json'), '{}');
+fs.writeFileSync(path.join(repo, 'frontends/shared/package.json'), JSON.stringify({ dependencies: { '@x/design': '../design' } }));
 afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
 function pipeline(appPath: string | undefined, context: Record<string, string> = { 'ecom:repositoryRoot': repo }) {
@@ -36,7 +42,7 @@ describe('appPath is checked against the repository on disk', () => {
     expect(warnings[0].id).toBe('/Pipeline/Shop');
     const message = String(warnings[0].entry.data);
     expect(message).toContain('`appPath` "frontend/customer-app": there is no folder');
-    expect(message).toContain('folders with a package.json in the repository: frontends/admin-dashboard, frontends/customer-app, frontends/shared');
+    expect(message).toContain('folders with a package.json in the repository: frontends/admin-dashboard, frontends/customer-app, frontends/design, frontends/shared');
     expect(message).not.toContain('node_modules');
     expect(message).toContain('ecom:repositoryRoot');
     expect(message).toContain('[ack: cdk-ecom-platform:SpaPipeline.appPathNotFound]');
@@ -67,6 +73,20 @@ describe('appPath is checked against the repository on disk', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  test('with a connection source, an app\'s pipeline also starts on changes to its local packages', () => {
+    const app = new App({ context: { 'ecom:repositoryRoot': repo } });
+    const platform = new EcomPlatform(app, 'Platform', {
+      env: { account: '111122223333', region: 'eu-west-1' },
+      frontendPipelines: true,
+      source: PlatformSource.connection({ connectionArn: 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b', repository: 'e-com67/shop' }),
+      frontends: [{ name: 'admin-dashboard', appPath: 'frontends/admin-dashboard' }, { name: 'customer-app', appPath: 'frontends/customer-app' }],
+    });
+    const filePaths = (i: number) => Object.values(Template.fromStack(platform.appPipelineStacks[i]).findResources('AWS::CodePipeline::Pipeline'))[0]
+      .Properties.Triggers[0].GitConfiguration.Push[0].FilePaths.Includes;
+    expect(filePaths(0)).toEqual(['frontends/admin-dashboard/**']);
+    expect(filePaths(1)).toEqual(['frontends/customer-app/**', 'frontends/design/**', 'frontends/shared/**']);
   });
 
   test('through EcomPlatform: one warning per app, naming `frontends[i].appPath`, in every mode', () => {

@@ -17,14 +17,10 @@ const warned = new WeakMap<IConstruct, Set<string>>();
  * the context names the root.
  */
 export function checkAppPath(scope: IConstruct, construct: string, prop: string, appPath: string): void {
-  if (isToken(appPath)) {
+  const root = repositoryRoot(scope);
+  if (isToken(appPath) || root === undefined) {
     return;
   }
-  const rootContext = scope.node.tryGetContext(REPOSITORY_ROOT_CONTEXT);
-  if (rootContext === undefined && !fs.existsSync('cdk.json')) {
-    return;
-  }
-  const root = path.resolve(String(rootContext ?? '.'));
   const folder = path.resolve(root, appPath);
   const seen = warned.get(scope.node.root) ?? new Set<string>();
   warned.set(scope.node.root, seen);
@@ -42,6 +38,54 @@ export function checkAppPath(scope: IConstruct, construct: string, prop: string,
     `\`${prop}\` "${appPath}": ${problem} (repository root ${root}), so the build would fail in CodeBuild; ${found}. `
     + `Fix: set \`${prop}\` to the app's folder relative to the repository root, or, when \`cdk synth\` runs in a subfolder `
     + `of the repository, set the context value ${REPOSITORY_ROOT_CONTEXT} to the root (such as "..")`);
+}
+
+/** The repository's root on disk, or undefined when `cdk synth` doesn't run in a checkout (see checkAppPath). */
+function repositoryRoot(scope: IConstruct): string | undefined {
+  const rootContext = scope.node.tryGetContext(REPOSITORY_ROOT_CONTEXT);
+  if (rootContext === undefined && !fs.existsSync('cdk.json')) {
+    return undefined;
+  }
+  return path.resolve(String(rootContext ?? '.'));
+}
+
+/**
+ * The folders of an app's local packages (`file:`, `link:` or a relative path in its package.json, and theirs in
+ * turn) inside the repository, relative to its root: a change there changes the app. Empty when the
+ * repository is not on disk.
+ */
+export function localPackagePaths(scope: IConstruct, appPath: string): string[] {
+  const root = repositoryRoot(scope);
+  if (root === undefined || isToken(appPath)) {
+    return [];
+  }
+  const found: string[] = [];
+  const visit = (folder: string) => {
+    let manifest: Record<string, Record<string, string> | undefined>;
+    try {
+      manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf-8'));
+    } catch {
+      return;
+    }
+    const specs = ['dependencies', 'devDependencies', 'optionalDependencies']
+      .flatMap((field) => Object.values(manifest[field] ?? {}))
+      .filter((spec): spec is string => typeof spec === 'string');
+    for (const spec of specs) {
+      const local = /^(?:file:|link:)(.+)$/.exec(spec)?.[1] ?? (/^\.{1,2}\//.test(spec) ? spec : undefined);
+      if (local === undefined) {
+        continue;
+      }
+      const target = path.resolve(folder, local);
+      const relative = path.relative(root, target).split(path.sep).join('/');
+      if (relative.startsWith('..') || !fs.existsSync(target) || !fs.statSync(target).isDirectory() || found.includes(relative)) {
+        continue;
+      }
+      found.push(relative);
+      visit(target);
+    }
+  };
+  visit(path.resolve(root, appPath));
+  return found.sort();
 }
 
 function nearestExisting(folder: string, root: string): string {

@@ -23,6 +23,7 @@ export interface Args {
   readonly json: boolean;
   readonly watch: boolean;
   readonly interval: number;
+  readonly waitMinutes: number;
   readonly yes: boolean;
   readonly version: boolean;
 }
@@ -39,6 +40,7 @@ const VALUE_OPTIONS: Record<string, keyof Args> = {
   '--stack': 'stack',
   '--backup': 'backup',
   '--interval': 'interval',
+  '--wait-minutes': 'waitMinutes',
 };
 const FLAG_OPTIONS: Record<string, keyof Args> = {
   '--json': 'json',
@@ -53,7 +55,7 @@ const FLAG_OPTIONS: Record<string, keyof Args> = {
 /** Which options each command takes, besides the common ones. */
 const COMMAND_OPTIONS: Record<Command, string[]> = {
   'doctor': ['--connection-arn'],
-  'deploy': [],
+  'deploy': ['--wait-minutes', '--interval'],
   'status': ['--json', '--watch', '--interval'],
   'destroy-legacy': ['--stack', '--backup', '--yes', '-y'],
   'help': [],
@@ -67,6 +69,7 @@ Operate a cdk-ecom-platform (EcomPlatform) app: run it in the CDK app's folder.
 Commands:
   doctor                       check Node.js, the CDK CLI, AWS credentials, region, bootstrap, source and stacks
   deploy <target>              cdk deploy, pipeline mode: backend-pipeline | frontend | frontend-pipelines | all
+                               (all, on a first deployment: waits for the backend pipeline to write the API URL)
   status [--json | --watch]    each pipeline stage's latest status, change time, source revision and failure
   destroy-legacy               back up, then delete the old pipeline stack (<prefix>-PipelineStack)
   (none, on a terminal)        the interactive menu
@@ -80,7 +83,9 @@ Options:
   --profile <name>             AWS profile (default: AWS_PROFILE or default)
   --connection-arn <arn>       doctor: check this CodeConnections connection instead of the CodeCommit repository
   --json                       status: print JSON, for scripts
-  --watch                      status: redraw every --interval seconds (default 10) until Ctrl-C
+  --watch                      status: redraw every --interval seconds until Ctrl-C
+  --interval <seconds>         status --watch: how often it redraws; deploy all: how often it checks the API URL (default 10)
+  --wait-minutes <minutes>     deploy all: how long to wait for the backend pipeline to write the API URL (default 30)
   --stack <name>               destroy-legacy: the stack to delete (default: <prefix>-PipelineStack)
   --backup <file>              destroy-legacy: where to write the backup (default: <stack>-backup-<time>.json)
   --yes, -y                    destroy-legacy: delete without asking (for scripts)
@@ -88,7 +93,7 @@ Options:
 
 /** Parses the arguments after `ecom-platform`; throws UsageError on anything it does not know. */
 export function parseArgs(argv: string[]): Args {
-  const values: Record<string, unknown> = { json: false, watch: false, yes: false, version: false, interval: 10 };
+  const values: Record<string, unknown> = { json: false, watch: false, yes: false, version: false, interval: 10, waitMinutes: 30 };
   const positional: string[] = [];
   const seen: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -149,6 +154,11 @@ export function parseArgs(argv: string[]): Args {
     throw new UsageError(`--interval must be a whole number of seconds from 1 to 3600, not "${values.interval}"`);
   }
   values.interval = interval;
+  const waitMinutes = Number(values.waitMinutes);
+  if (!Number.isInteger(waitMinutes) || waitMinutes < 1 || waitMinutes > 1440) {
+    throw new UsageError(`--wait-minutes must be a whole number of minutes from 1 to 1440, not "${values.waitMinutes}"`);
+  }
+  values.waitMinutes = waitMinutes;
   if (typeof values.apps === 'string') {
     values.apps = values.apps.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
   }

@@ -2,6 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from './env';
 
@@ -27,6 +28,7 @@ export function awsClients(options: { region?: string; profile?: string }): AwsC
     codePipeline: new CodePipelineClient(config),
     codeCommit: new CodeCommitClient(config),
     connections: new CodeStarConnectionsClient(config),
+    ssm: new SSMClient(config),
     region,
   };
 }

@@ -52,7 +52,7 @@ async function runCommand(platform: Platform, args: Args, cliEnv: CliEnv, target
       return failed === 0 ? 0 : 1;
     }
     case 'deploy':
-      return deploy(platform, target!, cliEnv, clientOptions);
+      return deploy(platform, target!, cliEnv, { ...clientOptions, waitMinutes: args.waitMinutes, intervalSeconds: args.interval });
     case 'status':
       return status(platform, args, cliEnv);
     case 'destroy-legacy':

@@ -1,4 +1,5 @@
 import { PlatformNaming } from '../platform-naming';
+import { readApiUrl, waitForApiUrl } from './api-url';
 import { DeployTarget } from './args';
 import { locateCdk } from './cdk-cli';
 import { CliEnv, CliError } from './env';
@@ -6,34 +7,54 @@ import { Platform } from './platform';
 import { formatDuration, table } from './table';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
 
-
-/** One `cdk deploy` of a deploy target. */
+/** One step of a deploy target: a `cdk deploy`, or the wait for the API URL parameter. */
 export interface DeployStep {
   readonly title: string;
   readonly stacks: string[];
+  /** False: synthesized with frontend pipelines off, as the API URL parameter does not exist yet. */
+  readonly frontendPipelines: boolean;
+  /** Said after the step's title in its header. */
+  readonly note?: string;
+  /** The parameter this step waits for, instead of running the CDK CLI. */
+  readonly waitFor?: string;
 }
 
-/** The steps of a target; `all` is the seed's order: backend pipeline, frontend stack, frontend pipelines. */
-export function deploySteps(platform: Platform, target: DeployTarget): DeployStep[] {
-  const backend = { title: 'Backend pipeline', stacks: [platform.backendPipeline.stackName] };
-  const frontend = { title: 'Frontend stack', stacks: [platform.naming.frontendStackName] };
-  const pipelines = { title: 'Frontend pipelines', stacks: platform.appPipelines.map((p) => p.stackName) };
+/**
+ * The steps of a target; `all` is the seed's order: backend pipeline, frontend stack, frontend pipelines.
+ * Without the API URL parameter (`apiUrl: false`), `all` deploys the backend pipeline with frontend pipelines
+ * off and waits for its first run to write the parameter; `backend-pipeline` deploys with them off.
+ */
+export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = true): DeployStep[] {
+  const parameter = platform.naming.apiUrlParameterName;
+  const backend: DeployStep = apiUrl
+    ? { title: 'Backend pipeline', stacks: [platform.backendPipeline.stackName], frontendPipelines: true }
+    : {
+      title: 'Backend pipeline',
+      stacks: [platform.backendPipeline.stackName],
+      frontendPipelines: false,
+      note: `with frontend pipelines off, as ${parameter} does not exist yet`,
+    };
+  const wait: DeployStep = { title: 'Wait for API URL', stacks: [], frontendPipelines: true, waitFor: parameter };
+  const frontend: DeployStep = { title: 'Frontend stack', stacks: [platform.naming.frontendStackName], frontendPipelines: true };
+  const pipelines: DeployStep = { title: 'Frontend pipelines', stacks: platform.appPipelines.map((p) => p.stackName), frontendPipelines: true };
   switch (target) {
     case 'backend-pipeline': return [backend];
     case 'frontend': return [frontend];
     case 'frontend-pipelines': return [pipelines];
-    case 'all': return [backend, frontend, pipelines];
+    case 'all': return apiUrl ? [backend, frontend, pipelines] : [backend, wait, frontend, pipelines];
   }
 }
 
 /**
  * The CDK CLI arguments of a step. Every step synthesizes the app in pipeline mode (both context switches
- * on), so the frontend stack is the same whichever step deploys it; a naming given with --project/--prefix
- * reaches the app as the context EcomPlatform reads.
+ * on), so the frontend stack is the same whichever step deploys it, except a step deploying the backend
+ * pipeline before the API URL parameter exists: frontend pipelines off, so that a frontend stack deployed as
+ * its dependency (the topic, a created repository) does not read the parameter. A naming given with
+ * --project/--prefix reaches the app as the context EcomPlatform reads.
  */
 export function cdkDeployArgs(platform: Platform, step: DeployStep, profile?: string): string[] {
   const args = ['deploy', ...step.stacks, '--require-approval', 'never',
-    '--context', `${BACKEND_PIPELINE_CONTEXT}=true`, '--context', `${FRONTEND_PIPELINES_CONTEXT}=true`];
+    '--context', `${BACKEND_PIPELINE_CONTEXT}=true`, '--context', `${FRONTEND_PIPELINES_CONTEXT}=${step.frontendPipelines}`];
   if (platform.namingFromOptions) {
     args.push('--context', `${PlatformNaming.PROJECT_NAME_CONTEXT}=${platform.naming.projectName}`,
       '--context', `${PlatformNaming.STACK_PREFIX_CONTEXT}=${platform.naming.stackPrefix}`);
@@ -44,12 +65,22 @@ export function cdkDeployArgs(platform: Platform, step: DeployStep, profile?: st
   return args;
 }
 
+/** deploy's options from the command line. */
+export interface DeployOptions {
+  readonly region?: string;
+  readonly profile?: string;
+  /** How long `all` waits for the backend pipeline to write the API URL parameter. */
+  readonly waitMinutes: number;
+  /** How often it checks. */
+  readonly intervalSeconds: number;
+}
+
 /**
- * Runs the steps of a target in order with the CDK CLI, each under a header, and prints a summary; stops at
- * the first step that fails. Resolves to the exit code: 0, or the failed step's.
+ * Reads the API URL parameter, then runs the steps of a target in order, each under a header, and prints a
+ * summary; stops at the first step that fails. Without the parameter, `frontend` and `frontend-pipelines`
+ * are refused before anything runs. Resolves to the exit code: 0, or the failed step's (1 for the wait).
  */
-export async function deploy(platform: Platform, target: DeployTarget, cliEnv: CliEnv,
-  options: { region?: string; profile?: string }): Promise<number> {
+export async function deploy(platform: Platform, target: DeployTarget, cliEnv: CliEnv, options: DeployOptions): Promise<number> {
   if (!platform.cdkJson) {
     throw new CliError(`no cdk.json in ${platform.appDir}: run ecom-platform in your CDK app's folder or pass --app <folder>`);
   }
@@ -57,17 +88,42 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
   if (!cdk) {
     throw new CliError('the CDK CLI is not installed: npm install -g aws-cdk (or npm install --save-dev aws-cdk in the app)');
   }
-  const steps = deploySteps(platform, target);
+  const clients = cliEnv.clients({ region: options.region, profile: options.profile });
+  const apiUrl = await readApiUrl(platform, clients) !== undefined;
+  const parameter = platform.naming.apiUrlParameterName;
+  if (!apiUrl && (target === 'frontend' || target === 'frontend-pipelines')) {
+    const readers = target === 'frontend'
+      ? 'the frontend stack reads it (the API in each app\'s connect-src)'
+      : 'the app pipeline stacks read it (config.json), and so does the frontend stack they depend on (connect-src)';
+    throw new CliError(`the API URL parameter ${parameter} does not exist in ${await clients.region()}: ${readers}, and the backend's Api stack writes it. `
+      + 'Run ecom-platform deploy all (it waits for the backend pipeline\'s first run), or deploy the backend first: '
+      + 'the backend pipeline\'s first run, or cdk deploy \'<your backend stage>/*\'');
+  }
+  if (!apiUrl && target === 'backend-pipeline') {
+    cliEnv.out.write(`${parameter} does not exist yet (the backend's Api stack writes it), so this deploy turns frontend pipelines off: `
+      + 'a frontend stack deployed as a dependency then does not read it. Once the backend pipeline has deployed the backend, deploy frontend and frontend-pipelines.\n');
+  }
+
+  const steps = deploySteps(platform, target, apiUrl);
   const results: Array<{ step: DeployStep; result: string; ms?: number }> = [];
   let exitCode = 0;
+  let failure: string | undefined;
   for (const [i, step] of steps.entries()) {
     if (exitCode !== 0) {
       results.push({ step, result: 'skipped' });
       continue;
     }
-    const args = cdkDeployArgs(platform, step, options.profile);
-    cliEnv.out.write(`\n==> Step ${i + 1}/${steps.length}: ${step.title} (${step.stacks.join(', ')})\n$ cdk ${args.join(' ')}\n\n`);
     const started = cliEnv.now().getTime();
+    if (step.waitFor) {
+      cliEnv.out.write(`\n==> Step ${i + 1}/${steps.length}: Waiting for the backend pipeline's first run to write ${step.waitFor}\n`);
+      const waited = await waitForApiUrl(platform, clients, cliEnv, { waitMinutes: options.waitMinutes, intervalSeconds: options.intervalSeconds });
+      results.push({ step, result: waited.result, ms: cliEnv.now().getTime() - started });
+      exitCode = waited.ok ? 0 : 1;
+      failure = waited.message;
+      continue;
+    }
+    const args = cdkDeployArgs(platform, step, options.profile);
+    cliEnv.out.write(`\n==> Step ${i + 1}/${steps.length}: ${step.title} (${step.stacks.join(', ')})${step.note ? `, ${step.note}` : ''}\n$ cdk ${args.join(' ')}\n\n`);
     const code = await cliEnv.runner.run(cdk, args, { cwd: platform.appDir, env: options.region ? { AWS_REGION: options.region } : undefined });
     const ms = cliEnv.now().getTime() - started;
     results.push({ step, result: code === 0 ? 'ok' : `FAILED (exit ${code})`, ms });
@@ -75,6 +131,9 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
   }
   cliEnv.out.write(`\nSummary of deploy ${target}:\n`);
   cliEnv.out.write(table(['STEP', 'RESULT', 'TIME', 'STACKS'],
-    results.map(({ step, result, ms }) => [step.title, result, ms === undefined ? '-' : formatDuration(ms), step.stacks.join(' ')])));
+    results.map(({ step, result, ms }) => [step.title, result, ms === undefined ? '-' : formatDuration(ms), step.waitFor ?? step.stacks.join(' ')])));
+  if (failure) {
+    cliEnv.err.write(`ecom-platform: ${failure}\n`);
+  }
   return exitCode;
 }

@@ -3,10 +3,12 @@ import { Stack } from '@aws-sdk/client-cloudformation';
 import { GetRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { GetConnectionCommand } from '@aws-sdk/client-codestar-connections';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { getApiUrl, isAccessDenied, parameterArn } from './api-url';
 import { locateCdk } from './cdk-cli';
 import { AwsClients, CliEnv, errorName, messageOf } from './env';
 import { Platform } from './platform';
 import { describeStack } from './stacks';
+import { FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
 
 /** The oldest Node.js the CDK CLI supports. */
 export const MIN_NODE_MAJOR = 18;
@@ -67,6 +69,7 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
   const bootstrap = await describeStack(clients, BOOTSTRAP_STACK);
   findings.push(bootstrapFinding(bootstrap, account, region));
   findings.push(await sourceFinding(platform, clients));
+  findings.push(await apiUrlFinding(platform, clients, account, region));
 
   for (const { name, role } of platform.stacks) {
     const stack = await describeStack(clients, name);
@@ -153,4 +156,34 @@ async function sourceFinding(platform: Platform, clients: AwsClients): Promise<F
     }
     return { check: 'Source', level: 'fail', detail: `CodeCommit repository ${repositoryName}: ${messageOf(error)}`, fix: 'check your permissions and region' };
   }
+}
+
+/**
+ * The API URL parameter, which the frontend stack and the app pipeline stacks read in frontend pipeline mode.
+ * Missing is a warning unless cdk.json turns frontend pipelines off (`ecom-platform deploy` always turns them on).
+ */
+async function apiUrlFinding(platform: Platform, clients: AwsClients, account: string, region: string): Promise<Finding> {
+  const name = platform.naming.apiUrlParameterName;
+  const check = 'API URL';
+  try {
+    const value = await getApiUrl(clients, name);
+    if (value !== undefined) {
+      return { check, level: 'ok', detail: `${name} = ${value}` };
+    }
+  } catch (error) {
+    return isAccessDenied(error)
+      ? { check, level: 'fail', detail: `not allowed to read ${name}`, fix: `allow ssm:GetParameter on ${parameterArn(name, region, account)}` }
+      : { check, level: 'fail', detail: `${name}: ${messageOf(error)}`, fix: 'check your permissions and region' };
+  }
+  const mode = platform.cdkJson?.context?.[FRONTEND_PIPELINES_CONTEXT];
+  if (mode === false || mode === 'false') {
+    return { check, level: 'info', detail: `${name} does not exist (read only in frontend pipeline mode, which cdk.json turns off)` };
+  }
+  return {
+    check,
+    level: 'warn',
+    detail: `${name} does not exist yet: the backend's Api stack writes it; the frontend stack and the app pipeline stacks read it`,
+    fix: 'ecom-platform deploy all deploys the backend pipeline, waits for its first run to write it, then the rest; '
+      + 'deploy frontend and deploy frontend-pipelines refuse until it exists',
+  };
 }

@@ -2,6 +2,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 
 /** Where the CLI writes text. */
@@ -30,6 +31,8 @@ export interface AwsClients {
   readonly codePipeline: CodePipelineClient;
   readonly codeCommit: CodeCommitClient;
   readonly connections: CodeStarConnectionsClient;
+  /** Reads the API URL parameter (deploy, doctor). */
+  readonly ssm: SSMClient;
   /** The region the clients use, or undefined when none is configured. */
   region(): Promise<string | undefined>;
 }
@@ -45,7 +48,7 @@ export interface CliEnv {
   /** `process.versions.node`. */
   readonly nodeVersion: string;
   readonly runner: CommandRunner;
-  /** Set when the user pressed Ctrl-C: loops (`status --watch`, waiting for a deletion) stop. */
+  /** Set when the user pressed Ctrl-C: loops (`status --watch`, waiting for a deletion or the API URL) stop. */
   readonly signal: { stopped: boolean };
   clients(options: { region?: string; profile?: string }): AwsClients;
   /** Asks a question at the terminal; undefined when the input has ended. */

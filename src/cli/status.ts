@@ -1,6 +1,6 @@
 import { GetPipelineExecutionCommand, GetPipelineStateCommand, StageState } from '@aws-sdk/client-codepipeline';
 import { AwsClients, errorName } from './env';
-import { Platform } from './platform';
+import { Platform, PlatformPipeline } from './platform';
 import { formatTime, table } from './table';
 
 /** The latest state of one stage. */
@@ -27,28 +27,72 @@ export interface PipelineStatus {
 
 /** Every pipeline of the platform, backend first; a pipeline that does not exist is `deployed: false`. */
 export async function pipelineStatuses(platform: Platform, clients: AwsClients): Promise<PipelineStatus[]> {
-  const pipelines = [platform.backendPipeline, ...platform.appPipelines];
-  return Promise.all(pipelines.map(async ({ pipelineName, role }) => {
-    let stageStates: StageState[];
-    try {
-      stageStates = (await clients.codePipeline.send(new GetPipelineStateCommand({ name: pipelineName }))).stageStates ?? [];
-    } catch (error) {
-      if (errorName(error) === 'PipelineNotFoundException') {
-        return { pipeline: pipelineName, role, deployed: false, stages: [] };
-      }
-      throw error;
+  return Promise.all([platform.backendPipeline, ...platform.appPipelines].map((pipeline) => pipelineStatus(clients, pipeline)));
+}
+
+/** One pipeline's stages; `revisions: false` skips the GetPipelineExecution calls that find each source revision. */
+export async function pipelineStatus(clients: AwsClients, { pipelineName, role }: PlatformPipeline,
+  options: { revisions?: boolean } = {}): Promise<PipelineStatus> {
+  let stageStates: StageState[];
+  try {
+    stageStates = (await clients.codePipeline.send(new GetPipelineStateCommand({ name: pipelineName }))).stageStates ?? [];
+  } catch (error) {
+    if (errorName(error) === 'PipelineNotFoundException') {
+      return { pipeline: pipelineName, role, deployed: false, stages: [] };
     }
-    const revisions = new Map<string, Promise<string | undefined>>();
-    const revisionOf = (executionId: string) => {
-      if (!revisions.has(executionId)) {
-        revisions.set(executionId, clients.codePipeline.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: executionId }))
-          .then((r) => r.pipelineExecution?.artifactRevisions?.[0]?.revisionId, () => undefined));
-      }
-      return revisions.get(executionId)!;
-    };
-    const stages = await Promise.all(stageStates.map(async (state) => stageStatus(state, revisionOf)));
-    return { pipeline: pipelineName, role, deployed: true, stages };
-  }));
+    throw error;
+  }
+  const revisions = new Map<string, Promise<string | undefined>>();
+  const revisionOf = (executionId: string) => {
+    if (options.revisions === false) {
+      return Promise.resolve(undefined);
+    }
+    if (!revisions.has(executionId)) {
+      revisions.set(executionId, clients.codePipeline.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: executionId }))
+        .then((r) => r.pipelineExecution?.artifactRevisions?.[0]?.revisionId, () => undefined));
+    }
+    return revisions.get(executionId)!;
+  };
+  const stages = await Promise.all(stageStates.map(async (state) => stageStatus(state, revisionOf)));
+  return { pipeline: pipelineName, role, deployed: true, stages };
+}
+
+/** Where a pipeline's latest execution is, from its stages (GetPipelineState). */
+export interface LatestRun {
+  /** NotFound (no pipeline), NotStarted, InProgress, Succeeded, or the stage status that ended it (Failed, Stopped, Cancelled). */
+  readonly status: string;
+  readonly executionId?: string;
+  /** The stage running, or the one that ended the execution. */
+  readonly stage?: string;
+  /** The failed action's message. */
+  readonly failure?: string;
+}
+
+/**
+ * The latest execution of a pipeline: the one its first stage ran last. A later stage still showing an older
+ * execution means the latest one has not got there yet.
+ */
+export function latestRun(status: PipelineStatus): LatestRun {
+  if (!status.deployed) {
+    return { status: 'NotFound' };
+  }
+  const executionId = status.stages[0]?.executionId;
+  if (!executionId) {
+    return { status: 'NotStarted' };
+  }
+  const stages = status.stages.filter((s) => s.executionId === executionId);
+  const ended = stages.find((s) => ['Failed', 'Stopped', 'Cancelled'].includes(s.status));
+  if (ended) {
+    return { status: ended.status, executionId, stage: ended.stage, failure: ended.failure };
+  }
+  const running = stages.find((s) => s.status !== 'Succeeded');
+  if (running) {
+    return { status: 'InProgress', executionId, stage: running.stage };
+  }
+  const last = status.stages[status.stages.length - 1];
+  return last.executionId === executionId
+    ? { status: 'Succeeded', executionId }
+    : { status: 'InProgress', executionId, stage: status.stages[status.stages.indexOf(stages[stages.length - 1]) + 1]?.stage };
 }
 
 async function stageStatus(state: StageState, revisionOf: (id: string) => Promise<string | undefined>): Promise<StageStatus> {

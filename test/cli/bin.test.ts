@@ -56,6 +56,8 @@ describe('bad inputs: one line on stderr, exit 2, no stack trace', () => {
     ['an option of another command', ['deploy', 'all', '--yes'], 'ecom-platform: --yes does not apply to deploy'],
     ['an option without its value', ['status', '--project'], 'ecom-platform: --project needs a value'],
     ['a bad interval', ['status', '--watch', '--interval', '0'], 'ecom-platform: --interval must be a whole number of seconds from 1 to 3600, not "0"'],
+    ['a bad wait', ['deploy', 'all', '--wait-minutes', '0'], 'ecom-platform: --wait-minutes must be a whole number of minutes from 1 to 1440, not "0"'],
+    ['--wait-minutes for status', ['status', '--wait-minutes', '5'], 'ecom-platform: --wait-minutes does not apply to status'],
     ['no command, not on a terminal', [], 'ecom-platform: no command given and not on a terminal: use doctor, deploy <target>, status or destroy-legacy (see --help)'],
   ])('%s', (_, args, message) => {
     const result = run(args);

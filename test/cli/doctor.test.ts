@@ -1,13 +1,14 @@
 import { DescribeStacksCommand, Stack, StackStatus } from '@aws-sdk/client-cloudformation';
 import { GetRepositoryCommand } from '@aws-sdk/client-codecommit';
 import { GetConnectionCommand } from '@aws-sdk/client-codestar-connections';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { appFolder, awsError, fakeEnv, mockAws, stackMissing, testClients } from './fake-env';
+import { API_URL, apiUrlParameter, appFolder, awsError, fakeEnv, mockAws, stackMissing, testClients } from './fake-env';
 
 const IDENTITY = { Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/ops' };
 const BOOTSTRAP: Stack = { StackName: 'CDKToolkit', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '28' }] };
 
-/** A fully set-up account: credentials, bootstrap, repository; `stacks` are the platform stacks that exist. */
+/** A fully set-up account: credentials, bootstrap, repository, API URL; `stacks` are the platform stacks that exist. */
 function healthyAccount(stacks: Record<string, string> = {}) {
   const aws = mockAws();
   aws.sts.on(GetCallerIdentityCommand).resolves(IDENTITY);
@@ -22,6 +23,7 @@ function healthyAccount(stacks: Record<string, string> = {}) {
   });
   aws.codeCommit.on(GetRepositoryCommand, { repositoryName: 'e-com67' })
     .resolves({ repositoryMetadata: { repositoryName: 'e-com67', cloneUrlHttp: 'https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/e-com67' } });
+  aws.ssm.on(GetParameterCommand, { Name: '/e-com67/api-url' }).resolves(apiUrlParameter());
   return aws;
 }
 
@@ -42,6 +44,7 @@ describe('ecom-platform doctor', () => {
       'AWS credentials': 'ok: account 111122223333 as arn:aws:iam::111122223333:user/ops',
       'Region': 'ok: eu-west-1',
       'CDK bootstrap': 'ok: CDKToolkit version 28 (UPDATE_COMPLETE)',
+      'API URL': `ok: /e-com67/api-url = ${API_URL}`,
       'E-Com67-FrontendStack': 'ok: frontend hosting: UPDATE_COMPLETE',
       'E-Com67-BackendPipelineStack': 'ok: backend pipeline: CREATE_COMPLETE',
       'E-Com67-AdminPipelineStack': 'info: admin-dashboard pipeline: not deployed',
@@ -130,5 +133,35 @@ describe('ecom-platform doctor', () => {
     const found = findings(cli.stdout());
     expect(found['CDK app']).toMatch(/^fail: no cdk\.json in /);
     expect(found['CDK CLI']).toBe('fail: not found in node_modules/.bin or on PATH');
+  });
+
+  test('a missing API URL parameter is a warning saying what deploy all does about it; still ready to deploy', async () => {
+    const aws = healthyAccount();
+    aws.ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound', 'Parameter /e-com67/api-url not found.'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(0);
+    expect(findings(cli.stdout())['API URL']).toBe('warn: /e-com67/api-url does not exist yet: the backend\'s Api stack writes it; the frontend stack and the app pipeline stacks read it');
+    expect(cli.stdout()).toContain('fix: ecom-platform deploy all deploys the backend pipeline, waits for its first run to write it, then the rest');
+    expect(cli.stdout()).toContain('Ready to deploy.');
+  });
+
+  test('a missing API URL parameter is only information when cdk.json turns frontend pipelines off; the name follows the naming', async () => {
+    const aws = healthyAccount();
+    aws.ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound', 'Parameter /shop/api-url not found.'));
+    aws.codeCommit.on(GetRepositoryCommand, { repositoryName: 'shop' }).resolves({ repositoryMetadata: { repositoryName: 'shop' } });
+    const cli = fakeEnv({ cwd: appFolder({ context: { 'ecom:frontendPipelines': 'false', 'ecom:projectName': 'shop' } }) });
+    expect(await cli.run(['doctor'])).toBe(0);
+    expect(findings(cli.stdout())['API URL']).toBe('info: /shop/api-url does not exist (read only in frontend pipeline mode, which cdk.json turns off)');
+    expect(aws.ssm.commandCalls(GetParameterCommand)[0].args[0].input).toEqual({ Name: '/shop/api-url' });
+  });
+
+  test('no permission to read the API URL parameter fails, naming ssm:GetParameter on its ARN', async () => {
+    const aws = healthyAccount();
+    aws.ssm.on(GetParameterCommand).rejects(awsError('AccessDeniedException',
+      'User: arn:aws:iam::111122223333:user/ops is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:eu-west-1:111122223333:parameter/e-com67/api-url'));
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['doctor'])).toBe(1);
+    expect(findings(cli.stdout())['API URL']).toBe('fail: not allowed to read /e-com67/api-url');
+    expect(cli.stdout()).toContain('fix: allow ssm:GetParameter on arn:aws:ssm:eu-west-1:111122223333:parameter/e-com67/api-url');
   });
 });

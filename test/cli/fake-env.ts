@@ -5,6 +5,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { ActionExecutionStatus, ActionState, CodePipelineClient, GetPipelineExecutionCommand, GetPipelineStateCommand, StageExecutionStatus } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runCli } from '../../src/cli/cli';
@@ -25,7 +26,18 @@ export function stackMissing(stackName: string): Error {
   return awsError('ValidationError', `Stack with id ${stackName} does not exist`);
 }
 
-/** Every SDK client the CLI uses, mocked (aws-sdk-client-mock), reset for each test that calls it. */
+/** The API URL the backend's Api stack writes to /e-com67/api-url in these tests. */
+export const API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/';
+
+/** SSM's error for a parameter that does not exist. */
+export function parameterMissing(name = '/e-com67/api-url'): Error {
+  return awsError('ParameterNotFound', `Parameter ${name} not found.`);
+}
+
+/**
+ * Every SDK client the CLI uses, mocked (aws-sdk-client-mock), reset for each test that calls it. As in a
+ * fresh account, the API URL parameter does not exist: `aws.ssm.on(GetParameterCommand).resolves(apiUrlParameter())`.
+ */
 export function mockAws() {
   const mocks = {
     sts: mockClient(STSClient),
@@ -33,11 +45,18 @@ export function mockAws() {
     codePipeline: mockClient(CodePipelineClient),
     codeCommit: mockClient(CodeCommitClient),
     connections: mockClient(CodeStarConnectionsClient),
+    ssm: mockClient(SSMClient),
   };
   for (const mock of Object.values(mocks)) {
     mock.reset();
   }
+  mocks.ssm.on(GetParameterCommand).rejects(parameterMissing());
   return mocks;
+}
+
+/** GetParameter's answer for the API URL parameter. */
+export function apiUrlParameter(name = '/e-com67/api-url', value = API_URL) {
+  return { Parameter: { Name: name, Type: 'String' as const, Value: value, Version: 1 } };
 }
 
 /** Real SDK clients (whose `send` the mocks replace) in a fixed region; null: no region configured. */
@@ -50,6 +69,7 @@ export function testClients(configured: string | null = 'eu-west-1'): AwsClients
     codePipeline: new CodePipelineClient(config),
     codeCommit: new CodeCommitClient(config),
     connections: new CodeStarConnectionsClient(config),
+    ssm: new SSMClient(config),
     region: async () => region,
   };
 }
@@ -145,9 +165,13 @@ function action(name: string, status: string, lastStatusChange: string, extra: R
   return { actionName: name, latestExecution: { status: status as ActionExecutionStatus, lastStatusChange: T(lastStatusChange), ...extra } };
 }
 
-/** E-Com67's pipelines, mocked: the backend one succeeded, the admin one is building, the customer one failed. */
+/**
+ * E-Com67's pipelines, mocked: the backend one succeeded (so the API URL parameter exists), the admin one is
+ * building, the customer one failed.
+ */
 export function mockThreePipelines() {
   const aws = mockAws();
+  aws.ssm.on(GetParameterCommand).resolves(apiUrlParameter());
   aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-backend-pipeline' }).resolves({
     pipelineName: 'e-com67-backend-pipeline',
     stageStates: [

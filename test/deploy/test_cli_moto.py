@@ -1,10 +1,12 @@
 """The `ecom-platform` command as published (lib/ecom-platform-cli.js, the package's `bin`), run as a process
 with its real AWS SDK clients against moto_server on loopback (AWS_ENDPOINT_URL): `doctor` reads STS,
-CloudFormation and CodeCommit over HTTP, and `destroy-legacy` really backs up and deletes a stack.
+CloudFormation, CodeCommit and SSM (the API URL parameter) over HTTP, and `destroy-legacy` really backs up and
+deletes a stack.
 
 moto sends CodeCommit dates in a form the SDK refuses: moto_server_epoch_dates.py starts it with AWS's form.
-moto does not implement CodePipeline's GetPipelineState, so `status` is covered by the unit tests
-(test/cli/status.test.ts, SDK mocked) and the terminal test (test/cli/menu.test.ts) only.
+moto does not implement CodePipeline's GetPipelineState, so `status` and `deploy all`'s wait for the backend
+pipeline's first run are covered by the unit tests (test/cli/status.test.ts, deploy.test.ts, SDK mocked) and
+the terminal test (test/cli/menu.test.ts) only.
 
 Run: python3 -m pytest -q test/deploy/test_cli_moto.py   (needs node and moto[server]; the CLI must be built:
 `npx projen compile && npx projen bundle:cli`, which `npx projen build` does)
@@ -49,7 +51,7 @@ def moto(tmp_path_factory):
 @pytest.fixture(scope="module")
 def aws(moto):
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return {name: session.client(name, endpoint_url=moto.endpoint) for name in ("cloudformation", "codecommit", "sts")}
+    return {name: session.client(name, endpoint_url=moto.endpoint) for name in ("cloudformation", "codecommit", "ssm", "sts")}
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,17 @@ def test_doctor_reads_the_account_over_http(moto, aws, app):
     assert found["E-Com67-FrontendStack"] == "ok: frontend hosting: CREATE_COMPLETE"
     assert found["E-Com67-BackendPipelineStack"] == "info: backend pipeline: not deployed"
     assert found["E-Com67-PipelineStack"] == "warn: old pipeline (legacy): CREATE_COMPLETE"
+    # The backend has never been deployed: a warning, not a failure.
+    assert found["API URL"].startswith("warn: /e-com67/api-url does not exist yet: ")
     assert "Ready to deploy." in result.stdout
+
+
+def test_doctor_reads_the_api_url_once_the_backend_wrote_it(moto, aws, app):
+    url = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/"
+    aws["ssm"].put_parameter(Name="/e-com67/api-url", Value=url, Type="String")
+    result = ecom_platform(moto, app, "doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines(result.stdout)["API URL"] == f"ok: /e-com67/api-url = {url}"
 
 
 def test_destroy_legacy_refuses_without_a_terminal_then_backs_up_and_deletes_with_yes(moto, aws, app):

@@ -416,3 +416,32 @@ def test_a_build_without_index_html_is_refused(moto, deployer, tmp_path):
     result = deployer.deploy(Site(moto.endpoint, "never-created", "E1"), tmp_path, "bad")
     assert result.returncode != 0 and "has no index.html" in result.stderr
     assert result.calls == []
+
+
+@pytest.mark.parametrize("setting, served", [("private", False), ("public", True)])
+def test_source_maps_are_private_unless_made_public(moto, deployer, tmp_path, setting, served):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text('<script type="module" src="/assets/index-Ab3_-xYz.js"></script>')
+    (dist / "assets" / "index-Ab3_-xYz.js").write_text("console.log(1)\n//# sourceMappingURL=index-Ab3_-xYz.js.map")
+    (dist / "assets" / "index-Ab3_-xYz.js.map").write_text('{"version":3,"sources":["src/secret-business-logic.ts"]}')
+    (dist / "legacy.map").write_text("{}")
+    site = create_site(moto.endpoint, f"maps-{setting}")
+    # The buildspec's own SPA_SOURCE_MAPS is "private" (SpaPipeline's default); `serveSourceMaps: true` sets "public".
+    result = deployer.deploy(site, dist, setting, SPA_SOURCE_MAPS=setting)
+    assert result.returncode == 0, result.output()
+    keys = set(site.objects())
+    assert {"index.html", "assets/index-Ab3_-xYz.js"} <= keys
+    assert ("assets/index-Ab3_-xYz.js.map" in keys) is served
+    assert ("legacy.map" in keys) is served
+    assert ("2 .map files not uploaded" in result.stdout) is not served
+
+
+def test_the_synthesized_deploy_keeps_source_maps_private(buildspec):
+    assert buildspec.variables["SPA_SOURCE_MAPS"] == "private"
+
+
+def test_an_unknown_source_maps_setting_fails_before_any_aws_call(moto, deployer, builds):
+    result = deployer.deploy(Site(moto.endpoint, "never-created", "E1"), builds["v1"], "bad", SPA_SOURCE_MAPS="yes")
+    assert result.returncode != 0 and "SPA_SOURCE_MAPS must be 'private' or 'public'" in result.stderr
+    assert result.calls == []

@@ -69,21 +69,27 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
   const bootstrap = await describeStack(clients, BOOTSTRAP_STACK);
   findings.push(bootstrapFinding(bootstrap, account, region));
   findings.push(await sourceFinding(platform, clients));
-  findings.push(await apiUrlFinding(platform, clients, account, region));
 
+  const stackFindings: Finding[] = [];
+  const deployed = new Set<string>();
   for (const { name, role } of platform.stacks) {
     const stack = await describeStack(clients, name);
     const legacy = name === platform.legacyStackName;
     if (!stack) {
-      findings.push({ check: name, level: 'info', detail: `${role}: not deployed` });
-    } else if (legacy) {
-      findings.push({ check: name, level: 'warn', detail: `${role}: ${stack.StackStatus}`, fix: 'once the new pipelines deploy, remove it with `ecom-platform destroy-legacy`' });
+      stackFindings.push({ check: name, level: 'info', detail: `${role}: not deployed` });
+      continue;
+    }
+    deployed.add(name);
+    if (legacy) {
+      stackFindings.push({ check: name, level: 'warn', detail: `${role}: ${stack.StackStatus}`, fix: 'once the new pipelines deploy, remove it with `ecom-platform destroy-legacy`' });
     } else if (/(FAILED|ROLLBACK_COMPLETE)$/.test(stack.StackStatus ?? '')) {
-      findings.push({ check: name, level: 'warn', detail: `${role}: ${stack.StackStatus}`, fix: 'see its events in the CloudFormation console, fix, and deploy again' });
+      stackFindings.push({ check: name, level: 'warn', detail: `${role}: ${stack.StackStatus}`, fix: 'see its events in the CloudFormation console, fix, and deploy again' });
     } else {
-      findings.push({ check: name, level: 'ok', detail: `${role}: ${stack.StackStatus}` });
+      stackFindings.push({ check: name, level: 'ok', detail: `${role}: ${stack.StackStatus}` });
     }
   }
+  findings.push(await apiUrlFinding(platform, clients, account, region, platform.appPipelines.some((p) => deployed.has(p.stackName))));
+  findings.push(...stackFindings);
   return findings;
 }
 
@@ -160,9 +166,11 @@ async function sourceFinding(platform: Platform, clients: AwsClients): Promise<F
 
 /**
  * The API URL parameter, which the frontend stack and the app pipeline stacks read in frontend pipeline mode.
- * Missing is a warning unless cdk.json turns frontend pipelines off (`ecom-platform deploy` always turns them on).
+ * Missing is a warning when frontend pipelines are in use: an app pipeline stack exists, or cdk.json does not
+ * turn them off (`ecom-platform deploy` turns them on whatever cdk.json says).
  */
-async function apiUrlFinding(platform: Platform, clients: AwsClients, account: string, region: string): Promise<Finding> {
+async function apiUrlFinding(platform: Platform, clients: AwsClients, account: string, region: string,
+  appPipelinesDeployed: boolean): Promise<Finding> {
   const name = platform.naming.apiUrlParameterName;
   const check = 'API URL';
   try {
@@ -176,14 +184,20 @@ async function apiUrlFinding(platform: Platform, clients: AwsClients, account: s
       : { check, level: 'fail', detail: `${name}: ${messageOf(error)}`, fix: 'check your permissions and region' };
   }
   const mode = platform.cdkJson?.context?.[FRONTEND_PIPELINES_CONTEXT];
-  if (mode === false || mode === 'false') {
-    return { check, level: 'info', detail: `${name} does not exist (read only in frontend pipeline mode, which cdk.json turns off)` };
+  if ((mode === false || mode === 'false') && !appPipelinesDeployed) {
+    return {
+      check,
+      level: 'info',
+      detail: `${name} does not exist; nothing reads it with cdk.json's ${FRONTEND_PIPELINES_CONTEXT}=false (ecom-platform deploy turns frontend pipelines on, and deploy all waits for it)`,
+    };
   }
   return {
     check,
     level: 'warn',
     detail: `${name} does not exist yet: the backend's Api stack writes it; the frontend stack and the app pipeline stacks read it`,
-    fix: 'ecom-platform deploy all deploys the backend pipeline, waits for its first run to write it, then the rest; '
-      + 'deploy frontend and deploy frontend-pipelines refuse until it exists',
+    fix: appPipelinesDeployed
+      ? 'deploy the backend (its pipeline, or cdk deploy \'<your backend stage>/*\'), whose Api stack must write it, before deploying the frontend or app pipeline stacks again'
+      : 'ecom-platform deploy all deploys the backend pipeline, waits for its first run to write it, then the rest; '
+        + 'deploy frontend and deploy frontend-pipelines refuse until it exists',
   };
 }

@@ -151,8 +151,21 @@ describe('ecom-platform doctor', () => {
     aws.codeCommit.on(GetRepositoryCommand, { repositoryName: 'shop' }).resolves({ repositoryMetadata: { repositoryName: 'shop' } });
     const cli = fakeEnv({ cwd: appFolder({ context: { 'ecom:frontendPipelines': 'false', 'ecom:projectName': 'shop' } }) });
     expect(await cli.run(['doctor'])).toBe(0);
-    expect(findings(cli.stdout())['API URL']).toBe('info: /shop/api-url does not exist (read only in frontend pipeline mode, which cdk.json turns off)');
+    expect(findings(cli.stdout())['API URL']).toBe('info: /shop/api-url does not exist; nothing reads it with cdk.json\'s ecom:frontendPipelines=false '
+      + '(ecom-platform deploy turns frontend pipelines on, and deploy all waits for it)');
     expect(aws.ssm.commandCalls(GetParameterCommand)[0].args[0].input).toEqual({ Name: '/shop/api-url' });
+  });
+
+  test('a missing API URL parameter while an app pipeline stack exists is a warning, whatever cdk.json says', async () => {
+    const aws = healthyAccount({ 'E-Com67-AdminPipelineStack': 'CREATE_COMPLETE' });
+    aws.ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound', 'Parameter /e-com67/api-url not found.'));
+    const cli = fakeEnv({ cwd: appFolder({ context: { 'ecom:frontendPipelines': 'false' } }) });
+    expect(await cli.run(['doctor'])).toBe(0);
+    expect(findings(cli.stdout())['API URL']).toMatch(/^warn: \/e-com67\/api-url does not exist yet: /);
+    expect(cli.stdout()).toContain('fix: deploy the backend (its pipeline, or cdk deploy \'<your backend stage>/*\'), whose Api stack must write it');
+    // Before the stacks, after the source.
+    const checks = cli.stdout().split('\n').filter((l) => l.startsWith('[')).map((l) => l.slice(7).split(' ')[0]);
+    expect(checks.slice(checks.indexOf('Source'), checks.indexOf('Source') + 3)).toEqual(['Source', 'API', 'E-Com67-BackendPipelineStack']);
   });
 
   test('no permission to read the API URL parameter fails, naming ssm:GetParameter on its ARN', async () => {

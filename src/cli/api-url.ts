@@ -72,9 +72,9 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
   const region = await clients.region();
   const started = cliEnv.now().getTime();
   const waitMs = options.waitMinutes * 60_000;
-  const again = 'then run ecom-platform deploy all again';
+  const again = 'run ecom-platform deploy all again';
   cliEnv.out.write(`${pipeline} starts its first run when it is created; it deploys the backend, whose Api stack writes ${name}.\n`
-    + `Checking every ${options.intervalSeconds}s for up to ${options.waitMinutes} minutes; Ctrl-C to stop.\n`);
+    + `Checking every ${options.intervalSeconds}s for up to ${options.waitMinutes} minute${options.waitMinutes === 1 ? '' : 's'}; Ctrl-C to stop.\n`);
   let lastLine = '';
   let lastPrinted = -Infinity;
   let statusError: string | undefined;
@@ -98,7 +98,7 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
       return {
         ok: false,
         result: `FAILED (pipeline ${run.status.toLowerCase()})`,
-        message: `${pipeline}'s execution ${run.executionId} ${how}; so ${name} was not written: fix it and push (or release a change in the console), ${again}`,
+        message: `${pipeline}'s execution ${run.executionId} ${how}; so ${name} was not written: fix it and push (or release a change in the console), then ${again}`,
       };
     }
     if (run?.status === 'Succeeded' && await readApiUrl(platform, clients) === undefined) {
@@ -106,7 +106,7 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
         ok: false,
         result: 'FAILED (no parameter)',
         message: `${pipeline}'s execution ${run.executionId} succeeded, yet ${name} does not exist in ${region}: `
-          + `the backend's Api stack must write it (ssm.StringParameter with parameterName naming.apiUrlParameterName); ${again}`,
+          + `the backend's Api stack must write it (ssm.StringParameter with parameterName naming.apiUrlParameterName), then ${again}`,
       };
     }
     const line = `${name} not there yet; ${pipeline}: ${run ? describeRun(run) : `state unknown (${statusError})`}`;
@@ -119,7 +119,7 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
       return {
         ok: false,
         result: `FAILED (timed out, ${options.waitMinutes}m)`,
-        message: `${name} still does not exist in ${region} after ${options.waitMinutes} minutes: see ecom-platform status for ${pipeline}; `
+        message: `${name} still does not exist in ${region} after ${options.waitMinutes} minute${options.waitMinutes === 1 ? '' : 's'}: see ecom-platform status for ${pipeline}; `
           + `once its execution has deployed the backend, ${again} (or wait longer with --wait-minutes)`,
       };
     }

@@ -224,8 +224,8 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
       'Frontend pipelines  skipped                 -       E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack',
       '',
     ].join('\n'));
-    expect(cli.stderr()).toBe('ecom-platform: /e-com67/api-url still does not exist in eu-west-1 after 1 minutes: see ecom-platform status for e-com67-backend-pipeline; '
-      + 'once its execution has deployed the backend, then run ecom-platform deploy all again (or wait longer with --wait-minutes)\n');
+    expect(cli.stderr()).toBe('ecom-platform: /e-com67/api-url still does not exist in eu-west-1 after 1 minute: see ecom-platform status for e-com67-backend-pipeline; '
+      + 'once its execution has deployed the backend, run ecom-platform deploy all again (or wait longer with --wait-minutes)\n');
   });
 
   test('all: the backend pipeline\'s execution failed: exit 1 at once with its failure message', async () => {
@@ -259,7 +259,7 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
     expect(cli.sleeps).toHaveLength(2);
     expect(cli.stdout()).toContain('  0s       /e-com67/api-url not there yet; e-com67-backend-pipeline: state unknown (not authorized to perform codepipeline:GetPipelineState)\n');
     expect(cli.stdout()).toContain('Wait for API URL    stopped (Ctrl-C)  20s');
-    expect(cli.stderr()).toBe('ecom-platform: stopped waiting for /e-com67/api-url: once e-com67-backend-pipeline has deployed the backend, then run ecom-platform deploy all again\n');
+    expect(cli.stderr()).toBe('ecom-platform: stopped waiting for /e-com67/api-url: once e-com67-backend-pipeline has deployed the backend, run ecom-platform deploy all again\n');
   });
 
   test.each([

@@ -4,6 +4,7 @@ import { DeployTarget } from './args';
 import { locateCdk } from './cdk-cli';
 import { CliEnv, CliError } from './env';
 import { Platform } from './platform';
+import { describeStack } from './stacks';
 import { formatDuration, table } from './table';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
 
@@ -98,6 +99,20 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
     throw new CliError(`the API URL parameter ${parameter} does not exist in ${await clients.region()}: ${readers}, and the backend's Api stack writes it. `
       + 'Run ecom-platform deploy all (it waits for the backend pipeline\'s first run), or deploy the backend first: '
       + 'the backend pipeline\'s first run, or cdk deploy \'<your backend stage>/*\'');
+  }
+  if (!apiUrl && (target === 'all' || target === 'backend-pipeline')) {
+    // Deploying with frontend pipelines off is for a first deployment only: app pipeline stacks that exist import
+    // the frontend stack's exports, which that deploy would remove (CloudFormation refuses).
+    const existing: string[] = [];
+    for (const pipeline of platform.appPipelines) {
+      if (await describeStack(clients, pipeline.stackName)) {
+        existing.push(pipeline.stackName);
+      }
+    }
+    if (existing.length > 0) {
+      throw new CliError(`the API URL parameter ${parameter} does not exist in ${await clients.region()}, yet ${existing.join(', ')} do: this is not a first deployment. `
+        + 'Deploy the backend again so its Api stack writes the parameter (or, if the platform sets apiUrlParameterName, create that name), then run deploy again');
+    }
   }
   if (!apiUrl && target === 'backend-pipeline') {
     cliEnv.out.write(`${parameter} does not exist yet (the backend's Api stack writes it), so this deploy turns frontend pipelines off: `

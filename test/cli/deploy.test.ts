@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetPipelineStateCommand, GetPipelineStateOutput, StageExecutionStatus } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { API_URL, apiUrlParameter, appFolder, awsError, fakeEnv, mockAws, parameterMissing, testClients } from './fake-env';
@@ -283,6 +284,18 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
     expect(cli.runs.map((r) => r.args)).toEqual([['deploy', 'E-Com67-BackendPipelineStack', ...FIRST_MODE]]);
     expect(cli.stdout()).toMatch(/^\/e-com67\/api-url does not exist yet \(the backend's Api stack writes it\), so this deploy turns frontend pipelines off: /);
     expect(cli.stdout()).toContain('==> Step 1/1: Backend pipeline (E-Com67-BackendPipelineStack), with frontend pipelines off, as /e-com67/api-url does not exist yet\n');
+  });
+
+  test.each(['all', 'backend-pipeline'])('%s: no parameter while app pipeline stacks exist is refused: not a first deployment', async (target) => {
+    const aws = mockAws();
+    aws.cloudFormation.on(DescribeStacksCommand, { StackName: 'E-Com67-CustomerPipelineStack' })
+      .resolves({ Stacks: [{ StackName: 'E-Com67-CustomerPipelineStack', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0) }] });
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['deploy', target])).toBe(1);
+    expect(cli.runs).toEqual([]);
+    expect(cli.stderr()).toBe('ecom-platform: the API URL parameter /e-com67/api-url does not exist in eu-west-1, yet E-Com67-CustomerPipelineStack do: '
+      + 'this is not a first deployment. Deploy the backend again so its Api stack writes the parameter (or, if the platform sets apiUrlParameterName, '
+      + 'create that name), then run deploy again\n');
   });
 
   test('no permission to read the parameter: one line naming ssm:GetParameter on it, nothing run', async () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { ActionExecutionStatus, ActionState, CodePipelineClient, GetPipelineExecutionCommand, GetPipelineStateCommand, StageExecutionStatus } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
@@ -51,6 +51,9 @@ export function mockAws() {
     mock.reset();
   }
   mocks.ssm.on(GetParameterCommand).rejects(parameterMissing());
+  mocks.cloudFormation.on(DescribeStacksCommand).callsFake(async (input) => {
+    throw stackMissing(input.StackName);
+  });
   return mocks;
 }
 

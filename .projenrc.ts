@@ -77,7 +77,7 @@ project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/docs/', '/.cach
 // --- The operator CLI: one self-contained file, built after jsii compiles ---------------------------------
 const bundleCli = project.addTask('bundle:cli', {
   description: 'Bundle the operator CLI (src/cli) and its AWS SDK clients into lib/ecom-platform-cli.js',
-  exec: 'esbuild src/cli/main.ts --bundle --platform=node --target=node18 --minify --log-level=warning --outfile=lib/ecom-platform-cli.js',
+  exec: 'esbuild src/cli/main.ts --bundle --platform=node --target=node18 --main-fields=module,main --minify --log-level=warning --outfile=lib/ecom-platform-cli.js',
 });
 project.postCompileTask.spawn(bundleCli);
 // The CLI's imports are bundled into it: they are devDependencies on purpose.

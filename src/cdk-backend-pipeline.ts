@@ -14,13 +14,13 @@ import { Construct } from 'constructs';
 import { CodeArtifactRepository } from './code-artifact-repository';
 import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
 import { codeArtifactLogin, codeArtifactPolicy, validateCodeArtifact } from './private/code-artifact';
-import { gitRefProblem } from './private/git-ref';
 import { acknowledge } from './private/nag';
 import {
   ArtifactStore, BUILD_IMAGE, GeneratedWildcard, acknowledgeGeneratedWildcards, artifactStoreWildcards, cdkPipelineWildcards,
   codeBuildWildcards, createArtifactStore,
   createBuildLogGroup, notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-support';
+import { checkBranch, checkCodeCommitRepositoryName, checkRelativePath, DEFAULT_BRANCH, normalizePath } from './private/source-rules';
 import { checkWholeDays, isToken, propError, validated } from './private/validation';
 
 /** The language of the backend's CDK app, which decides how the synth step installs and synthesizes it. */
@@ -36,7 +36,6 @@ const PYTHON_VERSIONS = ['3.10', '3.11', '3.12'];
 /** Node.js major versions the CodeBuild standard 7.0 image offers that have not reached end of life (as SpaPipeline). */
 const NODE_VERSIONS = ['22'];
 const PIPELINE_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
-const REPOSITORY_NAME = /^[\w.-]{1,100}$/;
 const NPM_VERSION = /^\d+\.\d+\.\d+$/;
 /** The CDK CLI the Python synth installs (`npm install -g aws-cdk@<version>`) and self-mutation runs. */
 const DEFAULT_CDK_CLI_VERSION = '2.1148.1';
@@ -299,7 +298,7 @@ export class CdkBackendPipeline extends Construct {
     });
 
     this.source = props.source ?? pipelines.CodePipelineSource.codeCommit(
-      codecommit.Repository.fromRepositoryName(this, 'Repository', props.repositoryName!), props.branch ?? 'master', {
+      codecommit.Repository.fromRepositoryName(this, 'Repository', props.repositoryName!), props.branch ?? DEFAULT_BRANCH, {
         trigger: actions.CodeCommitTrigger.EVENTS,
         // The synth needs the files, not the git history.
         codeBuildCloneOutput: false,
@@ -473,10 +472,6 @@ export class CdkBackendPipeline extends Construct {
   }
 }
 
-function normalizePath(p: string): string {
-  return p.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
-}
-
 function validate(scope: Construct, props: CdkBackendPipelineProps): void {
   const stack = Stack.of(scope);
   if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
@@ -496,16 +491,9 @@ function validate(scope: Construct, props: CdkBackendPipelineProps): void {
     if (props.repositoryName === undefined) {
       throw propError(scope, 'branch', props.branch, 'it applies to `repositoryName` only', 'set the branch on your `source`, or give `repositoryName`');
     }
-    const problem = isToken(props.branch) ? undefined : gitRefProblem(props.branch);
-    if (problem) {
-      throw propError(scope, 'branch', props.branch, `it is not a valid git branch name: ${problem}`,
-        'give the branch name as git shows it, such as "master" or "release/2026-11"');
-    }
+    checkBranch(scope, 'branch', props.branch);
   }
-  if (props.repositoryName !== undefined && !isToken(props.repositoryName) && !REPOSITORY_NAME.test(props.repositoryName)) {
-    throw propError(scope, 'repositoryName', props.repositoryName, 'CodeCommit repository names are 1-100 letters, digits, and . _ -',
-      'give the name of the repository, such as "e-com67"');
-  }
+  checkCodeCommitRepositoryName(scope, 'repositoryName', props.repositoryName);
   if (props.pipelineName !== undefined && !isToken(props.pipelineName) && !PIPELINE_NAME.test(props.pipelineName)) {
     throw propError(scope, 'pipelineName', props.pipelineName, 'pipeline names are 1-100 letters, digits, and . @ _ -',
       'use a name such as "e-com67-backend-pipeline"');
@@ -538,13 +526,7 @@ function validate(scope: Construct, props: CdkBackendPipelineProps): void {
     throw propError(scope, 'cdkCliVersion', props.cdkCliVersion, 'a TypeScript app synthesizes with its own `aws-cdk` dev dependency, and self-mutation is off',
       'pin `aws-cdk` in the app\'s package.json, and remove `cdkCliVersion`');
   }
-  if (props.appPath !== undefined && !isToken(props.appPath)) {
-    const p = props.appPath;
-    if (p.trim() === '' || p.startsWith('/') || p.split('/').includes('..') || /[\\"$`]/.test(p)) {
-      throw propError(scope, 'appPath', p, 'it must be a relative path inside the repository, without ".." or shell characters',
-        'give a path such as "backend"');
-    }
-  }
+  checkRelativePath(scope, 'appPath', props.appPath, 'backend');
   for (const prop of ['installCommands', 'synthCommands'] as const) {
     const commands = props[prop];
     if (commands !== undefined && (commands.length === 0 || commands.some((c) => !isToken(c) && c.trim() === ''))) {

@@ -1,27 +1,24 @@
 import { Annotations, CfnDynamicReference, CfnDynamicReferenceService, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
-import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import * as pipelines from 'aws-cdk-lib/pipelines';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { CodeArtifactRepository } from './code-artifact-repository';
 import { PlatformNaming } from './platform-naming';
+import { PlatformSource } from './platform-source';
 import { checkAppPath, localPackagePaths } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
-import { gitRefProblem } from './private/git-ref';
 import { validateNotifications } from './private/pipeline-support';
+import { checkLiteralAppPath, normalizePath } from './private/source-rules';
 import { isToken, propError } from './private/validation';
 import { SpaHosting, SpaHostingOptions } from './spa-hosting';
 import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
-import { SpaSource } from './spa-source';
 
 
-const APP_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
@@ -63,177 +60,6 @@ export interface FrontendAppProps {
    * @default - SpaPipeline's defaults
    */
   readonly pipeline?: SpaPipelineOptions;
-}
-
-/**
- * Options of `PlatformSource.codeCommit()`.
- */
-export interface CodeCommitPlatformSourceOptions {
-  /**
-   * Name of the CodeCommit repository.
-   *
-   * @default - the naming's repository name (`e-com67`)
-   */
-  readonly repositoryName?: string;
-
-  /**
-   * Branch the pipelines deploy.
-   *
-   * @default "master"
-   */
-  readonly branch?: string;
-
-  /**
-   * Whether the platform creates the repository (in the frontend stack, retained when removed) instead of
-   * importing an existing one by name.
-   *
-   * @default false
-   */
-  readonly createRepository?: boolean;
-}
-
-/**
- * Options of `PlatformSource.connection()`.
- */
-export interface ConnectionPlatformSourceOptions {
-  /** ARN of the CodeConnections connection to GitHub, GitLab or Bitbucket. */
-  readonly connectionArn: string;
-
-  /** The repository, as `owner/repo`. */
-  readonly repository: string;
-
-  /**
-   * Branch the pipelines deploy.
-   *
-   * @default "master"
-   */
-  readonly branch?: string;
-}
-
-/**
- * Where every pipeline of the platform gets the code: one repository holding the backend and the apps.
- */
-export abstract class PlatformSource {
-  /** A CodeCommit repository, imported by name or created (E-Com67: `e-com67`, branch `master`). */
-  public static codeCommit(options: CodeCommitPlatformSourceOptions = {}): PlatformSource {
-    return new CodeCommitPlatformSource(options);
-  }
-
-  /**
-   * A GitHub, GitLab or Bitbucket repository through a CodeConnections connection; each app's pipeline starts
-   * only on pushes that change files under its `appPath`.
-   */
-  public static connection(options: ConnectionPlatformSourceOptions): PlatformSource {
-    return new ConnectionPlatformSource(options);
-  }
-
-  /** @internal */
-  public abstract _validate(scope: IConstruct): void;
-
-  /** @internal */
-  public abstract _createRepository(stack: Stack, naming: PlatformNaming): codecommit.IRepository | undefined;
-
-  /** @internal */
-  public abstract _spaSource(stack: Stack, naming: PlatformNaming, appPath: string, created?: codecommit.IRepository,
-    packagePaths?: string[]): SpaSource;
-
-  /** @internal */
-  public abstract _backendSource(naming: PlatformNaming, created?: codecommit.IRepository)
-  : { source?: pipelines.CodePipelineSource; repositoryName?: string; branch?: string };
-}
-
-function checkBranch(scope: IConstruct, branch: string): void {
-  const problem = isToken(branch) ? undefined : gitRefProblem(branch);
-  if (problem) {
-    throw propError(scope, 'source.branch', branch, `it is not a valid git branch name: ${problem}`, 'give the branch name as git shows it, such as "master"');
-  }
-}
-
-class CodeCommitPlatformSource extends PlatformSource {
-  constructor(private readonly options: CodeCommitPlatformSourceOptions) {
-    super();
-  }
-
-  public _validate(scope: IConstruct): void {
-    checkBranch(scope, this.options.branch ?? 'master');
-    const name = this.options.repositoryName;
-    if (name !== undefined && !isToken(name) && !/^[A-Za-z0-9_.-]{1,100}$/.test(name)) {
-      throw propError(scope, 'source.repositoryName', name, 'CodeCommit repository names are 1-100 letters, digits, and . _ -',
-        'give the repository\'s name, such as "e-com67"');
-    }
-  }
-
-  public _createRepository(stack: Stack, naming: PlatformNaming): codecommit.IRepository | undefined {
-    if (!this.options.createRepository) {
-      return undefined;
-    }
-    const repository = new codecommit.Repository(stack, 'Repository', {
-      repositoryName: this.options.repositoryName ?? naming.repositoryName,
-      description: `Source of ${naming.projectName}: backend and frontend apps`,
-    });
-    // The code outlives the stacks that build it.
-    repository.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    return repository;
-  }
-
-  public _spaSource(stack: Stack, naming: PlatformNaming, _appPath: string, created?: codecommit.IRepository): SpaSource {
-    const repository = created ?? codecommit.Repository.fromRepositoryName(stack, 'Repository', this.options.repositoryName ?? naming.repositoryName);
-    return SpaSource.codeCommit(repository, this.options.branch ?? 'master');
-  }
-
-  public _backendSource(naming: PlatformNaming, created?: codecommit.IRepository) {
-    if (created) {
-      return {
-        source: pipelines.CodePipelineSource.codeCommit(created, this.options.branch ?? 'master', {
-          trigger: actions.CodeCommitTrigger.EVENTS,
-          codeBuildCloneOutput: false,
-        }),
-      };
-    }
-    return { repositoryName: this.options.repositoryName ?? naming.repositoryName, branch: this.options.branch ?? 'master' };
-  }
-}
-
-class ConnectionPlatformSource extends PlatformSource {
-  constructor(private readonly options: ConnectionPlatformSourceOptions) {
-    super();
-  }
-
-  public _validate(scope: IConstruct): void {
-    // SpaSource checks the ARN and repository again for each app; checked here so backend-only platforms fail early too.
-    checkBranch(scope, this.options.branch ?? 'master');
-    if (!isToken(this.options.repository) && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(this.options.repository)) {
-      throw propError(scope, 'source.repository', this.options.repository, 'a connection source names its repository as "owner/repo"',
-        'give the owner and the repository, such as "e-com67/shop"');
-    }
-    const arn = this.options.connectionArn;
-    if (!isToken(arn) && !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/.test(arn)) {
-      throw propError(scope, 'source.connectionArn', arn, 'it is not a CodeConnections connection ARN',
-        'copy the ARN from the console (Developer Tools > Settings > Connections)');
-    }
-  }
-
-  public _createRepository(): codecommit.IRepository | undefined {
-    return undefined;
-  }
-
-  public _spaSource(_stack: Stack, _naming: PlatformNaming, appPath: string, _created?: codecommit.IRepository,
-    packagePaths: string[] = []): SpaSource {
-    return SpaSource.connection(this.options.repository, this.options.branch ?? 'master', {
-      connectionArn: this.options.connectionArn,
-      // The app changes when its local packages (a shared folder) change.
-      filePaths: [appPath, ...packagePaths].map((p) => `${p}/**`),
-    });
-  }
-
-  public _backendSource() {
-    return {
-      source: pipelines.CodePipelineSource.connection(this.options.repository, this.options.branch ?? 'master', {
-        connectionArn: this.options.connectionArn,
-        codeBuildCloneOutput: false,
-      }),
-    };
-  }
 }
 
 /**
@@ -573,10 +399,6 @@ function pascalCase(name: string): string {
   return name.split('-').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join('');
 }
 
-function normalizePath(p: string): string {
-  return p.replace(/\/+$/, '').replace(/^\.\//, '');
-}
-
 /** The stage's own stacks (not nested stacks, not those of inner stages), in creation order. */
 function stacksOf(stage: Stage): Stack[] {
   return stage.node.findAll().filter((c): c is Stack => Stack.isStack(c) && !c.nested && Stage.of(c) === stage);
@@ -641,10 +463,7 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
       throw propError(scope, `frontends[${i}].name`, app.name, 'another app has the same name, so they would share a bucket and pipeline names',
         'give every app its own name');
     }
-    if (isToken(app.appPath) || !APP_PATH.test(normalizePath(app.appPath)) || normalizePath(app.appPath).split('/').includes('..')) {
-      throw propError(scope, `frontends[${i}].appPath`, app.appPath, 'it must be a literal relative path inside the repository, without ".."',
-        'give the app\'s folder, such as "frontend/admin-dashboard"');
-    }
+    checkLiteralAppPath(scope, `frontends[${i}].appPath`, app.appPath);
     if (frontends.findIndex((other) => normalizePath(other.appPath) === normalizePath(app.appPath)) !== i) {
       throw propError(scope, `frontends[${i}].appPath`, app.appPath, 'another app has the same folder, so one pipeline would deploy the other\'s build',
         'give every app its own folder');

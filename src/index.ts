@@ -7,4 +7,5 @@ export * from './pipeline-options';
 export * from './cdk-backend-pipeline';
 export * from './code-artifact-repository';
 export * from './platform-naming';
+export * from './platform-source';
 export * from './ecom-platform';

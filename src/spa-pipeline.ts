@@ -17,6 +17,7 @@ import {
   BUILD_IMAGE, acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards, createArtifactStore,
   createBuildLogGroup, notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-support';
+import { checkRelativePath, normalizePath } from './private/source-rules';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
 import { SpaSource } from './spa-source';
@@ -348,10 +349,6 @@ function embeddedScript(file: string): string[] {
   return [`echo "${embedded}" | base64 -d | gunzip > ${target}`, `bash ${target}`];
 }
 
-function normalizePath(p: string): string {
-  return p.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
-}
-
 function buildSpec(props: SpaPipelineProps, appPath: string, outputDirectory: string) {
   const cd = `cd "$CODEBUILD_SRC_DIR/${appPath}"`;
   const env: Record<string, unknown> = { shell: 'bash' };
@@ -438,13 +435,8 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
   if (props.buildProjectName !== undefined && props.buildProjectName === props.deployProjectName) {
     throw propError(scope, 'deployProjectName', props.deployProjectName, 'it is the same as `buildProjectName`', 'give the two projects different names');
   }
-  for (const prop of ['appPath', 'outputDirectory'] as const) {
-    const p = props[prop];
-    if (p !== undefined && !isToken(p) && (p.trim() === '' || p.startsWith('/') || p.split('/').includes('..') || /[\\"$`]/.test(p))) {
-      throw propError(scope, prop, p, 'it must be a relative path inside the repository, without ".." or shell characters',
-        `give a path such as "${prop === 'appPath' ? 'frontend/admin-dashboard' : 'dist'}"`);
-    }
-  }
+  checkRelativePath(scope, 'appPath', props.appPath, 'frontend/admin-dashboard');
+  checkRelativePath(scope, 'outputDirectory', props.outputDirectory, 'dist');
   for (const prop of ['installCommands', 'buildCommands'] as const) {
     const commands = props[prop];
     if (commands !== undefined && (commands.length === 0 || commands.some((c) => !isToken(c) && c.trim() === ''))) {

@@ -4,7 +4,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { gitRefProblem } from './private/git-ref';
+import { checkBranch, checkConnection } from './private/source-rules';
 import { isToken, propError } from './private/validation';
 
 /**
@@ -114,20 +114,6 @@ export abstract class SpaSource {
   public abstract bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding;
 }
 
-const REPOSITORY_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
-
-function checkBranch(scope: IConstruct, branch: string): void {
-  if (isToken(branch)) {
-    return;
-  }
-  const problem = gitRefProblem(branch);
-  if (problem) {
-    throw propError(scope, 'source.branch', branch, `it is not a valid git branch name: ${problem}`,
-      'give the branch name as git shows it, such as "master" or "release/2026-11"');
-  }
-}
-
 class CodeCommitSpaSource extends SpaSource {
   constructor(private readonly repository: codecommit.IRepository, private readonly branch: string,
     private readonly options: CodeCommitSpaSourceOptions) {
@@ -135,7 +121,7 @@ class CodeCommitSpaSource extends SpaSource {
   }
 
   public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
-    checkBranch(scope, this.branch);
+    checkBranch(scope, 'source.branch', this.branch);
     return {
       action: new actions.CodeCommitSourceAction({
         actionName: this.options.actionName ?? 'Source',
@@ -157,16 +143,8 @@ class ConnectionSpaSource extends SpaSource {
   }
 
   public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
-    checkBranch(scope, this.branch);
-    if (!isToken(this.repositoryName) && !REPOSITORY_NAME.test(this.repositoryName)) {
-      throw propError(scope, 'source.repositoryName', this.repositoryName, 'a connection source names its repository as "owner/repo"',
-        'give the owner (user, organization or workspace) and the repository, such as "e-com67/shop"');
-    }
-    const arn = this.options.connectionArn;
-    if (!isToken(arn) && !CONNECTION_ARN.test(arn)) {
-      throw propError(scope, 'source.connectionArn', arn, 'it is not a CodeConnections connection ARN',
-        'copy the ARN from the console (Developer Tools > Settings > Connections): arn:aws:codeconnections:<region>:<account>:connection/<id>');
-    }
+    checkBranch(scope, 'source.branch', this.branch);
+    checkConnection(scope, 'source.repositoryName', this.repositoryName, this.options.connectionArn);
     const filePaths = this.options.filePaths;
     if (filePaths !== undefined && (filePaths.length === 0 || filePaths.some((p) => !isToken(p) && p.trim() === ''))) {
       throw propError(scope, 'source.filePaths', filePaths, 'an empty list or an empty pattern matches nothing',
@@ -177,7 +155,7 @@ class ConnectionSpaSource extends SpaSource {
       : this.repositoryName.split('/');
     const action = new actions.CodeStarConnectionsSourceAction({
       actionName: this.options.actionName ?? 'Source',
-      connectionArn: arn,
+      connectionArn: this.options.connectionArn,
       owner,
       repo,
       branch: this.branch,

@@ -1,0 +1,116 @@
+// Where a pipeline gets the code: branches, repositories, connections and paths inside the repository. One home
+// for each rule, so SpaSource, PlatformSource, CdkBackendPipeline and SpaPipeline refuse the same values.
+import { IConstruct } from 'constructs';
+import { isToken, propError } from './validation';
+
+/** The branch every source deploys unless told otherwise: E-Com67's. */
+export const DEFAULT_BRANCH = 'master';
+
+/** CodeCommit repository names. */
+const CODECOMMIT_REPOSITORY = /^[A-Za-z0-9_.-]{1,100}$/;
+/** A repository behind a CodeConnections connection: `owner/repo`. */
+const CONNECTION_REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
+/** An app's folder where it must be known at synth: path components of letters, digits and `_ . -`. */
+const LITERAL_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * Checks a branch name against git's ref-name rules (git check-ref-format --branch) and returns what is
+ * wrong, or `undefined` when it is valid.
+ */
+export function gitRefProblem(branch: string): string | undefined {
+  if (branch.length === 0) {
+    return 'it is empty';
+  }
+  if (/[\x00-\x20\x7f]/.test(branch)) {
+    return 'it has a space or control character';
+  }
+  const bad = /[~^:?*[\\]/.exec(branch);
+  if (bad) {
+    return `it has the character "${bad[0]}"`;
+  }
+  if (branch.includes('..')) {
+    return 'it has ".."';
+  }
+  if (branch.includes('@{')) {
+    return 'it has "@{"';
+  }
+  if (branch === '@') {
+    return 'it is "@"';
+  }
+  if (branch.startsWith('-')) {
+    return 'it starts with "-"';
+  }
+  if (branch.startsWith('/') || branch.endsWith('/') || branch.includes('//')) {
+    return 'it starts or ends with "/" or has an empty path component';
+  }
+  if (branch.endsWith('.')) {
+    return 'it ends with "."';
+  }
+  for (const component of branch.split('/')) {
+    if (component.startsWith('.')) {
+      return `the component "${component}" starts with "."`;
+    }
+    if (component.endsWith('.lock')) {
+      return `the component "${component}" ends with ".lock"`;
+    }
+  }
+  return undefined;
+}
+
+/** Checks a branch given as `prop`; tokens are skipped. */
+export function checkBranch(scope: IConstruct, prop: string, branch: string): void {
+  const problem = isToken(branch) ? undefined : gitRefProblem(branch);
+  if (problem) {
+    throw propError(scope, prop, branch, `it is not a valid git branch name: ${problem}`,
+      'give the branch name as git shows it, such as "master" or "release/2026-11"');
+  }
+}
+
+/** Checks the name of a CodeCommit repository given as `prop`, when given; tokens are skipped. */
+export function checkCodeCommitRepositoryName(scope: IConstruct, prop: string, name: string | undefined): void {
+  if (name !== undefined && !isToken(name) && !CODECOMMIT_REPOSITORY.test(name)) {
+    throw propError(scope, prop, name, 'CodeCommit repository names are 1-100 letters, digits, and . _ -',
+      'give the name of the repository, such as "e-com67"');
+  }
+}
+
+/** Checks a connection source's repository (`owner/repo`) and connection ARN; tokens are skipped. */
+export function checkConnection(scope: IConstruct, repositoryProp: string, repository: string, connectionArn: string): void {
+  if (!isToken(repository) && !CONNECTION_REPOSITORY.test(repository)) {
+    throw propError(scope, repositoryProp, repository, 'a connection source names its repository as "owner/repo"',
+      'give the owner (user, organization or workspace) and the repository, such as "e-com67/shop"');
+  }
+  if (!isToken(connectionArn) && !CONNECTION_ARN.test(connectionArn)) {
+    throw propError(scope, 'source.connectionArn', connectionArn, 'it is not a CodeConnections connection ARN',
+      'copy the ARN from the console (Developer Tools > Settings > Connections): arn:aws:codeconnections:<region>:<account>:connection/<id>');
+  }
+}
+
+/** A path relative to the repository root as the build uses it: `./frontend/admin/` is `frontend/admin`, the root `.`. */
+export function normalizePath(p: string): string {
+  return p.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
+}
+
+/**
+ * Checks a path inside the repository that a build command uses (`cd`, artifacts), when given: relative,
+ * without `..` or characters the shell would read. Tokens are skipped.
+ */
+export function checkRelativePath(scope: IConstruct, prop: string, p: string | undefined, example: string): void {
+  if (p !== undefined && !isToken(p) && (p.trim() === '' || p.startsWith('/') || p.split('/').includes('..') || /[\\"$`]/.test(p))) {
+    throw propError(scope, prop, p, 'it must be a relative path inside the repository, without ".." or shell characters',
+      `give a path such as "${example}"`);
+  }
+}
+
+/**
+ * Checks an app's folder that must be known at synth (a path filter, a folder compared with the others'):
+ * a literal relative path of plain names, without `..`.
+ */
+export function checkLiteralAppPath(scope: IConstruct, prop: string, p: string): void {
+  const normalized = normalizePath(p);
+  if (isToken(p) || p === '' || p.startsWith('/') || !LITERAL_PATH.test(normalized) || normalized.split('/').includes('..')) {
+    throw propError(scope, prop, p, 'it must be a literal relative path inside the repository, without ".."',
+      'give the app\'s folder, such as "frontend/admin-dashboard"');
+  }
+}

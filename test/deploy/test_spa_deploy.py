@@ -371,8 +371,9 @@ def test_cra_layout_content_types_and_a_bounded_invalidation_wait(moto, deployer
     site = create_site(moto.endpoint, "cra")
     # run as the SpaPipeline deploy project does: in the build artifact's directory, SPA_SOURCE_DIR=.
     # (no runtime config from the pipeline here: the build output's config.json is used as it is)
+    # (source maps public, as `serveSourceMaps: true` sets, so the .map's content type is checked too)
     result = deployer.deploy(site, Path("."), "cra", cwd=dist, invalidation_status="InProgress",
-                             SPA_INVALIDATION_WAIT_SECONDS="3", SPA_RUNTIME_CONFIG="")
+                             SPA_INVALIDATION_WAIT_SECONDS="3", SPA_RUNTIME_CONFIG="", SPA_SOURCE_MAPS="public")
     assert result.returncode == 0, result.output()  # a wait past the bound warns, it does not fail
     assert "still InProgress after 3s" in result.stderr
     polls = [c for c in result.calls if c["args"][:2] == ["cloudfront", "get-invalidation"]]

@@ -2,6 +2,7 @@ export * from './csp-preset';
 export * from './spa-hosting';
 export * from './spa-pipeline';
 export * from './spa-source';
+export * from './layer-source';
 export * from './layer-builder';
 export * from './pipeline-options';
 export * from './cdk-backend-pipeline';

@@ -12,6 +12,7 @@ import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
 import { checkAppPath, localPackagePaths } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
+import { appNameProblem, chooseNaming, DEFAULT_APPS, isStackName } from './private/naming-rules';
 import { validateNotifications } from './private/pipeline-support';
 import { checkLiteralAppPath, normalizePath } from './private/source-rules';
 import { isToken, propError } from './private/validation';
@@ -20,7 +21,6 @@ import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
 
 
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 
 /**
  * A single-page app of the platform: its hosting in the frontend stack and, in frontend pipeline mode, its
@@ -195,12 +195,6 @@ export interface EcomPlatformProps {
   readonly apiUrlInRuntimeConfig?: boolean;
 }
 
-/** E-Com67's apps. */
-const DEFAULT_FRONTENDS: FrontendAppProps[] = [
-  { name: 'admin-dashboard', appPath: 'frontend/admin-dashboard' },
-  { name: 'customer-app', appPath: 'frontend/customer-app' },
-];
-
 /**
  * An E-Com67-style platform in one construct: the hosting of every single-page app in
  * `<stackPrefix>-FrontendStack`, and, depending on the deployment mode, a backend pipeline deploying the
@@ -271,7 +265,7 @@ export class EcomPlatform extends Construct {
       this.naming = validateNaming(this, props);
       this.backendPipelineEnabled = props.backendPipeline ?? contextFlag(this, BACKEND_PIPELINE_CONTEXT);
       this.frontendPipelinesEnabled = props.frontendPipelines ?? contextFlag(this, FRONTEND_PIPELINES_CONTEXT);
-      frontends = props.frontends ?? DEFAULT_FRONTENDS;
+      frontends = props.frontends ?? [...DEFAULT_APPS];
       validate(this, scope, props, frontends, this.naming, this.backendPipelineEnabled, this.frontendPipelinesEnabled);
     } catch (error) {
       scope.node.tryRemoveChild(id);
@@ -426,22 +420,9 @@ function validateNaming(scope: Construct, props: EcomPlatformProps): PlatformNam
     }
     return props.naming;
   }
-  if (props.projectName === undefined && props.stackPrefix === undefined) {
-    // The CLI reads the same context values from cdk.json.
-    const projectName = scope.node.tryGetContext(PlatformNaming.PROJECT_NAME_CONTEXT);
-    const stackPrefix = scope.node.tryGetContext(PlatformNaming.STACK_PREFIX_CONTEXT);
-    const contextProblem = PlatformNaming._contextProblem(projectName, stackPrefix);
-    if (contextProblem) {
-      throw propError(scope, contextProblem.prop, contextProblem.value, contextProblem.problem, contextProblem.fix);
-    }
-    return new PlatformNaming({ projectName, stackPrefix });
-  }
-  const problem = PlatformNaming._problem(props.projectName ?? PlatformNaming.DEFAULT_PROJECT_NAME,
-    props.stackPrefix ?? PlatformNaming.DEFAULT_STACK_PREFIX);
-  if (problem) {
-    throw propError(scope, problem.prop, problem.value, problem.problem, problem.fix);
-  }
-  return new PlatformNaming({ projectName: props.projectName, stackPrefix: props.stackPrefix });
+  // The CLI reads the same context values from cdk.json.
+  return new PlatformNaming(chooseNaming({ projectName: props.projectName, stackPrefix: props.stackPrefix }, (key) => scope.node.tryGetContext(key),
+    (problem) => propError(scope, problem.prop, problem.value, problem.problem, problem.fix)));
 }
 
 function validate(scope: Construct, parent: Construct, props: EcomPlatformProps, frontends: FrontendAppProps[], naming: PlatformNaming,
@@ -455,7 +436,7 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
   }
   const stackNames = new Set([naming.frontendStackName, naming.backendPipelineStackName]);
   frontends.forEach((app, i) => {
-    const problem = PlatformNaming._problem(naming.projectName, naming.stackPrefix, app.name);
+    const problem = appNameProblem(naming.projectName, app.name);
     if (problem) {
       throw propError(scope, `frontends[${i}].name`, problem.value, problem.problem, problem.fix);
     }
@@ -469,7 +450,7 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
         'give every app its own folder');
     }
     const stackName = app.pipelineStackName ?? naming.appPipelineStackName(app.name);
-    if (!STACK_NAME.test(stackName)) {
+    if (!isStackName(stackName)) {
       throw propError(scope, `frontends[${i}].pipelineStackName`, stackName, 'stack names are letters, digits and hyphens, starting with a letter, at most 128',
         'give a name such as "E-Com67-AdminPipelineStack"');
     }

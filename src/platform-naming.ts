@@ -1,4 +1,8 @@
 import { IConstruct } from 'constructs';
+import {
+  appNameProblem, chooseNaming, DEFAULT_PROJECT_NAME, DEFAULT_STACK_PREFIX, isStackName, NamingProblem, namingProblem, PROJECT_NAME_CONTEXT,
+  STACK_PREFIX_CONTEXT,
+} from './private/naming-rules';
 import { isUnresolvedString, showText } from './private/text';
 
 /**
@@ -22,25 +26,8 @@ export interface PlatformNamingProps {
   readonly stackPrefix?: string;
 }
 
-/** Longest suffix this class appends to the stack prefix (`-BackendPipelineStack`). */
-const LONGEST_STACK_SUFFIX = '-BackendPipelineStack';
-/** Stack names CloudFormation accepts. */
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
-const PROJECT_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-const APP_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** A literal account ID: 12 digits. */
 const ACCOUNT = /^\d{12}$/;
-const MAX_BUCKET = 63;
-const MAX_PIPELINE = 100;
-const MAX_STACK = 128;
-
-/** One reason a name cannot be derived, in the shape every error of this library has. */
-interface NamingProblem {
-  readonly prop: string;
-  readonly value: unknown;
-  readonly problem: string;
-  readonly fix: string;
-}
 
 /**
  * Every name of an E-Com67-style platform, derived from a project name and a stack prefix in one place:
@@ -56,16 +43,16 @@ interface NamingProblem {
  */
 export class PlatformNaming {
   /** The default project name. */
-  public static readonly DEFAULT_PROJECT_NAME = 'e-com67';
+  public static readonly DEFAULT_PROJECT_NAME = DEFAULT_PROJECT_NAME;
 
   /** The default stack prefix. */
-  public static readonly DEFAULT_STACK_PREFIX = 'E-Com67';
+  public static readonly DEFAULT_STACK_PREFIX = DEFAULT_STACK_PREFIX;
 
   /** Context key of the project name (`-c ecom:projectName=shop` or cdk.json), read by `fromContext` and the CLI. */
-  public static readonly PROJECT_NAME_CONTEXT = 'ecom:projectName';
+  public static readonly PROJECT_NAME_CONTEXT = PROJECT_NAME_CONTEXT;
 
   /** Context key of the stack prefix (`-c ecom:stackPrefix=Shop` or cdk.json), read by `fromContext` and the CLI. */
-  public static readonly STACK_PREFIX_CONTEXT = 'ecom:stackPrefix';
+  public static readonly STACK_PREFIX_CONTEXT = STACK_PREFIX_CONTEXT;
 
   /**
    * The naming of the context values `ecom:projectName` and `ecom:stackPrefix` (cdk.json's `context` or
@@ -75,45 +62,8 @@ export class PlatformNaming {
    * @param scope any construct of the app
    */
   public static fromContext(scope: IConstruct): PlatformNaming {
-    const projectName = scope.node.tryGetContext(PlatformNaming.PROJECT_NAME_CONTEXT);
-    const stackPrefix = scope.node.tryGetContext(PlatformNaming.STACK_PREFIX_CONTEXT);
-    const problem = PlatformNaming._contextProblem(projectName, stackPrefix);
-    if (problem) {
-      throw namingError(`${scope.node.path || '<app>'}`, problem);
-    }
-    return new PlatformNaming({ projectName, stackPrefix });
-  }
-
-  /**
-   * What is wrong with context values for the project name and stack prefix (undefined: not set), with the
-   * context key as the prop; undefined when they are valid.
-   *
-   * @internal
-   */
-  public static _contextProblem(projectName: unknown, stackPrefix: unknown)
-    : { prop: string; value: unknown; problem: string; fix: string } | undefined {
-    const keys: Record<string, string> = {
-      projectName: `context ${PlatformNaming.PROJECT_NAME_CONTEXT}`,
-      stackPrefix: `context ${PlatformNaming.STACK_PREFIX_CONTEXT}`,
-    };
-    for (const [prop, value] of [['projectName', projectName], ['stackPrefix', stackPrefix]] as const) {
-      if (value !== undefined && typeof value !== 'string') {
-        return { prop: keys[prop], value, problem: 'it must be a string', fix: `set it to a string, such as "${prop === 'projectName' ? 'e-com67' : 'E-Com67'}"` };
-      }
-    }
-    const problem = namingProblem((projectName as string | undefined) ?? PlatformNaming.DEFAULT_PROJECT_NAME,
-      (stackPrefix as string | undefined) ?? PlatformNaming.DEFAULT_STACK_PREFIX);
-    return problem && { ...problem, prop: keys[problem.prop] };
-  }
-
-  /**
-   * What is wrong with a project name and stack prefix, or with an app name when given; undefined when valid.
-   *
-   * @internal
-   */
-  public static _problem(projectName: string, stackPrefix: string, appName?: string)
-    : { prop: string; value: unknown; problem: string; fix: string } | undefined {
-    return namingProblem(projectName, stackPrefix) ?? (appName === undefined ? undefined : appNameProblem(projectName, appName));
+    return new PlatformNaming(chooseNaming({}, (key) => scope.node.tryGetContext(key),
+      (problem) => namingError(scope.node.path || '<app>', problem)));
   }
 
   /** The project name resources are named after. */
@@ -178,11 +128,11 @@ export class PlatformNaming {
    */
   public stackName(part: string): string {
     const name = `${this.stackPrefix}-${part}Stack`;
-    if (!STACK_NAME.test(name) || name.length > MAX_STACK) {
+    if (!isStackName(name)) {
       throw namingError('PlatformNaming.stackName', {
         prop: 'part',
         value: part,
-        problem: `the stack name "${name}" is not letters, digits and hyphens of at most ${MAX_STACK} characters starting with a letter`,
+        problem: `the stack name "${name}" is not letters, digits and hyphens of at most 128 characters starting with a letter`,
         fix: 'give letters and digits only, such as "Frontend"',
       });
     }
@@ -251,81 +201,6 @@ export class PlatformNaming {
   }
 }
 
-/**
- * What is wrong with a project name and stack prefix, judged by every name derived from them alone; undefined
- * when they are valid.
- */
-function namingProblem(projectName: string, stackPrefix: string): NamingProblem | undefined {
-  if (isUnresolvedString(projectName) || !PROJECT_NAME.test(projectName) || projectName.startsWith('xn--')) {
-    return {
-      prop: 'projectName',
-      value: projectName,
-      problem: `it starts bucket names (\`${projectName}-<app>-<account>\`), so it must be lowercase letters, digits and hyphens, `
-        + 'starting with a letter and not ending with a hyphen, and a literal string',
-      fix: 'use a name such as "e-com67"',
-    };
-  }
-  // The shortest bucket name: a one-letter app and a 12-digit account.
-  const shortestBucket = `${projectName}-a-111122223333`;
-  if (shortestBucket.length > MAX_BUCKET) {
-    return {
-      prop: 'projectName',
-      value: projectName,
-      problem: `the bucket name "${projectName}-<app>-<account>" would be longer than ${MAX_BUCKET} characters even for a one-letter app`,
-      fix: `use at most ${MAX_BUCKET - '-a-111122223333'.length} characters, such as "e-com67"`,
-    };
-  }
-  if (isUnresolvedString(stackPrefix) || !STACK_NAME.test(stackPrefix) || stackPrefix.endsWith('-')) {
-    return {
-      prop: 'stackPrefix',
-      value: stackPrefix,
-      problem: `it starts stack names (\`${stackPrefix}-FrontendStack\`), which are letters, digits and hyphens starting with a letter`,
-      fix: 'use a prefix such as "E-Com67"',
-    };
-  }
-  const longestStack = `${stackPrefix}${LONGEST_STACK_SUFFIX}`;
-  if (longestStack.length > MAX_STACK) {
-    return {
-      prop: 'stackPrefix',
-      value: stackPrefix,
-      problem: `the stack name "${longestStack}" would be longer than ${MAX_STACK} characters`,
-      fix: `use at most ${MAX_STACK - LONGEST_STACK_SUFFIX.length} characters, such as "E-Com67"`,
-    };
-  }
-  return undefined;
-}
-
-/** What is wrong with an app name, judged by the names derived from it; undefined when it is valid. */
-function appNameProblem(projectName: string, appName: string): NamingProblem | undefined {
-  if (isUnresolvedString(appName) || !APP_NAME.test(appName)) {
-    return {
-      prop: 'name',
-      value: appName,
-      problem: 'an app name is part of bucket, pipeline and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter',
-      fix: 'use a name such as "admin-dashboard"',
-    };
-  }
-  const bucket = `${projectName}-${appName}-111122223333`;
-  if (bucket.length > MAX_BUCKET) {
-    return {
-      prop: 'name',
-      value: appName,
-      problem: `the bucket name "${projectName}-${appName}-<account>" would be ${bucket.length} characters, more than ${MAX_BUCKET}`,
-      fix: `shorten the app name to at most ${MAX_BUCKET - projectName.length - 14} characters, or the project name`,
-    };
-  }
-  const pipeline = `${projectName}-${appName}-pipeline`;
-  if (pipeline.length > MAX_PIPELINE) {
-    return {
-      prop: 'name',
-      value: appName,
-      problem: `the pipeline name "${pipeline}" would be longer than ${MAX_PIPELINE} characters`,
-      fix: 'shorten the app name',
-    };
-  }
-  return undefined;
-}
-
 function checkAppName(projectName: string, appName: string): void {
   const problem = appNameProblem(projectName, appName);
   if (problem) {
@@ -334,6 +209,6 @@ function checkAppName(projectName: string, appName: string): void {
 }
 
 /** The error of a naming problem, where there is no construct: the same shape as `propError`. */
-function namingError(where: string, problem: NamingProblem): Error {
+function namingError(where: string, problem: Pick<NamingProblem, 'prop' | 'value' | 'problem' | 'fix'>): Error {
   return new Error(`${where}: invalid \`${problem.prop}\` ${showText(problem.value)}: ${problem.problem}. Fix: ${problem.fix}`);
 }

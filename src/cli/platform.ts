@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformNaming } from '../platform-naming';
+import { appNameProblem, chooseNaming, DEFAULT_APPS } from '../private/naming-rules';
 import { Args } from './args';
 import { UsageError } from './env';
 
@@ -8,8 +9,6 @@ import { UsageError } from './env';
 export const APPS_CONTEXT = 'ecom:apps';
 /** Context key of a CodeConnections connection ARN, for `doctor`. */
 export const CONNECTION_CONTEXT = 'ecom:connectionArn';
-/** E-Com67's apps: EcomPlatform's default `frontends`. */
-export const DEFAULT_APPS = ['admin-dashboard', 'customer-app'];
 
 /** One pipeline of the platform. */
 export interface PlatformPipeline {
@@ -57,29 +56,17 @@ export function loadPlatform(args: Args, cwd: string): Platform {
   const context = cdkJson?.context ?? {};
 
   const namingFromOptions = args.project !== undefined || args.prefix !== undefined;
-  let naming: PlatformNaming;
-  if (namingFromOptions) {
-    const problem = PlatformNaming._problem(args.project ?? PlatformNaming.DEFAULT_PROJECT_NAME, args.prefix ?? PlatformNaming.DEFAULT_STACK_PREFIX);
-    if (problem) {
-      throw new UsageError(`invalid ${problem.prop === 'projectName' ? '--project' : '--prefix'} "${problem.value}": ${problem.problem}`);
-    }
-    naming = new PlatformNaming({ projectName: args.project, stackPrefix: args.prefix });
-  } else {
-    const projectName = context[PlatformNaming.PROJECT_NAME_CONTEXT];
-    const stackPrefix = context[PlatformNaming.STACK_PREFIX_CONTEXT];
-    const problem = PlatformNaming._contextProblem(projectName, stackPrefix);
-    if (problem) {
-      throw new UsageError(`invalid ${problem.prop} ${JSON.stringify(problem.value)} in ${cdkJsonFile}: ${problem.problem}`);
-    }
-    naming = new PlatformNaming({ projectName: projectName as string | undefined, stackPrefix: stackPrefix as string | undefined });
-  }
+  const naming = new PlatformNaming(chooseNaming({ projectName: args.project, stackPrefix: args.prefix }, (key) => context[key],
+    (problem) => new UsageError(problem.contextKey
+      ? `invalid ${problem.prop} ${JSON.stringify(problem.value)} in ${cdkJsonFile}: ${problem.problem}`
+      : `invalid ${problem.field === 'projectName' ? '--project' : '--prefix'} "${problem.value}": ${problem.problem}`)));
 
-  const apps = args.apps ?? appsFromContext(context[APPS_CONTEXT], cdkJsonFile) ?? DEFAULT_APPS;
+  const apps = args.apps ?? appsFromContext(context[APPS_CONTEXT], cdkJsonFile) ?? DEFAULT_APPS.map((app) => app.name);
   if (apps.length === 0) {
     throw new UsageError('--apps lists no app: give names such as admin-dashboard,customer-app');
   }
   for (const app of apps) {
-    const problem = PlatformNaming._problem(naming.projectName, naming.stackPrefix, app);
+    const problem = appNameProblem(naming.projectName, app);
     if (problem) {
       throw new UsageError(`invalid app name "${app}": ${problem.problem}`);
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Records the README's example session of `ecom-platform doctor` and `status`, and prints it as Markdown.
+"""Records the example session of `ecom-platform doctor` and `status` in docs/cli.md ("A recorded session").
 
 - doctor: the built CLI (lib/ecom-platform-cli.js) with its real AWS SDK clients against moto_server on
   loopback (test/deploy's launcher), holding a bootstrap stack, the e-com67 repository, two platform stacks and
@@ -7,7 +7,8 @@
 - status: moto has no CodePipeline state, so the CLI runs with the SDK mocked by test/cli/menu-harness.ts
   (the pipelines of test/cli/fake-env.ts's `mockThreePipelines`).
 
-Run: python3 scripts/record-cli-session.py   (after `npx projen build`; needs moto[server] and boto3)
+Run: python3 scripts/record-cli-session.py [--write]   (after `npx projen build`; needs moto[server] and boto3)
+Prints the session as Markdown; with --write, replaces the session block of docs/cli.md with it.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT / "test" / "deploy"))
 from spa_deploy_harness import MotoServer, aws_environment  # noqa: E402
 
 CLI = ROOT / "lib" / "ecom-platform-cli.js"
+TARGET = ROOT / "docs" / "cli.md"
 
 
 def main() -> None:
@@ -56,13 +58,23 @@ def main() -> None:
     status = subprocess.run(["node", str(harness), "status"], cwd=app, capture_output=True, text=True, timeout=60,
                             env=dict(os.environ, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="true"))
 
-    print("```console")
-    print(f"$ cd {app.name} && npx ecom-platform doctor")
-    print(doctor.stdout + doctor.stderr, end="")
-    print(f"$ echo $?\n{doctor.returncode}")
-    print("$ npx ecom-platform status")
-    print(status.stdout + status.stderr, end="")
-    print("```")
+    block = "".join([
+        "```console\n",
+        f"$ cd {app.name} && npx ecom-platform doctor\n",
+        doctor.stdout + doctor.stderr,
+        f"$ echo $?\n{doctor.returncode}\n",
+        "$ npx ecom-platform status\n",
+        status.stdout + status.stderr,
+        "```\n",
+    ])
+    if "--write" in sys.argv[1:]:
+        page = TARGET.read_text()
+        start = page.index("```console\n$ cd ")  # the session block follows "## A recorded session"
+        end = page.index("```\n", start + 4) + 4
+        TARGET.write_text(page[:start] + block + page[end:])
+        print(f"wrote {TARGET.relative_to(ROOT)}")
+    else:
+        print(block, end="")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformNaming } from '../platform-naming';
-import { appNameProblem, chooseNaming, DEFAULT_APPS } from '../private/naming-rules';
 import { Args } from './args';
 import { UsageError } from './env';
+import { appNameProblem, chooseNaming, DEFAULT_APPS } from '../private/naming-rules';
 
 /** Context key of the frontend app names, read by the CLI only (EcomPlatform's `frontends` are code). */
 export const APPS_CONTEXT = 'ecom:apps';

@@ -69,7 +69,10 @@ export function chooseNaming(given: NamingInputs, context: (key: string) => unkn
     const value = inputs[field];
     if (fromContext && value !== undefined && typeof value !== 'string') {
       throw fail(inContext({
-        prop: field, field, value, problem: 'it must be a string',
+        prop: field,
+        field,
+        value,
+        problem: 'it must be a string',
         fix: `set it to a string, such as "${field === 'projectName' ? DEFAULT_PROJECT_NAME : DEFAULT_STACK_PREFIX}"`,
       }));
     }

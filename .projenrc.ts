@@ -134,6 +134,13 @@ check.spawn(project.tasks.tryFind('package:python')!);
 check.spawn(project.tasks.tryFind('test:python')!);
 check.spawn(project.tasks.tryFind('test:deploy')!);
 check.spawn(synthExample);
+// --- Code blocks of README.md and docs/: compiled by jsii-rosetta (strict), Python checked against its translation.
+// Needs lib/ and .jsii from the build; caches translations in .cache/rosetta (gitignored).
+const rosettaCheck = project.addTask('rosetta:check', {
+  description: 'Compile every TypeScript block of README.md and docs/*.md with jsii-rosetta (strict) and check each Python block is its translation',
+  exec: 'ts-node --project test/tsconfig.json scripts/rosetta-docs.ts',
+});
+check.spawn(rosettaCheck);
 // In CI the committed generated files (API.md, package.json...) must match what the build just produced.
 check.exec('git diff --ignore-space-at-eol --exit-code', {
   condition: 'node -e "if (!process.env.CI) process.exit(1)"',

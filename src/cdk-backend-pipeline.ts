@@ -14,12 +14,13 @@ import { Construct } from 'constructs';
 import { CodeArtifactRepository } from './code-artifact-repository';
 import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
 import { codeArtifactLogin, codeArtifactPolicy, validateCodeArtifact } from './private/code-artifact';
-import { acknowledge } from './private/nag';
 import {
-  ArtifactStore, BUILD_IMAGE, GeneratedWildcard, acknowledgeGeneratedWildcards, artifactStoreWildcards, cdkPipelineWildcards,
-  codeBuildWildcards, createArtifactStore,
-  createBuildLogGroup, notifyPipelineEvents, validateNotifications,
-} from './private/pipeline-support';
+  acknowledge, acknowledgeGeneratedWildcards, artifactStoreWildcards, cdkPipelineWildcards, codeBuildWildcards, GeneratedWildcard,
+} from './private/nag';
+import {
+  ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
+  notifyPipelineEvents, validateNotifications,
+} from './private/pipeline-resources';
 import { checkBranch, checkCodeCommitRepositoryName, checkRelativePath, DEFAULT_BRANCH, normalizePath } from './private/source-rules';
 import { checkWholeDays, isToken, propError, validated } from './private/validation';
 
@@ -33,9 +34,6 @@ export enum BackendLanguage {
 
 /** Python versions of the synth (`runtime-versions`) the CodeBuild standard 7.0 image offers. */
 const PYTHON_VERSIONS = ['3.10', '3.11', '3.12'];
-/** Node.js major versions the CodeBuild standard 7.0 image offers that have not reached end of life (as SpaPipeline). */
-const NODE_VERSIONS = ['22'];
-const PIPELINE_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
 const NPM_VERSION = /^\d+\.\d+\.\d+$/;
 /** The CDK CLI the Python synth installs (`npm install -g aws-cdk@<version>`) and self-mutation runs. */
 const DEFAULT_CDK_CLI_VERSION = '2.1148.1';
@@ -321,7 +319,7 @@ export class CdkBackendPipeline extends Construct {
       primaryOutputDirectory: appPath === '.' ? 'cdk.out' : path.posix.join(appPath, 'cdk.out'),
     });
 
-    const runtimes: Record<string, string> = { nodejs: props.nodeVersion ?? '22' };
+    const runtimes: Record<string, string> = { nodejs: props.nodeVersion ?? DEFAULT_NODE_VERSION };
     if (python) runtimes.python = props.pythonVersion ?? '3.12';
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       codePipeline: this.codePipeline,
@@ -494,10 +492,7 @@ function validate(scope: Construct, props: CdkBackendPipelineProps): void {
     checkBranch(scope, 'branch', props.branch);
   }
   checkCodeCommitRepositoryName(scope, 'repositoryName', props.repositoryName);
-  if (props.pipelineName !== undefined && !isToken(props.pipelineName) && !PIPELINE_NAME.test(props.pipelineName)) {
-    throw propError(scope, 'pipelineName', props.pipelineName, 'pipeline names are 1-100 letters, digits, and . @ _ -',
-      'use a name such as "e-com67-backend-pipeline"');
-  }
+  checkPipelineName(scope, props.pipelineName, 'e-com67-backend-pipeline');
   if (props.language !== undefined && !Object.values(BackendLanguage).includes(props.language)) {
     throw propError(scope, 'language', props.language, 'it is not a supported language',
       `use one of ${Object.keys(BackendLanguage).map((l) => `BackendLanguage.${l}`).join(', ')}`);
@@ -511,10 +506,7 @@ function validate(scope: Construct, props: CdkBackendPipelineProps): void {
         `use one of ${PYTHON_VERSIONS.map((v) => `"${v}"`).join(', ')}`);
     }
   }
-  if (props.nodeVersion !== undefined && !NODE_VERSIONS.includes(props.nodeVersion)) {
-    throw propError(scope, 'nodeVersion', props.nodeVersion, `the build image offers Node.js ${NODE_VERSIONS.join(', ')} not past its end of life`,
-      `use one of ${NODE_VERSIONS.map((v) => `"${v}"`).join(', ')}`);
-  }
+  checkNodeVersion(scope, props.nodeVersion);
   for (const prop of ['cdkCliVersion', 'cdkAssetsVersion'] as const) {
     const version = props[prop];
     if (version !== undefined && !NPM_VERSION.test(version)) {

@@ -1,9 +1,7 @@
 import { Annotations, CfnDynamicReference, CfnDynamicReferenceService, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
@@ -13,7 +11,7 @@ import { PlatformSource } from './platform-source';
 import { checkAppPath, localPackagePaths } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, isStackName } from './private/naming-rules';
-import { validateNotifications } from './private/pipeline-support';
+import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkLiteralAppPath, normalizePath } from './private/source-rules';
 import { isToken, propError } from './private/validation';
 import { SpaHosting, SpaHostingOptions } from './spa-hosting';
@@ -509,16 +507,5 @@ function createTopic(stack: Stack, emails: string[]): sns.ITopic {
     description: 'Encrypts the pipeline notification topic',
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  const topic = new sns.Topic(stack, 'PipelineNotifications', { masterKey: key, enforceSSL: true });
-  for (const email of emails) {
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
-  }
-  // CodeStar Notifications publishes to the encrypted topic.
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('codestar-notifications.amazonaws.com')],
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-    resources: ['*'],
-    conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
-  }));
-  return topic;
+  return createNotificationTopic(stack, 'PipelineNotifications', key, emails);
 }

@@ -15,8 +15,7 @@ import { isIsoCountryCode } from './private/countries';
 import { CSP_EXTENSION_PROPS, MAX_CSP_LENGTH, buildContentSecurityPolicy, validateCspSources } from './private/csp';
 import { domainNameProblem, isInZone } from './private/domain-name';
 import { createLogBucket, logServerAccess } from './private/log-bucket';
-import { acknowledge } from './private/nag';
-import { acknowledgeGeneratedWildcards, bucketArnPattern } from './private/pipeline-support';
+import { acknowledge, acknowledgeGeneratedWildcards, bucketArnPattern } from './private/nag';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 
 /**

@@ -13,21 +13,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
 import { checkAppPath } from './private/app-path';
+import { acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards } from './private/nag';
 import {
-  BUILD_IMAGE, acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards, createArtifactStore,
-  createBuildLogGroup, notifyPipelineEvents, validateNotifications,
-} from './private/pipeline-support';
+  BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION, notifyPipelineEvents,
+  validateNotifications,
+} from './private/pipeline-resources';
 import { checkRelativePath, normalizePath } from './private/source-rules';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
 import { SpaSource } from './spa-source';
 
-/** Node.js major versions the CodeBuild image (standard 7.0) offers that have not reached end of life (20 did in April 2026). */
-const NODE_VERSIONS = ['22'];
 const SECRET_LOOKING = /SECRET|TOKEN|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const PIPELINE_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
 const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/;
 const DEPLOY_SCRIPT = path.join(__dirname, '..', 'assets', 'spa-deploy.sh');
 const INSTALL_SCRIPT = path.join(__dirname, '..', 'assets', 'spa-install.sh');
@@ -357,7 +355,7 @@ function buildSpec(props: SpaPipelineProps, appPath: string, outputDirectory: st
   if (props.secretsManagerVariables) env['secrets-manager'] = props.secretsManagerVariables;
   const phases: Record<string, unknown> = {
     install: {
-      'runtime-versions': { nodejs: props.nodeVersion ?? '22' },
+      'runtime-versions': { nodejs: props.nodeVersion ?? DEFAULT_NODE_VERSION },
       'commands': [cd, ...(props.installCommands ?? SpaPipeline.defaultInstallCommands())],
     },
   };
@@ -421,10 +419,7 @@ function grantBuildVariables(project: codebuild.PipelineProject, props: SpaPipel
 }
 
 function validate(scope: Construct, props: SpaPipelineProps): void {
-  if (props.pipelineName !== undefined && !isToken(props.pipelineName) && !PIPELINE_NAME.test(props.pipelineName)) {
-    throw propError(scope, 'pipelineName', props.pipelineName, 'pipeline names are 1-100 letters, digits, and . @ _ -',
-      'use a name such as "e-com67-admin-dashboard-pipeline"');
-  }
+  checkPipelineName(scope, props.pipelineName, 'e-com67-admin-dashboard-pipeline');
   for (const prop of ['buildProjectName', 'deployProjectName'] as const) {
     const name = props[prop];
     if (name !== undefined && !isToken(name) && !PROJECT_NAME.test(name)) {
@@ -446,10 +441,7 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
   if (props.testCommands?.some((c) => !isToken(c) && c.trim() === '')) {
     throw propError(scope, 'testCommands', props.testCommands, 'an empty command tests nothing', 'remove the empty entries');
   }
-  if (props.nodeVersion !== undefined && !NODE_VERSIONS.includes(props.nodeVersion)) {
-    throw propError(scope, 'nodeVersion', props.nodeVersion, `the build image's Node.js versions that have not reached end of life are ${NODE_VERSIONS.join(', ')}`,
-      `use one of ${NODE_VERSIONS.map((v) => `"${v}"`).join(', ')}`);
-  }
+  checkNodeVersion(scope, props.nodeVersion);
   validateVariables(scope, props);
   if (props.runtimeConfig) {
     const bad = Object.keys(props.runtimeConfig).filter((k) => !CONFIG_KEY.test(k));

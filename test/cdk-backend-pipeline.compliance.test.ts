@@ -2,8 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CdkBackendPipeline } from '../src';
 import { BackendStage } from './fixtures/backend/backend-stage';
-import { checkCompliance, findingsOf } from './helpers/compliance';
-import { FLAG_CONTEXTS } from './helpers/contexts';
+import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 import { nagV3Findings } from './helpers/nag';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -43,26 +42,17 @@ function buildMatrix(app: App): Record<string, Stack> {
   return stacks;
 }
 
-describe.each(FLAG_CONTEXTS)('CdkBackendPipeline compliance ($name)', ({ context }) => {
+describeCompliance('CdkBackendPipeline', (context) => {
   const result = checkCompliance({ ...context, 'aws:cdk:bundling-stacks': [] }, buildMatrix);
-
-  test.each(PIPELINES)('%s: no unacknowledged cdk-nag v3 or v2 findings before synthesis', (name) => {
-    expect(findingsOf(result.nagBeforeSynth, name)).toEqual([]);
-  });
-
-  test.each(PIPELINES)('%s: no unacknowledged cdk-nag v3 or v2 findings after synthesis', (name) => {
-    expect(findingsOf(result.nagAfterSynth, name)).toEqual([]);
-  });
-
-  test.each(STAGE_STACKS)('fixture stage %s: no unacknowledged cdk-nag v3 or v2 findings, before and after synthesis', (path) => {
-    expect(findingsOf(result.nagBeforeSynth, path)).toEqual([]);
-    expect(findingsOf(result.nagAfterSynth, path)).toEqual([]);
-  });
-
-  test.each(Object.keys(result.templates))('%s: no cfn-lint errors or unlisted warnings', (name) => {
-    expect(result.lint.filter((f) => f.template.startsWith(`${name}.`))).toEqual([]);
-  });
-
+  return {
+    ...result,
+    cases: appCases(result, [
+      ...PIPELINES,
+      // The fixture stage's stacks are checked too; their construct paths are under the stage.
+      ...STAGE_STACKS.map((path) => ({ name: path.replace('/', ''), path })),
+    ]),
+  };
+}, (result, context) => {
   test('wildcards are acknowledged finding by finding, on IAM policies only, each with a reason', () => {
     for (const name of PIPELINES) {
       for (const resource of Object.values(result.templates[name].Resources as Record<string, any>)) {

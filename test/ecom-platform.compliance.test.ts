@@ -1,8 +1,7 @@
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { EcomPlatform, PlatformNaming, PlatformSource } from '../src';
-import { checkCompliance, findingsOf } from './helpers/compliance';
-import { FLAG_CONTEXTS } from './helpers/contexts';
+import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
@@ -25,19 +24,7 @@ function buildPlatform(app: App): Record<string, Stack> {
   return Object.fromEntries(platform.stacks.map((s) => [s.stackName, s]));
 }
 
-describe.each(FLAG_CONTEXTS)('EcomPlatform compliance ($name)', ({ context }) => {
+describeCompliance('EcomPlatform', (context) => {
   const result = checkCompliance(context, buildPlatform);
-  const cases = Object.keys(result.templates);
-
-  test.each(cases)('%s: no unacknowledged cdk-nag v3 or v2 findings before synthesis', (name) => {
-    expect(findingsOf(result.nagBeforeSynth, name)).toEqual([]);
-  });
-
-  test.each(cases)('%s: no unacknowledged cdk-nag v3 or v2 findings after synthesis', (name) => {
-    expect(findingsOf(result.nagAfterSynth, name)).toEqual([]);
-  });
-
-  test.each(cases)('%s: no cfn-lint errors or unlisted warnings', (name) => {
-    expect(result.lint.filter((f) => f.template.startsWith(`${name}.`))).toEqual([]);
-  });
+  return { ...result, cases: appCases(result) };
 });

@@ -1,5 +1,6 @@
 /**
- * examples/typescript is compliant in every deployment mode, under both feature-flag contexts:
+ * examples/typescript is compliant in every deployment mode, under both feature-flag contexts
+ * (`describeCompliance`, test/helpers/compliance.ts, registers these checks):
  *
  * - cdk-nag v3 and v2 (test/helpers/nag.ts) report no unacknowledged error or warning (v2: no rule error
  *   either) over the example's construct tree, before synthesis and after it, as `checkCompliance`
@@ -30,8 +31,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ts from 'typescript';
-import { CfnLintFinding, cfnLint } from './helpers/cfn-lint';
-import { FLAG_CONTEXTS } from './helpers/contexts';
+import { cfnLint } from './helpers/cfn-lint';
+import { describeCompliance } from './helpers/compliance';
 import { NagFinding, nagFindings } from './helpers/nag';
 
 const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'typescript');
@@ -152,14 +153,11 @@ function checkMode(context: Record<string, unknown>, root: string): ModeResult {
   return { nagBeforeSynth, nagAfterSynth, canary, templates: readTemplates(outdir), seconds: (Date.now() - started) / 1000 };
 }
 
-describe.each(FLAG_CONTEXTS)('examples/typescript compliance ($name)', ({ name, context: flags }) => {
+describeCompliance('examples/typescript', (flags, name) => {
   const results = new Map<string, ModeResult>();
-  let lint: CfnLintFinding[] = [];
-  let tmp: string;
-
-  beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'example-typescript-compliance-'));
-    const lintInput: Record<string, unknown> = {};
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'example-typescript-compliance-'));
+  const lintInput: Record<string, unknown> = {};
+  try {
     for (const [index, { mode, context }] of MODES.entries()) {
       const result = checkMode({ ...CLI_CONTEXT, ...flags, ...ENV, ...context }, path.join(tmp, `mode-${index}`));
       results.set(mode, result);
@@ -167,19 +165,25 @@ describe.each(FLAG_CONTEXTS)('examples/typescript compliance ($name)', ({ name, 
         lintInput[`${index}/${template}`] = body;
       }
     }
-    const started = Date.now();
-    // One cfn-lint process for every template of every mode: its start-up is most of its time.
-    lint = cfnLint(lintInput);
-    console.log(`examples/typescript (${name}): ${MODES.map(({ mode }) => `${mode} ${results.get(mode)!.seconds.toFixed(1)} s`).join(', ')}; `
-      + `cfn-lint ${Object.keys(lintInput).length} templates ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  });
-
-  afterAll(() => {
-    if (tmp) {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  });
-
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const started = Date.now();
+  // One cfn-lint process for every template of every mode: its start-up is most of its time.
+  const lint = cfnLint(lintInput);
+  console.log(`examples/typescript (${name}): ${MODES.map(({ mode }) => `${mode} ${results.get(mode)!.seconds.toFixed(1)} s`).join(', ')}; `
+    + `cfn-lint ${Object.keys(lintInput).length} templates ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return {
+    results,
+    cases: MODES.map(({ mode }, index) => ({
+      name: mode,
+      nagBeforeSynth: results.get(mode)!.nagBeforeSynth,
+      nagAfterSynth: results.get(mode)!.nagAfterSynth,
+      // cfnLint names each file after its key, with `/` replaced.
+      lint: lint.filter((f) => f.template.startsWith(`${index}_`)),
+    })),
+  };
+}, ({ results }) => {
   test.each(MODES)('$mode: synthesizes its stacks and the Backend stage', ({ mode, stacks }) => {
     const templates = Object.keys(results.get(mode)!.templates);
     expect(templates.filter((t) => !t.includes('/')).sort()).toEqual(stacks);
@@ -189,18 +193,5 @@ describe.each(FLAG_CONTEXTS)('examples/typescript compliance ($name)', ({ name, 
   test.each(MODES)('$mode: cdk-nag v3 and v2 see the example\'s tree (a canary bucket is reported)', ({ mode }) => {
     const versions = new Set(results.get(mode)!.canary.filter((f) => f.rule === 'AwsSolutions-S1').map((f) => f.version));
     expect([...versions].sort()).toEqual(['v2', 'v3']);
-  });
-
-  test.each(MODES)('$mode: no unacknowledged cdk-nag v3 or v2 findings before synthesis', ({ mode }) => {
-    expect(results.get(mode)!.nagBeforeSynth).toEqual([]);
-  });
-
-  test.each(MODES)('$mode: no unacknowledged cdk-nag v3 or v2 findings after synthesis', ({ mode }) => {
-    expect(results.get(mode)!.nagAfterSynth).toEqual([]);
-  });
-
-  test.each(MODES.map((m, index) => ({ ...m, index })))('$mode: no cfn-lint errors or unlisted warnings in any template', ({ index }) => {
-    // cfnLint names each file after its key, with `/` replaced.
-    expect(lint.filter((f) => f.template.startsWith(`${index}_`))).toEqual([]);
   });
 });

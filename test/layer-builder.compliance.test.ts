@@ -1,10 +1,7 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LayerBuilder, LayerBundling, LayerSource } from '../src';
-import { cfnLint } from './helpers/cfn-lint';
-import { FLAG_CONTEXTS } from './helpers/contexts';
-import { nagFindings } from './helpers/nag';
+import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const FIXTURES = 'test/fixtures/layers';
@@ -32,27 +29,22 @@ const MATRIX: Record<string, (stack: Stack) => void> = {
   }),
 };
 
-describe.each(FLAG_CONTEXTS)('LayerBuilder compliance ($name)', ({ context }) => {
-  const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
-  const stacks: Record<string, Stack> = {};
-  Object.entries(MATRIX).forEach(([name, build], i) => {
-    stacks[name] = new Stack(app, `Case${i}`, { env: ENV });
-    build(stacks[name]);
-  });
-  // Synth first: cdk-nag v2's Aspect leaves annotations that a later synth would report.
-  const templates = Object.fromEntries(Object.entries(stacks).map(([name, stack]) => [name, Template.fromStack(stack).toJSON()]));
-  const lint = cfnLint(templates);
-  const nag = nagFindings(app);
+function buildMatrix(app: App): Record<string, Stack> {
+  return Object.fromEntries(Object.entries(MATRIX).map(([name, build], i) => {
+    const stack = new Stack(app, `Case${i}`, { env: ENV });
+    build(stack);
+    return [name, stack];
+  }));
+}
 
-  test.each(Object.keys(MATRIX))('%s: the layers pass cdk-nag v3 and v2 without acknowledgements', (name) => {
-    const layers = `${stacks[name].node.path}/Layers/`;
-    expect(nag.filter((f) => f.path.startsWith(layers))).toEqual([]);
+describeCompliance('LayerBuilder', (context) => {
+  const result = checkCompliance({ ...context, 'aws:cdk:bundling-stacks': [] }, buildMatrix, { beforeSynth: false });
+  // The layers' findings: the stacks hold nothing else.
+  return { ...result, cases: appCases(result, Object.keys(MATRIX).map((name) => ({ name, path: `${result.stacks[name].node.path}/Layers` }))) };
+}, ({ templates }) => {
+  test.each(Object.keys(MATRIX))('%s: the layers carry no cdk-nag acknowledgement (they pass without any)', (name) => {
     const acknowledged = Object.values(templates[name].Resources as Record<string, any>).filter((r) => r.Metadata?.cdk_nag);
     expect(acknowledged).toEqual([]);
-  });
-
-  test.each(Object.keys(MATRIX))('%s: no cfn-lint errors or unlisted warnings', (name) => {
-    expect(lint.filter((f) => f.template.startsWith(name.replace(/[^\w.-]/g, '_')))).toEqual([]);
   });
 
   test('the matrix publishes the layers it names (managed ones are not resources)', () => {

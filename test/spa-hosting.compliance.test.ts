@@ -1,20 +1,17 @@
 import { App, Fn, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CspPreset, SpaHosting, SpaRouting } from '../src';
-import { cfnLint } from './helpers/cfn-lint';
-import { FLAG_CONTEXTS } from './helpers/contexts';
-import { nagFindings } from './helpers/nag';
+import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const CERT_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 const WEB_ACL_ARN = 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/shop/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 
-/** The props matrix the issue names, one stack each, built once per flag context. */
+/** The props matrix the issue names, one stack each. */
 const MATRIX: Record<string, (stack: Stack) => void> = {
   'defaults': (stack) => new SpaHosting(stack, 'Site'),
   'custom domain + certificate + hosted zone': (stack) => new SpaHosting(stack, 'Site', {
@@ -33,9 +30,14 @@ const MATRIX: Record<string, (stack: Stack) => void> = {
   'error-response routing': (stack) => new SpaHosting(stack, 'Site', { spaRouting: SpaRouting.ERROR_RESPONSES }),
   'third parties in the CSP (every directive, every preset, a token)': (stack) => new SpaHosting(stack, 'Site', {
     cspPresets: [CspPreset.stripe(), CspPreset.cognito(stack.region), CspPreset.googleAnalytics(), CspPreset.metaPixel(), CspPreset.sentry()],
-    scriptSources: ['https://js.example.com'], styleSources: ['https://fonts.googleapis.com'], imgSources: ['https://images.example-cdn.com'],
-    fontSources: ['https://fonts.gstatic.com'], connectSources: ['wss://chat.example.com', Fn.importValue('ApiUrl')],
-    frameSources: ['https://frames.example.com'], mediaSources: ['https://media.example.com'], workerSources: ['blob:'],
+    scriptSources: ['https://js.example.com'],
+    styleSources: ['https://fonts.googleapis.com'],
+    imgSources: ['https://images.example-cdn.com'],
+    fontSources: ['https://fonts.gstatic.com'],
+    connectSources: ['wss://chat.example.com', Fn.importValue('ApiUrl')],
+    frameSources: ['https://frames.example.com'],
+    mediaSources: ['https://media.example.com'],
+    workerSources: ['blob:'],
     formActionSources: ['https://pay.example.com'],
   }),
   'granted to a deploy project': (stack) => {
@@ -45,28 +47,19 @@ const MATRIX: Record<string, (stack: Stack) => void> = {
   },
 };
 
-describe.each(FLAG_CONTEXTS)('SpaHosting compliance ($name)', ({ context }) => {
-  const app = new App({ context });
-  const stacks: Record<string, Stack> = {};
-  Object.entries(MATRIX).forEach(([name, build], i) => {
-    stacks[name] = new Stack(app, `Case${i}`, { env: ENV });
-    build(stacks[name]);
-  });
-  // Shared for the whole matrix: one synth, one cfn-lint run, one nag pass. Synth comes first: cdk-nag v2's
-  // Aspect leaves error annotations behind that a later synth would report as a failed validation.
-  const templates = Object.fromEntries(Object.entries(stacks).map(([name, stack]) => [name, Template.fromStack(stack).toJSON()]));
-  const lint = cfnLint(templates);
-  const nag = nagFindings(app);
+/** One app per flag context: one synthesis, one cfn-lint run, one cdk-nag pass (after synthesis) for the matrix. */
+function buildMatrix(app: App): Record<string, Stack> {
+  return Object.fromEntries(Object.entries(MATRIX).map(([name, build], i) => {
+    const stack = new Stack(app, `Case${i}`, { env: ENV });
+    build(stack);
+    return [name, stack];
+  }));
+}
 
-  test.each(Object.keys(MATRIX))('%s: no unacknowledged cdk-nag v3 or v2 findings', (name) => {
-    const path = `${stacks[name].node.path}/`;
-    expect(nag.filter((f) => f.path.startsWith(path))).toEqual([]);
-  });
-
-  test.each(Object.keys(MATRIX))('%s: no cfn-lint errors or unlisted warnings', (name) => {
-    expect(lint.filter((f) => f.template.startsWith(name.replace(/[^\w.-]/g, '_')))).toEqual([]);
-  });
-
+describeCompliance('SpaHosting', (context) => {
+  const result = checkCompliance(context, buildMatrix, { beforeSynth: false });
+  return { ...result, cases: appCases(result) };
+}, ({ templates }) => {
   // What is acknowledged, and where: the library acknowledges only what it can't fix, on the resource concerned.
   const acknowledged = (name: string) => Object.values(templates[name].Resources as Record<string, any>)
     .flatMap((r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((rule: any) => `${r.Type} ${rule.id}${rule.applies_to ? `[${rule.applies_to}]` : ''}`))

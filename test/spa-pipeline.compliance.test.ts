@@ -4,8 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SpaHosting, SpaPipeline, SpaSource } from '../src';
-import { checkCompliance, findingsOf } from './helpers/compliance';
-import { FLAG_CONTEXTS } from './helpers/contexts';
+import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 import { nagV3Findings } from './helpers/nag';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -58,22 +57,10 @@ function buildMatrix(app: App): Record<string, Stack> {
   return stacks;
 }
 
-describe.each(FLAG_CONTEXTS)('SpaPipeline compliance ($name)', ({ context }) => {
+describeCompliance('SpaPipeline', (context) => {
   const result = checkCompliance(context, buildMatrix);
-  const cases = Object.keys(result.templates);
-
-  test.each(cases)('%s: no unacknowledged cdk-nag v3 or v2 findings before synthesis', (name) => {
-    expect(findingsOf(result.nagBeforeSynth, name)).toEqual([]);
-  });
-
-  test.each(cases)('%s: no unacknowledged cdk-nag v3 or v2 findings after synthesis', (name) => {
-    expect(findingsOf(result.nagAfterSynth, name)).toEqual([]);
-  });
-
-  test.each(cases)('%s: no cfn-lint errors or unlisted warnings', (name) => {
-    expect(result.lint.filter((f) => f.template.startsWith(`${name}.`))).toEqual([]);
-  });
-
+  return { ...result, cases: appCases(result) };
+}, (result, context) => {
   test('wildcards are acknowledged finding by finding, on IAM policies only, each with a reason', () => {
     for (const template of Object.values(result.templates)) {
       for (const resource of Object.values(template.Resources as Record<string, any>)) {

@@ -22,6 +22,11 @@ export interface CfnLintFinding {
   readonly path: string;
 }
 
+/** The file a template is linted as (`CfnLintFinding.template`): its name with `/`, spaces... as `_`. */
+export function cfnLintFileName(name: string): string {
+  return `${name.replace(/[^\w.-]/g, '_')}.template.json`;
+}
+
 /**
  * Runs cfn-lint (one process for all templates) on synthesized templates and returns its errors and the
  * warnings that are not on the allowlist. Throws when cfn-lint can't run: a missing linter is a failure,
@@ -32,7 +37,7 @@ export interface CfnLintFinding {
 export function cfnLint(templates: Record<string, unknown>): CfnLintFinding[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-'));
   const files = Object.entries(templates).map(([name, template]) => {
-    const file = path.join(dir, `${name.replace(/[^\w.-]/g, '_')}.template.json`);
+    const file = path.join(dir, cfnLintFileName(name));
     fs.writeFileSync(file, JSON.stringify(template, undefined, 1));
     return file;
   });

@@ -23,6 +23,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: CONSTRUCTS_FLOOR,
   jsiiVersion: '~6.0.0',
 
+  // Supported: Node.js 20 or later (aws-cdk-lib's floor; building this repository needs 20.16, jsii 6's) and
+  // Python 3.10 or later (the wheel's Requires-Python, set by jsii-pacmak). CI runs Node 20 and Python 3.11.
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '20.x',
+  // commit-and-tag-version 13 and its conventional-changelog packages need Node 22: on Node 20 every `npm ci`
+  // printed 17 EBADENGINE warnings. 12 does the same job and supports Node 18+.
+  bumpPackage: 'commit-and-tag-version@^12',
+
   publishToPypi: {
     distName: 'cdk-ecom-platform',
     module: 'cdk_ecom_platform',
@@ -58,6 +66,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 300_000,
+      // Quiet on success: drops aws-cdk-lib's policy-validation reports whose every status is `success`.
+      setupFiles: ['<rootDir>/test/jest-setup.ts'],
       // Fixture apps, the wheel venv and synth output are not part of the module graph.
       modulePathIgnorePatterns: ['<rootDir>/test/fixtures/', '<rootDir>/.cache/', '<rootDir>/cdk.out/', '<rootDir>/dist/'],
     },
@@ -74,6 +84,9 @@ project.npmignore?.include('/assets/');
 project.npmignore?.exclude('/lib/cli/');
 project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/docs/', '/.cache/', '/cdk.out/', '/test/python/');
 
+// npm reads only `node`; `python` says which Python the wheel supports (its Requires-Python).
+project.package.addEngine('python', '>= 3.10');
+
 // --- The operator CLI: one self-contained file, built after jsii compiles ---------------------------------
 const bundleCli = project.addTask('bundle:cli', {
   description: 'Bundle the operator CLI (src/cli) and its AWS SDK clients into lib/ecom-platform-cli.js',
@@ -87,16 +100,21 @@ project.eslint?.addOverride({
 });
 
 // --- The whole check: what the README's test command and .ci/run run -----------------------------------
-// `build` compiles, generates API.md, runs jest (unit, cdk-nag v3 + v2, cfn-lint) and eslint, and packages
-// npm (only npm when CI is set). The Python package is built and used from Python afterwards.
-project.addTask('test:python', {
-  description: 'Install the built wheel into a fresh venv and synthesize Python apps with it (pytest)',
-  exec: 'python3 -m pytest -q test/python',
+// Everything it needs besides node_modules, so that `npm ci && npx projen check` passes on a fresh machine.
+const setupTools = project.addTask('setup:tools', {
+  description: 'Install the Python tools of requirements-dev.txt (pip) and Debian\'s chromium (apt-get, as root) when missing',
+  exec: 'bash scripts/setup-tools.sh',
 });
 
-project.addTask('test:deploy', {
+// The junit files (test-reports/, like jest's) carry each test's time, for finding the slow ones.
+const testPython = project.addTask('test:python', {
+  description: 'Install the built wheel into a fresh venv and synthesize Python apps with it (pytest)',
+  exec: 'python3 -m pytest -q -p no:cacheprovider --junitxml=test-reports/pytest-python.xml test/python',
+});
+
+const testDeploy = project.addTask('test:deploy', {
   description: 'Run the SPA deploy script from a synthesized SpaPipeline buildspec against moto (S3 + CloudFront)',
-  exec: 'python3 -m pytest -q test/deploy',
+  exec: 'python3 -m pytest -q -p no:cacheprovider --junitxml=test-reports/pytest-deploy.xml test/deploy',
 });
 
 project.addTask('bench:deploy', {
@@ -127,13 +145,23 @@ const synthExample = project.addTask('synth-example', {
 const check = project.addTask('check', {
   description: 'The whole check: compile, unit tests, lint, API.md, npm and Python packages, Python end-to-end',
 });
-check.spawn(project.buildTask);
-// ts-jest transpiles tests in isolation (no type check): type-check them here.
-check.exec('tsc --noEmit -p test/tsconfig.json');
-check.spawn(project.tasks.tryFind('package:python')!);
-check.spawn(project.tasks.tryFind('test:python')!);
-check.spawn(project.tasks.tryFind('test:deploy')!);
-check.spawn(synthExample);
+check.spawn(setupTools);
+// What `build` does, with the npm and Python packages made once (`build` packages only npm when CI is set,
+// both otherwise), then the suites in two streams side by side: on 2 cores jest uses one worker, and the
+// end-to-end suites mostly wait for subprocesses (npm, vite, the AWS CLI, moto, Chromium, synths).
+for (const step of ['default', 'pre-compile', 'compile', 'post-compile', 'package-all']) {
+  check.spawn(project.tasks.tryFind(step)!);
+}
+const side = (...tasks: string[]) => `'${tasks.join(' && ')}'`;
+const streams = [
+  // jest and eslint (the `test` task), then Python through the wheel (needs the packages above).
+  side(`projen ${project.testTask.name}`, `projen ${testPython.name}`),
+  // ts-jest and the examples' ts-node (--transpile-only) don't type-check: tsc does, here.
+  side('tsc --noEmit -p test/tsconfig.json', 'tsc --noEmit -p examples/typescript/tsconfig.json',
+    `projen ${testDeploy.name}`, `projen ${synthExample.name}`),
+];
+check.exec(`bash scripts/side-by-side.sh ${streams.join(' ')}`,
+  { name: 'test, test:python | tsc, test:deploy, synth-example (side by side)' });
 // --- Code blocks of README.md and docs/: compiled by jsii-rosetta (strict), Python checked against its translation.
 // Needs lib/ and .jsii from the build; caches translations in .cache/rosetta (gitignored).
 const rosettaCheck = project.addTask('rosetta:check', {

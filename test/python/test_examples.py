@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 from collections import Counter
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -33,6 +34,10 @@ MODES = {
 }
 # The backend pipeline synthesizes each example in its own language and folder: its synth step differs.
 BACKEND_PIPELINE_STACK = "E-Com67-BackendPipelineStack"
+
+#: The synths this module started, by (language, mode), kept for the session: test_npm_consumer.py compares
+#: the npm consumer with the TypeScript "both pipelines" one instead of synthesizing it again.
+SYNTHS: Dict[tuple, Future] = {}
 
 
 def read_all_templates(outdir: Path) -> Templates:
@@ -63,7 +68,7 @@ def synth_example(example: Path, outdir: Path, context: Dict[str, Any], python: 
             npx = shutil.which("npx")
             if npx is None:
                 pytest.fail("npx is not on PATH: the TypeScript example needs Node.js", pytrace=False)
-            argv = [npx, "ts-node", "--prefer-ts-exts", "app.ts"]
+            argv = [npx, "ts-node", "--transpile-only", "--prefer-ts-exts", "app.ts"]  # as cdk.json
     proc = subprocess.run(argv, cwd=example, env=env, capture_output=True, text=True, timeout=SYNTH_TIMEOUT)
     if proc.returncode != 0:
         raise SynthError(f"{example.name} example failed (exit {proc.returncode}, {SYNTH_WITH})\n"
@@ -82,6 +87,7 @@ def started(request, background, tmp_path_factory):
     for mode, flags in MODES.items():
         futures[("python", mode)] = background.submit(
             synth_example, PYTHON, tmp_path_factory.mktemp("example-python"), {**ENV, **flags}, python)
+    SYNTHS.update(futures)
     return futures
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, SYNTH_TIMEOUT, assert_same_templates, dependency_floors
-from test_examples import ENV, TYPESCRIPT, read_all_templates
+from test_examples import ENV, MODES, SYNTHS, TYPESCRIPT, read_all_templates
 
 JS_DIST = REPO_ROOT / "dist" / "js"
 MODE = {"ecom:backendPipeline": "true", "ecom:frontendPipelines": "true"}
@@ -87,8 +87,15 @@ def test_npx_ecom_platform_runs_from_the_package(consumer):
     assert refused.stderr.strip().splitlines()[-1].startswith('ecom-platform: unknown deploy target "nowhere"')
 
 
+def in_repo_templates(outdir: Path):
+    """The in-repo example in MODE: test_examples.py's synth of it when that module ran in this session."""
+    assert MODES["both pipelines"] == MODE
+    shared = SYNTHS.get(("typescript", "both pipelines"))
+    return dict(shared.result()) if shared is not None else synth(TYPESCRIPT, outdir)
+
+
 def test_the_consumer_synthesizes_what_the_repository_example_does(consumer, tmp_path):
     installed = synth(consumer, tmp_path / "consumer")
-    in_repo = synth(TYPESCRIPT, tmp_path / "in-repo")
+    in_repo = in_repo_templates(tmp_path / "in-repo")
     assert sorted(installed) == sorted(in_repo)
     assert_same_templates(installed, in_repo)

@@ -370,8 +370,9 @@ class Deployer:
         self.buildspec = None if os.environ.get("SPA_DEPLOY_SCRIPT") else buildspec
 
     def deploy(self, site: Site, dist: Path, release: str, fail_upload: int = 0, fail_mode: str = "before",
-               invalidation_status: Optional[str] = None, timeout: float = 120, cwd: Optional[Path] = None,
+               invalidation_status: Optional[str] = None, timeout: float = 600, cwd: Optional[Path] = None,
                **settings: str) -> DeployResult:
+        # `timeout` only catches a hung deploy: a cold one took over 120 s on 2 cores shared with other suites.
         self.runs += 1
         state = self.workdir / f"run-{self.runs}"
         state.mkdir()

@@ -13,7 +13,7 @@ import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/
 import { appNameProblem, chooseNaming, DEFAULT_APPS, isStackName } from './private/naming-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkLiteralAppPath, normalizePath } from './private/source-rules';
-import { isToken, propError } from './private/validation';
+import { isToken, propError, validated } from './private/validation';
 import { SpaHosting, SpaHostingOptions } from './spa-hosting';
 import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
 
@@ -258,95 +258,35 @@ export class EcomPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: EcomPlatformProps = {}) {
     super(scope, id);
-    let frontends: FrontendAppProps[];
-    try {
-      this.naming = validateNaming(this, props);
-      this.backendPipelineEnabled = props.backendPipeline ?? contextFlag(this, BACKEND_PIPELINE_CONTEXT);
-      this.frontendPipelinesEnabled = props.frontendPipelines ?? contextFlag(this, FRONTEND_PIPELINES_CONTEXT);
-      frontends = props.frontends ?? [...DEFAULT_APPS];
-      validate(this, scope, props, frontends, this.naming, this.backendPipelineEnabled, this.frontendPipelinesEnabled);
-    } catch (error) {
-      scope.node.tryRemoveChild(id);
-      throw error;
-    }
-
-    const naming = this.naming;
-    const env = props.env;
-    const anyPipeline = this.backendPipelineEnabled || this.frontendPipelinesEnabled;
+    const { naming, backendPipeline, frontendPipelines, frontends } = validated(this, () => {
+      const checked = {
+        naming: validateNaming(this, props),
+        backendPipeline: props.backendPipeline ?? contextFlag(this, BACKEND_PIPELINE_CONTEXT),
+        frontendPipelines: props.frontendPipelines ?? contextFlag(this, FRONTEND_PIPELINES_CONTEXT),
+        frontends: props.frontends ?? [...DEFAULT_APPS],
+      };
+      validate(this, scope, props, checked.frontends, checked.naming, checked.backendPipeline, checked.frontendPipelines);
+      return checked;
+    });
+    this.naming = naming;
+    this.backendPipelineEnabled = backendPipeline;
+    this.frontendPipelinesEnabled = frontendPipelines;
     this.apiUrlParameterName = props.apiUrlParameterName ?? naming.apiUrlParameterName;
     this.appNames = frontends.map((f) => f.name);
+    const anyPipeline = backendPipeline || frontendPipelines;
 
-    this.frontendStack = new Stack(scope, naming.frontendStackName, {
-      env, stackName: naming.frontendStackName, description: `${naming.projectName}: hosting of the single-page apps`,
-    });
-    // The API's URL, as CloudFormation reads it from Parameter Store when the frontend stack deploys: the same
-    // value the pipelines write into config.json, so the app may call its API without a reference into the backend.
-    const apiOrigin = this.frontendPipelinesEnabled && (props.apiUrlInRuntimeConfig ?? true)
-      ? new CfnDynamicReference(CfnDynamicReferenceService.SSM, this.apiUrlParameterName).toString()
-      : undefined;
-    this.hostings = frontends.map((app) => new SpaHosting(this.frontendStack, pascalCase(app.name), {
-      comment: `${naming.projectName} ${app.name}`,
-      ...app.hosting,
-      connectSources: apiOrigin && !app.hosting?.contentSecurityPolicy
-        ? [...(app.hosting?.connectSources ?? []), apiOrigin]
-        : app.hosting?.connectSources,
-      bucketName: naming.bucketName(app.name, this.frontendStack.account),
-    }));
-    // On the app's hosting: a warning outside every stack would never be shown.
-    frontends.forEach((app, i) => checkAppPath(this.hostings[i], 'EcomPlatform', `frontends[${i}].appPath`, normalizePath(app.appPath)));
-
+    this.frontendStack = this.createStack(scope, naming.frontendStackName, 'hosting of the single-page apps', props.env);
+    this.hostings = this.createHostings(frontends, props);
     this.repository = anyPipeline ? props.source!._createRepository(this.frontendStack, naming) : undefined;
-    if (props.notificationTopic) {
-      this.notificationTopic = props.notificationTopic;
-    } else if (anyPipeline && props.notificationEmails) {
-      this.notificationTopic = createTopic(this.frontendStack, props.notificationEmails);
-    } else if (props.notificationEmails && props.notificationEmails.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines',
-        `notificationEmails (${props.notificationEmails.join(', ')}) are about pipelines, and no pipeline is on (direct mode): `
-        + `no topic is created. Turn a pipeline on (${BACKEND_PIPELINE_CONTEXT}=true or ${FRONTEND_PIPELINES_CONTEXT}=true), or remove notificationEmails`);
+    this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline);
+    if (backendPipeline) {
+      this.backendPipelineStack = this.createStack(scope, naming.backendPipelineStackName, 'the backend pipeline', props.env);
+      this.backendPipeline = this.createBackendPipeline(this.backendPipelineStack, props);
     }
-
-    if (this.backendPipelineEnabled) {
-      const stage = props.backendStage!;
-      this.backendPipelineStack = new Stack(scope, naming.backendPipelineStackName, {
-        env, stackName: naming.backendPipelineStackName, description: `${naming.projectName}: the backend pipeline`,
-      });
-      this.backendPipeline = new CdkBackendPipeline(this.backendPipelineStack, 'Pipeline', {
-        ...props.source!._backendSource(naming, this.repository),
-        pipelineName: naming.backendPipelineName,
-        appPath: props.backendAppPath,
-        language: props.backendLanguage,
-        codeArtifactRepository: props.backendCodeArtifactRepository,
-        notificationTopic: this.notificationTopic,
-      });
-      this.backendPipeline.addStage(stage, { stackOrder: props.backendStackOrder ?? stacksOf(stage) });
-    }
-
-    this.appPipelineStacks = [];
-    this.appPipelines = [];
-    if (this.frontendPipelinesEnabled) {
-      frontends.forEach((app, i) => {
-        const stackName = app.pipelineStackName ?? naming.appPipelineStackName(app.name);
-        const stack = new Stack(scope, stackName, { env, stackName, description: `${naming.projectName}: the pipeline of ${app.name}` });
-        const apiUrl: Record<string, string> = props.apiUrlInRuntimeConfig ?? true
-          ? { apiUrl: ssm.StringParameter.valueForStringParameter(stack, this.apiUrlParameterName) }
-          : {};
-        const runtimeConfig: Record<string, string> = { ...apiUrl, ...app.pipeline?.runtimeConfig };
-        this.appPipelineStacks.push(stack);
-        this.appPipelines.push(new SpaPipeline(stack, 'Pipeline', {
-          ...app.pipeline,
-          hosting: this.hostings[i],
-          source: props.source!._spaSource(stack, naming, normalizePath(app.appPath), this.repository,
-            localPackagePaths(this, normalizePath(app.appPath))),
-          pipelineName: naming.appPipelineName(app.name),
-          buildProjectName: naming.buildProjectName(app.name),
-          deployProjectName: naming.deployProjectName(app.name),
-          appPath: app.appPath,
-          runtimeConfig: Object.keys(runtimeConfig).length > 0 ? runtimeConfig : undefined,
-          notificationTopic: this.notificationTopic,
-        }));
-      });
-    }
+    this.appPipelines = frontendPipelines
+      ? frontends.map((app, i) => this.createAppPipeline(scope, app, this.hostings[i], props))
+      : [];
+    this.appPipelineStacks = this.appPipelines.map((pipeline) => Stack.of(pipeline));
   }
 
   /** Every stack the platform created (not the backend stage's). */
@@ -383,6 +323,85 @@ export class EcomPlatform extends Construct {
       throw propError(this, 'name', name, 'no app of this platform has that name', `use one of ${this.appNames.map((n) => `"${n}"`).join(', ')}`);
     }
     return index;
+  }
+
+  /** A stack of the platform, in the App or Stage that holds it, with its stack name as its ID. */
+  private createStack(scope: Construct, stackName: string, what: string, env: Environment | undefined): Stack {
+    return new Stack(scope, stackName, { env, stackName, description: `${this.naming.projectName}: ${what}` });
+  }
+
+  /** The hosting of every app, in the frontend stack. */
+  private createHostings(frontends: FrontendAppProps[], props: EcomPlatformProps): SpaHosting[] {
+    const naming = this.naming;
+    // The API's URL, as CloudFormation reads it from Parameter Store when the frontend stack deploys: the same
+    // value the pipelines write into config.json, so the app may call its API without a reference into the backend.
+    const apiOrigin = this.frontendPipelinesEnabled && (props.apiUrlInRuntimeConfig ?? true)
+      ? new CfnDynamicReference(CfnDynamicReferenceService.SSM, this.apiUrlParameterName).toString()
+      : undefined;
+    const hostings = frontends.map((app) => new SpaHosting(this.frontendStack, pascalCase(app.name), {
+      comment: `${naming.projectName} ${app.name}`,
+      ...app.hosting,
+      connectSources: apiOrigin && !app.hosting?.contentSecurityPolicy
+        ? [...(app.hosting?.connectSources ?? []), apiOrigin]
+        : app.hosting?.connectSources,
+      bucketName: naming.bucketName(app.name, this.frontendStack.account),
+    }));
+    // On the app's hosting: a warning outside every stack would never be shown.
+    frontends.forEach((app, i) => checkAppPath(hostings[i], 'EcomPlatform', `frontends[${i}].appPath`, normalizePath(app.appPath)));
+    return hostings;
+  }
+
+  /** The topic every pipeline notifies: the given one, or one created for `notificationEmails` when a pipeline is on. */
+  private pipelineNotificationTopic(props: EcomPlatformProps, anyPipeline: boolean): sns.ITopic | undefined {
+    if (props.notificationTopic) {
+      return props.notificationTopic;
+    }
+    if (anyPipeline && props.notificationEmails) {
+      return createTopic(this.frontendStack, props.notificationEmails);
+    }
+    if (props.notificationEmails && props.notificationEmails.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines',
+        `notificationEmails (${props.notificationEmails.join(', ')}) are about pipelines, and no pipeline is on (direct mode): `
+        + `no topic is created. Turn a pipeline on (${BACKEND_PIPELINE_CONTEXT}=true or ${FRONTEND_PIPELINES_CONTEXT}=true), or remove notificationEmails`);
+    }
+    return undefined;
+  }
+
+  /** The backend pipeline, deploying the backend stage. */
+  private createBackendPipeline(stack: Stack, props: EcomPlatformProps): CdkBackendPipeline {
+    const stage = props.backendStage!;
+    const pipeline = new CdkBackendPipeline(stack, 'Pipeline', {
+      ...props.source!._backendSource(this.naming, this.repository),
+      pipelineName: this.naming.backendPipelineName,
+      appPath: props.backendAppPath,
+      language: props.backendLanguage,
+      codeArtifactRepository: props.backendCodeArtifactRepository,
+      notificationTopic: this.notificationTopic,
+    });
+    pipeline.addStage(stage, { stackOrder: props.backendStackOrder ?? stacksOf(stage) });
+    return pipeline;
+  }
+
+  /** An app's pipeline, in a stack of its own, deploying to the app's hosting. */
+  private createAppPipeline(scope: Construct, app: FrontendAppProps, hosting: SpaHosting, props: EcomPlatformProps): SpaPipeline {
+    const naming = this.naming;
+    const stack = this.createStack(scope, app.pipelineStackName ?? naming.appPipelineStackName(app.name), `the pipeline of ${app.name}`, props.env);
+    const apiUrl: Record<string, string> = props.apiUrlInRuntimeConfig ?? true
+      ? { apiUrl: ssm.StringParameter.valueForStringParameter(stack, this.apiUrlParameterName) }
+      : {};
+    const runtimeConfig: Record<string, string> = { ...apiUrl, ...app.pipeline?.runtimeConfig };
+    const appPath = normalizePath(app.appPath);
+    return new SpaPipeline(stack, 'Pipeline', {
+      ...app.pipeline,
+      hosting,
+      source: props.source!._spaSource(stack, naming, appPath, this.repository, localPackagePaths(this, appPath)),
+      pipelineName: naming.appPipelineName(app.name),
+      buildProjectName: naming.buildProjectName(app.name),
+      deployProjectName: naming.deployProjectName(app.name),
+      appPath: app.appPath,
+      runtimeConfig: Object.keys(runtimeConfig).length > 0 ? runtimeConfig : undefined,
+      notificationTopic: this.notificationTopic,
+    });
   }
 }
 

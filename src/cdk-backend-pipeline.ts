@@ -272,14 +272,14 @@ export class CdkBackendPipeline extends Construct {
     super(scope, id);
     validated(this, () => validate(this, props));
 
-    const language = props.language ?? BackendLanguage.PYTHON;
-    const appPath = normalizePath(props.appPath ?? '.');
+    const python = (props.language ?? BackendLanguage.PYTHON) === BackendLanguage.PYTHON;
     const cdkCliVersion = props.cdkCliVersion ?? DEFAULT_CDK_CLI_VERSION;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     this.crossAccountKeys = props.crossAccountKeys ?? false;
 
     const store = createArtifactStore(this, { artifactRetention: props.artifactRetention ?? Duration.days(30), removalPolicy });
+    this.store = store;
     this.key = store.key;
     this.artifactBucket = store.bucket;
     this.artifactKey = store.key;
@@ -294,57 +294,13 @@ export class CdkBackendPipeline extends Construct {
       // With self-mutation, the pipeline restarts itself after updating; without it, nothing should.
       restartExecutionOnUpdate: props.selfMutation ?? false,
     });
-
-    this.source = props.source ?? pipelines.CodePipelineSource.codeCommit(
-      codecommit.Repository.fromRepositoryName(this, 'Repository', props.repositoryName!), props.branch ?? DEFAULT_BRANCH, {
-        trigger: actions.CodeCommitTrigger.EVENTS,
-        // The synth needs the files, not the git history.
-        codeBuildCloneOutput: false,
-      });
-
-    const cd = appPath === '.' ? [] : [`cd "$CODEBUILD_SRC_DIR/${appPath}"`];
-    const python = language === BackendLanguage.PYTHON;
-    const codeArtifact = props.codeArtifactRepository;
-    // The login configures pip or npm for the build's user, so it must come before any install.
-    const login = codeArtifact ? [codeArtifactLogin(this, python ? 'pip' : 'npm', codeArtifact)] : [];
+    this.source = props.source ?? this.codeCommitSource(props.repositoryName!, props.branch ?? DEFAULT_BRANCH);
     // A policy of its own rather than the synth role's default policy: its "*" (sts:GetServiceBearerToken) can
     // then be acknowledged without hiding a wildcard someone adds to the role later. Attached once the role exists.
-    this.synthPolicy = codeArtifact ? codeArtifactPolicy(this, 'SynthCodeArtifactPolicy', codeArtifact) : undefined;
+    this.synthPolicy = props.codeArtifactRepository ? codeArtifactPolicy(this, 'SynthCodeArtifactPolicy', props.codeArtifactRepository) : undefined;
     this.codeArtifactPolicy = this.synthPolicy;
-    this.synthStep = new pipelines.ShellStep('Synth', {
-      input: this.source,
-      installCommands: [...cd, ...login, ...(props.installCommands
-        ?? (python ? [`npm install -g aws-cdk@${cdkCliVersion}`, 'pip install -r requirements.txt'] : ['npm ci']))],
-      commands: [...cd, ...(props.synthCommands ?? (python ? ['cdk synth'] : ['npx cdk synth']))],
-      primaryOutputDirectory: appPath === '.' ? 'cdk.out' : path.posix.join(appPath, 'cdk.out'),
-    });
-
-    const runtimes: Record<string, string> = { nodejs: props.nodeVersion ?? DEFAULT_NODE_VERSION };
-    if (python) runtimes.python = props.pythonVersion ?? '3.12';
-    this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
-      codePipeline: this.codePipeline,
-      synth: this.synthStep,
-      selfMutation: props.selfMutation ?? false,
-      publishAssetsInParallel: false,
-      useChangeSets: props.useChangeSets ?? true,
-      cliVersion: cdkCliVersion,
-      cdkAssetsCliVersion: props.cdkAssetsVersion ?? DEFAULT_CDK_ASSETS_VERSION,
-      dockerEnabledForSynth: false,
-      dockerEnabledForSelfMutation: false,
-      codeBuildDefaults: {
-        buildEnvironment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL, privileged: false },
-        logging: { cloudWatch: { logGroup: this.buildLogGroup } },
-      },
-      synthCodeBuildDefaults: {
-        // pip's and npm's download caches survive between runs, in the artifact bucket (encrypted, expiring).
-        cache: codebuild.Cache.bucket(store.bucket, { prefix: 'build-cache/synth' }),
-        partialBuildSpec: codebuild.BuildSpec.fromObject({
-          version: '0.2',
-          phases: { install: { 'runtime-versions': runtimes } },
-          cache: { paths: python ? ['/root/.cache/pip/**/*', '/root/.npm/**/*'] : ['/root/.npm/**/*'] },
-        }),
-      },
-    });
+    this.synthStep = this.createSynthStep(props, python, cdkCliVersion);
+    this.pipeline = this.createCdkPipeline(props, python, cdkCliVersion);
 
     this.notificationTopic = notifyPipelineEvents(this, this.codePipeline, {
       topic: props.notificationTopic,
@@ -356,7 +312,6 @@ export class CdkBackendPipeline extends Construct {
     acknowledgeGeneratedWildcards(this, () => this.generatedWildcards(store));
     // CDK Pipelines leaves its projects on the AWS managed S3 key: give them the pipeline's key at synth too.
     this.node.addValidation({ validate: () => { this.finishGenerated(); return []; } });
-    this.store = store;
   }
 
   /**
@@ -401,6 +356,61 @@ export class CdkBackendPipeline extends Construct {
     this.pipeline.buildPipeline();
     this.finishGenerated();
     acknowledgeGeneratedWildcards(this, () => this.generatedWildcards(this.store));
+  }
+
+  /** A CodeCommit repository of the pipeline's account, started by pushes to the branch. */
+  private codeCommitSource(repositoryName: string, branch: string): pipelines.CodePipelineSource {
+    return pipelines.CodePipelineSource.codeCommit(codecommit.Repository.fromRepositoryName(this, 'Repository', repositoryName), branch, {
+      trigger: actions.CodeCommitTrigger.EVENTS,
+      // The synth needs the files, not the git history.
+      codeBuildCloneOutput: false,
+    });
+  }
+
+  /** The synth: in `appPath`, log in to CodeArtifact when given, install, synthesize into `<appPath>/cdk.out`. */
+  private createSynthStep(props: CdkBackendPipelineProps, python: boolean, cdkCliVersion: string): pipelines.ShellStep {
+    const appPath = normalizePath(props.appPath ?? '.');
+    const cd = appPath === '.' ? [] : [`cd "$CODEBUILD_SRC_DIR/${appPath}"`];
+    const codeArtifact = props.codeArtifactRepository;
+    // The login configures pip or npm for the build's user, so it must come before any install.
+    const login = codeArtifact ? [codeArtifactLogin(this, python ? 'pip' : 'npm', codeArtifact)] : [];
+    return new pipelines.ShellStep('Synth', {
+      input: this.source,
+      installCommands: [...cd, ...login, ...(props.installCommands
+        ?? (python ? [`npm install -g aws-cdk@${cdkCliVersion}`, 'pip install -r requirements.txt'] : ['npm ci']))],
+      commands: [...cd, ...(props.synthCommands ?? (python ? ['cdk synth'] : ['npx cdk synth']))],
+      primaryOutputDirectory: appPath === '.' ? 'cdk.out' : path.posix.join(appPath, 'cdk.out'),
+    });
+  }
+
+  /** The CDK pipeline on `codePipeline`: no Docker, one asset publishing action per type, pinned CLIs, cached installs. */
+  private createCdkPipeline(props: CdkBackendPipelineProps, python: boolean, cdkCliVersion: string): pipelines.CodePipeline {
+    const runtimes: Record<string, string> = { nodejs: props.nodeVersion ?? DEFAULT_NODE_VERSION };
+    if (python) runtimes.python = props.pythonVersion ?? '3.12';
+    return new pipelines.CodePipeline(this, 'Pipeline', {
+      codePipeline: this.codePipeline,
+      synth: this.synthStep,
+      selfMutation: props.selfMutation ?? false,
+      publishAssetsInParallel: false,
+      useChangeSets: props.useChangeSets ?? true,
+      cliVersion: cdkCliVersion,
+      cdkAssetsCliVersion: props.cdkAssetsVersion ?? DEFAULT_CDK_ASSETS_VERSION,
+      dockerEnabledForSynth: false,
+      dockerEnabledForSelfMutation: false,
+      codeBuildDefaults: {
+        buildEnvironment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL, privileged: false },
+        logging: { cloudWatch: { logGroup: this.buildLogGroup } },
+      },
+      synthCodeBuildDefaults: {
+        // pip's and npm's download caches survive between runs, in the artifact bucket (encrypted, expiring).
+        cache: codebuild.Cache.bucket(this.store.bucket, { prefix: 'build-cache/synth' }),
+        partialBuildSpec: codebuild.BuildSpec.fromObject({
+          version: '0.2',
+          phases: { install: { 'runtime-versions': runtimes } },
+          cache: { paths: python ? ['/root/.cache/pip/**/*', '/root/.npm/**/*'] : ['/root/.npm/**/*'] },
+        }),
+      },
+    });
   }
 
   private generatedWildcards(store: ArtifactStore): GeneratedWildcard[] {

@@ -305,141 +305,18 @@ export class SpaHosting extends Construct {
     const spaRouting = props.spaRouting ?? SpaRouting.REWRITE_FUNCTION;
     const domainNames = props.domainNames ?? [];
 
-    let logBucket: s3.Bucket | undefined;
-    if (accessLogs) {
-      logBucket = createLogBucket(this, 'LogBucket', {
-        retention: props.accessLogsRetention ?? Duration.days(90),
-        removalPolicy,
-        cloudFrontLogs: true,
-      });
-      this.logBucket = logBucket;
-    }
-
-    if (props.existingBucket) {
-      this.bucket = props.existingBucket;
-      this.encryptionKey = props.existingBucket.encryptionKey;
-    } else {
-      this.encryptionKey = props.encryptionKey;
-      const bucket = new s3.Bucket(this, 'Bucket', {
-        bucketName: props.bucketName,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-        encryptionKey: props.encryptionKey,
-        bucketKeyEnabled: props.encryptionKey ? true : undefined,
-        enforceSSL: true,
-        minimumTLSVersion: 1.2,
-        versioned: true,
-        lifecycleRules: [{
-          noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(90),
-          noncurrentVersionsToRetain: props.noncurrentVersionsToRetain ?? 10,
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-          expiredObjectDeleteMarker: true,
-        }],
-        removalPolicy,
-      });
-      if (logBucket) {
-        logServerAccess(bucket, logBucket, 's3-access-logs/');
-      } else {
-        acknowledge(bucket, 'AwsSolutions-S1', 'Access logs were switched off explicitly with `accessLogs: false`.');
-      }
-      this.bucket = bucket;
-    }
-
-    this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'Security headers for a single-page app (cdk-ecom-platform SpaHosting)',
-      securityHeadersBehavior: {
-        contentSecurityPolicy: {
-          contentSecurityPolicy: props.contentSecurityPolicy ?? buildContentSecurityPolicy(props),
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-        strictTransportSecurity: {
-          accessControlMaxAge: props.hstsMaxAge ?? Duration.days(730),
-          includeSubdomains: true,
-          preload: props.hstsPreload ?? false,
-          override: true,
-        },
-      },
-    });
-
-    if (spaRouting === SpaRouting.REWRITE_FUNCTION) {
-      this.routingFunction = new cloudfront.Function(this, 'SpaRouting', {
-        code: cloudfront.FunctionCode.fromFile({ filePath: path.join(__dirname, '..', 'assets', 'spa-routing.js') }),
-        runtime: cloudfront.FunctionRuntime.JS_2_0,
-        comment: 'Serves /index.html for client-side routes (paths without a file extension)',
-      });
-    }
-
-    const geoRestriction = props.geoAllowList
-      ? cloudfront.GeoRestriction.allowlist(...props.geoAllowList)
-      : props.geoDenyList ? cloudfront.GeoRestriction.denylist(...props.geoDenyList) : undefined;
-
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      defaultBehavior: {
-        // READ and LIST: without LIST, S3 answers 403 for a missing key, and a missing asset can't be told apart.
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
-          originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
-        }),
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
-        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        compress: true,
-        responseHeadersPolicy: this.responseHeadersPolicy,
-        functionAssociations: this.routingFunction
-          ? [{ function: this.routingFunction, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }]
-          : undefined,
-      },
-      defaultRootObject: 'index.html',
-      errorResponses: spaRouting === SpaRouting.ERROR_RESPONSES
-        ? [403, 404].map((httpStatus) => ({
-          httpStatus,
-          responseHttpStatus: 200,
-          responsePagePath: '/index.html',
-          ttl: Duration.seconds(10),
-        }))
-        : undefined,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      enableIpv6: true,
-      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
-      domainNames: domainNames.length > 0 ? domainNames : undefined,
-      certificate: props.certificate,
-      minimumProtocolVersion: domainNames.length > 0
-        ? props.minimumProtocolVersion ?? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
-        : undefined,
-      sslSupportMethod: domainNames.length > 0 ? cloudfront.SSLMethod.SNI : undefined,
-      webAclId: props.webAclArn,
-      geoRestriction,
-      enableLogging: accessLogs,
-      logBucket,
-      logFilePrefix: accessLogs ? 'cloudfront/' : undefined,
-      comment: props.comment,
-    });
+    const logBucket = accessLogs
+      ? createLogBucket(this, 'LogBucket', { retention: props.accessLogsRetention ?? Duration.days(90), removalPolicy, cloudFrontLogs: true })
+      : undefined;
+    this.logBucket = logBucket;
+    this.bucket = props.existingBucket ?? this.createBucket(props, removalPolicy, logBucket);
+    this.encryptionKey = props.existingBucket ? props.existingBucket.encryptionKey : props.encryptionKey;
+    this.responseHeadersPolicy = this.createResponseHeadersPolicy(props);
+    this.routingFunction = spaRouting === SpaRouting.REWRITE_FUNCTION ? this.createRoutingFunction() : undefined;
+    this.distribution = this.createDistribution(props, spaRouting, domainNames, logBucket);
     this.acknowledgeDistributionFindings(props, accessLogs, domainNames.length > 0);
-    // `_spa-deploy/` holds deploy metadata (SpaPipeline's release manifest): never served to viewers.
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      effect: iam.Effect.DENY,
-      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
-      actions: ['s3:GetObject'],
-      resources: [this.bucket.arnForObjects(`${DEPLOY_METADATA_PREFIX}*`)],
-    }));
-    Annotations.of(this.distribution).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
-      'LIST is granted so a missing key answers 404, not 403. No request can list the bucket: `/` is served the default root object, and the cache policy forwards no query string.');
-
-    this.aliasRecords = [];
-    if (props.hostedZone) {
-      domainNames.forEach((domainName, i) => {
-        const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
-        // IDs by name, so reordering `domainNames` doesn't replace records.
-        const key = isToken(domainName) ? String(i) : domainName;
-        this.aliasRecords.push(
-          new route53.ARecord(this, `A ${key}`, { zone: props.hostedZone!, recordName: domainName, target }),
-          new route53.AaaaRecord(this, `AAAA ${key}`, { zone: props.hostedZone!, recordName: domainName, target }),
-        );
-      });
-    }
+    this.denyDeployMetadata();
+    this.aliasRecords = props.hostedZone ? this.createAliasRecords(props.hostedZone, domainNames) : [];
 
     const urlDomain = domainNames.find((d) => !d.startsWith('*.'));
     this.url = `https://${urlDomain ?? this.distribution.distributionDomainName}`;
@@ -489,6 +366,143 @@ export class SpaHosting extends Construct {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       ...options,
       responseHeadersPolicy: options.responseHeadersPolicy ?? this.responseHeadersPolicy,
+    });
+  }
+
+  /** The site bucket: private, versioned, encrypted, SSL-only, its old versions expiring, access-logged unless told not to. */
+  private createBucket(props: SpaHostingProps, removalPolicy: RemovalPolicy, logBucket: s3.Bucket | undefined): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: props.encryptionKey ? true : undefined,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      lifecycleRules: [{
+        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(90),
+        noncurrentVersionsToRetain: props.noncurrentVersionsToRetain ?? 10,
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+        expiredObjectDeleteMarker: true,
+      }],
+      removalPolicy,
+    });
+    if (logBucket) {
+      logServerAccess(bucket, logBucket, 's3-access-logs/');
+    } else {
+      acknowledge(bucket, 'AwsSolutions-S1', 'Access logs were switched off explicitly with `accessLogs: false`.');
+    }
+    return bucket;
+  }
+
+  /** The security headers of every response: the Content-Security-Policy, HSTS, no framing, no sniffing. */
+  private createResponseHeadersPolicy(props: SpaHostingProps): cloudfront.ResponseHeadersPolicy {
+    return new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Security headers for a single-page app (cdk-ecom-platform SpaHosting)',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: props.contentSecurityPolicy ?? buildContentSecurityPolicy(props),
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: props.hstsMaxAge ?? Duration.days(730),
+          includeSubdomains: true,
+          preload: props.hstsPreload ?? false,
+          override: true,
+        },
+      },
+    });
+  }
+
+  /** The viewer-request function serving `/index.html` for client-side routes. */
+  private createRoutingFunction(): cloudfront.Function {
+    return new cloudfront.Function(this, 'SpaRouting', {
+      code: cloudfront.FunctionCode.fromFile({ filePath: path.join(__dirname, '..', 'assets', 'spa-routing.js') }),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'Serves /index.html for client-side routes (paths without a file extension)',
+    });
+  }
+
+  /**
+   * The distribution: the bucket through origin access control, HTTPS only, the security headers and SPA routing on
+   * the default behaviour, and the custom domain, web ACL, geo restriction and logs the props ask for.
+   */
+  private createDistribution(props: SpaHostingProps, spaRouting: SpaRouting, domainNames: string[], logBucket: s3.Bucket | undefined)
+    : cloudfront.Distribution {
+    const accessLogs = logBucket !== undefined;
+    const geoRestriction = props.geoAllowList
+      ? cloudfront.GeoRestriction.allowlist(...props.geoAllowList)
+      : props.geoDenyList ? cloudfront.GeoRestriction.denylist(...props.geoDenyList) : undefined;
+    const distribution = new cloudfront.Distribution(this, 'Distribution', {
+      defaultBehavior: {
+        // READ and LIST: without LIST, S3 answers 403 for a missing key, and a missing asset can't be told apart.
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
+          originAccessLevels: [cloudfront.AccessLevel.READ, cloudfront.AccessLevel.LIST],
+        }),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        compress: true,
+        responseHeadersPolicy: this.responseHeadersPolicy,
+        functionAssociations: this.routingFunction
+          ? [{ function: this.routingFunction, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }]
+          : undefined,
+      },
+      defaultRootObject: 'index.html',
+      errorResponses: spaRouting === SpaRouting.ERROR_RESPONSES
+        ? [403, 404].map((httpStatus) => ({
+          httpStatus,
+          responseHttpStatus: 200,
+          responsePagePath: '/index.html',
+          ttl: Duration.seconds(10),
+        }))
+        : undefined,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      domainNames: domainNames.length > 0 ? domainNames : undefined,
+      certificate: props.certificate,
+      minimumProtocolVersion: domainNames.length > 0
+        ? props.minimumProtocolVersion ?? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
+        : undefined,
+      sslSupportMethod: domainNames.length > 0 ? cloudfront.SSLMethod.SNI : undefined,
+      webAclId: props.webAclArn,
+      geoRestriction,
+      enableLogging: accessLogs,
+      logBucket,
+      logFilePrefix: accessLogs ? 'cloudfront/' : undefined,
+      comment: props.comment,
+    });
+    Annotations.of(distribution).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      'LIST is granted so a missing key answers 404, not 403. No request can list the bucket: `/` is served the default root object, and the cache policy forwards no query string.');
+    return distribution;
+  }
+
+  /** `_spa-deploy/` holds deploy metadata (SpaPipeline's release manifest): never served to viewers. */
+  private denyDeployMetadata(): void {
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+      actions: ['s3:GetObject'],
+      resources: [this.bucket.arnForObjects(`${DEPLOY_METADATA_PREFIX}*`)],
+    }));
+  }
+
+  /** A and AAAA alias records of every domain name in the hosted zone. */
+  private createAliasRecords(zone: route53.IHostedZone, domainNames: string[]): route53.IRecordSet[] {
+    return domainNames.flatMap((domainName, i) => {
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      // IDs by name, so reordering `domainNames` doesn't replace records.
+      const key = isToken(domainName) ? String(i) : domainName;
+      return [
+        new route53.ARecord(this, `A ${key}`, { zone, recordName: domainName, target }),
+        new route53.AaaaRecord(this, `AAAA ${key}`, { zone, recordName: domainName, target }),
+      ];
     });
   }
 

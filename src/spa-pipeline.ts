@@ -15,13 +15,13 @@ import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options
 import { checkAppPath } from './private/app-path';
 import { acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards } from './private/nag';
 import {
-  BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION, notifyPipelineEvents,
-  validateNotifications,
+  ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
+  notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-resources';
 import { checkRelativePath, normalizePath } from './private/source-rules';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
-import { SpaSource } from './spa-source';
+import { SpaSource, SpaSourceBinding } from './spa-source';
 
 const SECRET_LOOKING = /SECRET|TOKEN|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -267,7 +267,33 @@ export class SpaPipeline extends Construct {
     this.accessLogBucket = store.logBucket;
 
     this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy);
-    this.buildProject = new codebuild.PipelineProject(this, 'Build', {
+    this.buildProject = this.createBuildProject(props, store, appPath, outputDirectory);
+    grantBuildVariables(this.buildProject, props);
+
+    this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy);
+    this.deployProject = this.createDeployProject(props, store.key);
+    props.hosting.grantDeploy(this.deployProject);
+
+    this.pipeline = this.createPipeline(props, store.bucket, sourceBinding, sourceOutput);
+
+    this.notificationTopic = notifyPipelineEvents(this, this.pipeline, {
+      topic: props.notificationTopic,
+      emails: props.notificationEmails,
+      key: store.key,
+    });
+
+    acknowledgeGeneratedWildcards(this, () => [
+      ...artifactStoreWildcards(store),
+      ...(sourceBinding.sourceBucket ? sourceBucketWildcards(this, sourceBinding.sourceBucket) : []),
+      ...codeBuildWildcards(this.buildProject),
+      ...codeBuildWildcards(this.deployProject),
+    ]);
+  }
+
+  /** The project that installs, tests and builds the app, with npm's download cache in the artifact bucket. */
+  private createBuildProject(props: SpaPipelineProps, store: ArtifactStore, appPath: string, outputDirectory: string)
+    : codebuild.PipelineProject {
+    return new codebuild.PipelineProject(this, 'Build', {
       projectName: props.buildProjectName,
       description: `Builds the single-page app of ${this.node.path}`,
       environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL },
@@ -277,15 +303,15 @@ export class SpaPipeline extends Construct {
       logging: { cloudWatch: { logGroup: this.buildLogGroup } },
       buildSpec: codebuild.BuildSpec.fromObject(buildSpec(props, appPath, outputDirectory)),
     });
+  }
 
-    grantBuildVariables(this.buildProject, props);
-
-    this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy);
-    this.deployProject = new codebuild.PipelineProject(this, 'Deploy', {
+  /** The project that deploys a build to the hosting with the deploy script of this library. */
+  private createDeployProject(props: SpaPipelineProps, key: kms.IKey): codebuild.PipelineProject {
+    return new codebuild.PipelineProject(this, 'Deploy', {
       projectName: props.deployProjectName,
       description: `Deploys the single-page app of ${this.node.path} to ${props.hosting.node.path}`,
       environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL },
-      encryptionKey: store.key,
+      encryptionKey: key,
       // Room for the upload and the longest invalidation wait: a wait that runs out exits 0, a timeout fails.
       timeout: Duration.minutes(30 + Math.ceil((props.invalidationTimeout ?? Duration.minutes(5)).toSeconds() / 60)),
       logging: { cloudWatch: { logGroup: this.deployLogGroup } },
@@ -296,18 +322,21 @@ export class SpaPipeline extends Construct {
         phases: { build: { commands: SpaPipeline.deployCommands() } },
       }),
     });
-    props.hosting.grantDeploy(this.deployProject);
+  }
 
+  /** Source, Build and Deploy, one execution at a time. */
+  private createPipeline(props: SpaPipelineProps, artifactBucket: s3.IBucket, source: SpaSourceBinding, sourceOutput: codepipeline.Artifact)
+    : codepipeline.Pipeline {
     const buildOutput = new codepipeline.Artifact('Site');
-    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+    return new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineName: props.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: props.executionMode ?? codepipeline.ExecutionMode.QUEUED,
-      artifactBucket: store.bucket,
+      artifactBucket,
       restartExecutionOnUpdate: false,
-      triggers: sourceBinding.trigger ? [sourceBinding.trigger] : undefined,
+      triggers: source.trigger ? [source.trigger] : undefined,
       stages: [
-        { stageName: 'Source', actions: [sourceBinding.action] },
+        { stageName: 'Source', actions: [source.action] },
         {
           stageName: 'Build',
           actions: [new actions.CodeBuildAction({ actionName: 'Build', project: this.buildProject, input: sourceOutput, outputs: [buildOutput] })],
@@ -324,19 +353,6 @@ export class SpaPipeline extends Construct {
         },
       ],
     });
-
-    this.notificationTopic = notifyPipelineEvents(this, this.pipeline, {
-      topic: props.notificationTopic,
-      emails: props.notificationEmails,
-      key: store.key,
-    });
-
-    acknowledgeGeneratedWildcards(this, () => [
-      ...artifactStoreWildcards(store),
-      ...(sourceBinding.sourceBucket ? sourceBucketWildcards(this, sourceBinding.sourceBucket) : []),
-      ...codeBuildWildcards(this.buildProject),
-      ...codeBuildWildcards(this.deployProject),
-    ]);
   }
 }
 

@@ -68,13 +68,8 @@ export function chooseNaming(given: NamingInputs, context: (key: string) => unkn
   for (const field of ['projectName', 'stackPrefix'] as const) {
     const value = inputs[field];
     if (fromContext && value !== undefined && typeof value !== 'string') {
-      throw fail(inContext({
-        prop: field,
-        field,
-        value,
-        problem: 'it must be a string',
-        fix: `set it to a string, such as "${field === 'projectName' ? DEFAULT_PROJECT_NAME : DEFAULT_STACK_PREFIX}"`,
-      }));
+      throw fail(inContext(problemOf(field, value, 'it must be a string',
+        `set it to a string, such as "${field === 'projectName' ? DEFAULT_PROJECT_NAME : DEFAULT_STACK_PREFIX}"`)));
     }
   }
   const projectName = (inputs.projectName as string | undefined) ?? DEFAULT_PROJECT_NAME;
@@ -92,50 +87,38 @@ function inContext(problem: NamingProblem): NamingProblem {
   return { ...problem, prop: `context ${key}`, contextKey: key };
 }
 
+function problemOf(field: NamingProblem['field'], value: unknown, problem: string, fix: string): NamingProblem {
+  return { prop: field, field, value, problem, fix };
+}
+
 /**
  * What is wrong with a project name and stack prefix, judged by every name derived from them alone; undefined
  * when they are valid.
  */
 export function namingProblem(projectName: string, stackPrefix: string): NamingProblem | undefined {
   if (isUnresolvedString(projectName) || !PROJECT_NAME.test(projectName) || projectName.startsWith('xn--')) {
-    return {
-      prop: 'projectName',
-      field: 'projectName',
-      value: projectName,
-      problem: `it starts bucket names (\`${projectName}-<app>-<account>\`), so it must be lowercase letters, digits and hyphens, `
+    return problemOf('projectName', projectName,
+      `it starts bucket names (\`${projectName}-<app>-<account>\`), so it must be lowercase letters, digits and hyphens, `
         + 'starting with a letter and not ending with a hyphen, and a literal string',
-      fix: 'use a name such as "e-com67"',
-    };
+      'use a name such as "e-com67"');
   }
   // The shortest bucket name: a one-letter app and a 12-digit account.
   const shortestBucket = `${projectName}-a-111122223333`;
   if (shortestBucket.length > MAX_BUCKET) {
-    return {
-      prop: 'projectName',
-      field: 'projectName',
-      value: projectName,
-      problem: `the bucket name "${projectName}-<app>-<account>" would be longer than ${MAX_BUCKET} characters even for a one-letter app`,
-      fix: `use at most ${MAX_BUCKET - '-a-111122223333'.length} characters, such as "e-com67"`,
-    };
+    return problemOf('projectName', projectName,
+      `the bucket name "${projectName}-<app>-<account>" would be longer than ${MAX_BUCKET} characters even for a one-letter app`,
+      `use at most ${MAX_BUCKET - '-a-111122223333'.length} characters, such as "e-com67"`);
   }
   if (isUnresolvedString(stackPrefix) || !STACK_NAME.test(stackPrefix) || stackPrefix.endsWith('-')) {
-    return {
-      prop: 'stackPrefix',
-      field: 'stackPrefix',
-      value: stackPrefix,
-      problem: `it starts stack names (\`${stackPrefix}-FrontendStack\`), which are letters, digits and hyphens starting with a letter`,
-      fix: 'use a prefix such as "E-Com67"',
-    };
+    return problemOf('stackPrefix', stackPrefix,
+      `it starts stack names (\`${stackPrefix}-FrontendStack\`), which are letters, digits and hyphens starting with a letter`,
+      'use a prefix such as "E-Com67"');
   }
   const longestStack = `${stackPrefix}${LONGEST_STACK_SUFFIX}`;
   if (longestStack.length > MAX_STACK) {
-    return {
-      prop: 'stackPrefix',
-      field: 'stackPrefix',
-      value: stackPrefix,
-      problem: `the stack name "${longestStack}" would be longer than ${MAX_STACK} characters`,
-      fix: `use at most ${MAX_STACK - LONGEST_STACK_SUFFIX.length} characters, such as "E-Com67"`,
-    };
+    return problemOf('stackPrefix', stackPrefix,
+      `the stack name "${longestStack}" would be longer than ${MAX_STACK} characters`,
+      `use at most ${MAX_STACK - LONGEST_STACK_SUFFIX.length} characters, such as "E-Com67"`);
   }
   return undefined;
 }
@@ -143,33 +126,21 @@ export function namingProblem(projectName: string, stackPrefix: string): NamingP
 /** What is wrong with an app name, judged by the names derived from it; undefined when it is valid. */
 export function appNameProblem(projectName: string, appName: string): NamingProblem | undefined {
   if (isUnresolvedString(appName) || !APP_NAME.test(appName)) {
-    return {
-      prop: 'name',
-      field: 'name',
-      value: appName,
-      problem: 'an app name is part of bucket, pipeline and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter',
-      fix: 'use a name such as "admin-dashboard"',
-    };
+    return problemOf('name', appName,
+      'an app name is part of bucket, pipeline and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter',
+      'use a name such as "admin-dashboard"');
   }
   const bucket = `${projectName}-${appName}-111122223333`;
   if (bucket.length > MAX_BUCKET) {
-    return {
-      prop: 'name',
-      field: 'name',
-      value: appName,
-      problem: `the bucket name "${projectName}-${appName}-<account>" would be ${bucket.length} characters, more than ${MAX_BUCKET}`,
-      fix: `shorten the app name to at most ${MAX_BUCKET - projectName.length - 14} characters, or the project name`,
-    };
+    return problemOf('name', appName,
+      `the bucket name "${projectName}-${appName}-<account>" would be ${bucket.length} characters, more than ${MAX_BUCKET}`,
+      `shorten the app name to at most ${MAX_BUCKET - projectName.length - 14} characters, or the project name`);
   }
   const pipeline = `${projectName}-${appName}-pipeline`;
   if (pipeline.length > MAX_PIPELINE) {
-    return {
-      prop: 'name',
-      field: 'name',
-      value: appName,
-      problem: `the pipeline name "${pipeline}" would be longer than ${MAX_PIPELINE} characters`,
-      fix: 'shorten the app name',
-    };
+    return problemOf('name', appName,
+      `the pipeline name "${pipeline}" would be longer than ${MAX_PIPELINE} characters`,
+      'shorten the app name');
   }
   return undefined;
 }

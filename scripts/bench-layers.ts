@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LayerBuilder, LayerSource, LayerSpec } from '../src/layer-builder';
+import { LayerBuilder, LayerSource, LayerSpec } from '../src';
 
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5;

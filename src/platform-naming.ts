@@ -1,8 +1,6 @@
 import { IConstruct } from 'constructs';
-import {
-  appNameProblem, chooseNaming, DEFAULT_PROJECT_NAME, DEFAULT_STACK_PREFIX, isStackName, NamingProblem, namingProblem, PROJECT_NAME_CONTEXT,
-  STACK_PREFIX_CONTEXT,
-} from './private/naming-rules';
+import { PROJECT_NAME_CONTEXT, STACK_PREFIX_CONTEXT } from './private/context-keys';
+import { appNameProblem, chooseNaming, DEFAULT_PROJECT_NAME, DEFAULT_STACK_PREFIX, isStackName, NamingProblem, namingProblem } from './private/naming-rules';
 import { isUnresolvedString, showText } from './private/text';
 
 /**

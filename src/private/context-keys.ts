@@ -5,3 +5,9 @@ export const BACKEND_PIPELINE_CONTEXT = 'ecom:backendPipeline';
 
 /** Turns EcomPlatform's frontend pipelines on ("true") or off ("false"). */
 export const FRONTEND_PIPELINES_CONTEXT = 'ecom:frontendPipelines';
+
+/** The project name of the platform's naming (`-c ecom:projectName=shop` or cdk.json). */
+export const PROJECT_NAME_CONTEXT = 'ecom:projectName';
+
+/** The stack prefix of the platform's naming (`-c ecom:stackPrefix=Shop` or cdk.json). */
+export const STACK_PREFIX_CONTEXT = 'ecom:stackPrefix';

@@ -1,5 +1,6 @@
 // The rules of a platform's names, in one place for PlatformNaming, EcomPlatform and the operator CLI. No
 // aws-cdk-lib here: the CLI is bundled without it.
+import { PROJECT_NAME_CONTEXT, STACK_PREFIX_CONTEXT } from './context-keys';
 import { isUnresolvedString } from './text';
 
 /** The default project name: E-Com67's. */
@@ -7,12 +8,6 @@ export const DEFAULT_PROJECT_NAME = 'e-com67';
 
 /** The default stack prefix: E-Com67's. */
 export const DEFAULT_STACK_PREFIX = 'E-Com67';
-
-/** Context key of the project name (`-c ecom:projectName=shop` or cdk.json). */
-export const PROJECT_NAME_CONTEXT = 'ecom:projectName';
-
-/** Context key of the stack prefix (`-c ecom:stackPrefix=Shop` or cdk.json). */
-export const STACK_PREFIX_CONTEXT = 'ecom:stackPrefix';
 
 /** E-Com67's apps: EcomPlatform's default `frontends`, and the apps the CLI knows unless told others. */
 export const DEFAULT_APPS: ReadonlyArray<{ readonly name: string; readonly appPath: string }> = [

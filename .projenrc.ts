@@ -147,21 +147,23 @@ const check = project.addTask('check', {
 });
 check.spawn(setupTools);
 // What `build` does, with the npm and Python packages made once (`build` packages only npm when CI is set,
-// both otherwise), then the suites in two streams side by side: on 2 cores jest uses one worker, and the
-// end-to-end suites mostly wait for subprocesses (npm, vite, the AWS CLI, moto, Chromium, synths).
+// both otherwise), then the suites in three streams side by side: on 2 cores jest keeps one busy (one worker),
+// while the end-to-end suites mostly wait for subprocesses (npm, vite, the AWS CLI, moto, Chromium, synths).
 for (const step of ['default', 'pre-compile', 'compile', 'post-compile', 'package-all']) {
   check.spawn(project.tasks.tryFind(step)!);
 }
 const side = (...tasks: string[]) => `'${tasks.join(' && ')}'`;
 const streams = [
-  // jest and eslint (the `test` task), then Python through the wheel (needs the packages above).
-  side(`projen ${project.testTask.name}`, `projen ${testPython.name}`),
+  // jest and eslint.
+  side(`projen ${project.testTask.name}`),
   // ts-jest and the examples' ts-node (--transpile-only) don't type-check: tsc does, here.
   side('tsc --noEmit -p test/tsconfig.json', 'tsc --noEmit -p examples/typescript/tsconfig.json',
     `projen ${testDeploy.name}`, `projen ${synthExample.name}`),
+  // Python through the wheel (needs the packages above).
+  side(`projen ${testPython.name}`),
 ];
 check.exec(`bash scripts/side-by-side.sh ${streams.join(' ')}`,
-  { name: 'test, test:python | tsc, test:deploy, synth-example (side by side)' });
+  { name: 'test | tsc, test:deploy, synth-example | test:python (side by side)' });
 // --- Code blocks of README.md and docs/: compiled by jsii-rosetta (strict), Python checked against its translation.
 // Needs lib/ and .jsii from the build; caches translations in .cache/rosetta (gitignored).
 const rosettaCheck = project.addTask('rosetta:check', {

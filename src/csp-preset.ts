@@ -112,7 +112,7 @@ export class CspPreset {
    * @param region the user pool's region, such as "eu-west-1"
    */
   public static cognito(region: string): CspPreset {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region) && !Token.isUnresolved(region)) {
+    if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region) && !Token.isUnresolved(region)) {
       throw new Error(`CspPreset.cognito(): region "${region}" is not an AWS region. Give the user pool's region, such as "eu-west-1".`);
     }
     return new CspPreset(`cognito (${region})`, {

@@ -360,7 +360,8 @@ export class EcomPlatform extends Construct {
       return createTopic(this.frontendStack, props.notificationEmails);
     }
     if (props.notificationEmails && props.notificationEmails.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines',
+      // On the frontend stack: a warning on the platform itself, outside every stack, is never shown by `cdk synth`.
+      Annotations.of(this.frontendStack).addWarningV2('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines',
         `notificationEmails (${props.notificationEmails.join(', ')}) are about pipelines, and no pipeline is on (direct mode): `
         + `no topic is created. Turn a pipeline on (${BACKEND_PIPELINE_CONTEXT}=true or ${FRONTEND_PIPELINES_CONTEXT}=true), or remove notificationEmails`);
     }

@@ -231,8 +231,8 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
 
   test('notificationEmails in direct mode: a warning, no topic', () => {
     const { app, platform } = build(context, { notificationEmails: ['team@example.com'] });
-    app.synth();
-    const messages = platform.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    // What `cdk synth` shows: the messages of the synthesized stacks.
+    const messages = app.synth().stacks.flatMap((stack) => stack.messages).filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
     expect(messages).toEqual([expect.stringMatching(/^notificationEmails \(team@example.com\) are about pipelines, and no pipeline is on \(direct mode\): no topic is created.* \[ack: cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines\]$/)]);
     expect(platform.notificationTopic).toBeUndefined();
     Template.fromStack(platform.frontendStack).resourceCountIs('AWS::SNS::Topic', 0);

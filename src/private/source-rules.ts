@@ -58,12 +58,37 @@ export function gitRefProblem(branch: string): string | undefined {
   return undefined;
 }
 
-/** Checks a branch given as `prop`; tokens are skipped. */
+/** Longest branch name CodeCommit and a V2 pipeline's Git trigger filter take. */
+const MAX_BRANCH_LENGTH = 255;
+
+/**
+ * Checks a branch given as `prop` (a string from JavaScript or Python may be anything); tokens are skipped.
+ * A full ref (`refs/heads/main`) is refused rather than shortened: the source action, its EventBridge rule and
+ * the pipeline's Git trigger all compare the short name, so the full ref would never start the pipeline.
+ */
 export function checkBranch(scope: IConstruct, prop: string, branch: string): void {
-  const problem = isToken(branch) ? undefined : gitRefProblem(branch);
+  const fix = 'give the branch name as git shows it, such as "master" or "release/2026-11"';
+  if (typeof branch !== 'string') {
+    throw propError(scope, prop, branch, `a branch name is a string, not ${branch === null ? 'null' : typeof branch}`, fix);
+  }
+  if (isToken(branch)) {
+    return;
+  }
+  const ref = /^refs\/(heads\/|remotes\/[^/]+\/|tags\/)?/.exec(branch);
+  if (ref) {
+    const short = branch.slice(ref[0].length);
+    throw propError(scope, prop, branch, 'it is a full git ref; the source action and the rule or trigger that starts the pipeline compare '
+      + 'the short branch name, so this one would never match a push', ref[1] !== undefined && ref[1] !== 'tags/' && short ? `give "${short}"` : fix);
+  }
+  if (branch === 'HEAD') {
+    throw propError(scope, prop, branch, '"HEAD" names whatever is checked out, not a branch a push can update', fix);
+  }
+  if (branch.length > MAX_BRANCH_LENGTH) {
+    throw propError(scope, prop, branch, `it is ${branch.length} characters; CodeCommit and the pipeline's Git trigger take at most ${MAX_BRANCH_LENGTH}`, fix);
+  }
+  const problem = gitRefProblem(branch);
   if (problem) {
-    throw propError(scope, prop, branch, `it is not a valid git branch name: ${problem}`,
-      'give the branch name as git shows it, such as "master" or "release/2026-11"');
+    throw propError(scope, prop, branch, `it is not a valid git branch name: ${problem}`, fix);
   }
 }
 

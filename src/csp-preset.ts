@@ -1,4 +1,9 @@
 import { Token } from 'aws-cdk-lib';
+import { show } from './private/validation';
+
+/** The directive props of CspSources, the keys a preset may have. */
+const SOURCE_PROPS = ['scriptSources', 'styleSources', 'imgSources', 'fontSources', 'connectSources', 'frameSources', 'mediaSources',
+  'workerSources', 'formActionSources'];
 
 /**
  * Sources added to the directives of SpaHosting's default Content-Security-Policy. Each directive keeps
@@ -112,8 +117,8 @@ export class CspPreset {
    * @param region the user pool's region, such as "eu-west-1"
    */
   public static cognito(region: string): CspPreset {
-    if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region) && !Token.isUnresolved(region)) {
-      throw new Error(`CspPreset.cognito(): region "${region}" is not an AWS region. Give the user pool's region, such as "eu-west-1".`);
+    if (typeof region !== 'string' || (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(region) && !Token.isUnresolved(region))) {
+      throw presetError('cognito', 'region', region, 'it is not an AWS region name', 'give the user pool\'s region, such as "eu-west-1"');
     }
     return new CspPreset(`cognito (${region})`, {
       connectSources: [`https://cognito-idp.${region}.amazonaws.com`, `https://cognito-identity.${region}.amazonaws.com`],
@@ -159,6 +164,9 @@ export class CspPreset {
    * @default - `https://*.ingest.sentry.io`, `https://*.ingest.us.sentry.io` and `https://*.ingest.de.sentry.io`
    */
   public static sentry(ingestOrigin?: string): CspPreset {
+    if (ingestOrigin !== undefined && typeof ingestOrigin !== 'string') {
+      throw presetError('sentry', 'ingestOrigin', ingestOrigin, 'expected a string', 'give your DSN\'s origin, such as "https://o123456.ingest.us.sentry.io"');
+    }
     return new CspPreset('sentry', {
       connectSources: ingestOrigin !== undefined ? [ingestOrigin]
         : ['https://*.ingest.sentry.io', 'https://*.ingest.us.sentry.io', 'https://*.ingest.de.sentry.io'],
@@ -174,7 +182,24 @@ export class CspPreset {
    * @param sources the vendor's documented sources per directive
    */
   public static custom(name: string, sources: CspSources): CspPreset {
-    return new CspPreset(name, sources);
+    if (typeof name !== 'string' || !/^[\x21-\x7e]([\x20-\x7e]{0,62}[\x21-\x7e])?$/.test(name)) {
+      throw presetError('custom', 'name', name, 'a preset name is 1 to 64 visible ASCII characters, shown in error messages',
+        'name the vendor, such as "intercom"');
+    }
+    if (typeof sources !== 'object' || sources === null || Array.isArray(sources)) {
+      throw presetError('custom', 'sources', sources, 'the sources are an object of directive props', 'give sources such as { scriptSources: ["https://widget.intercom.io"] }');
+    }
+    // From JavaScript a misspelt directive (`connectSrc`) would be dropped without a word.
+    for (const [prop, list] of Object.entries(sources)) {
+      if (!SOURCE_PROPS.includes(prop)) {
+        throw presetError('custom', `sources.${prop}`, list, 'it is not a directive prop of CspSources',
+          `use ${SOURCE_PROPS.map((p) => `\`${p}\``).join(', ')}`);
+      }
+      if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) {
+        throw presetError('custom', `sources.${prop}`, list, 'expected a list of strings', 'give each directive\'s sources as a list of strings');
+      }
+    }
+    return new CspPreset(name, { ...sources });
   }
 
   /** The preset's name, shown in error messages. */
@@ -187,4 +212,9 @@ export class CspPreset {
     this.name = name;
     this.sources = sources;
   }
+}
+
+/** The library's error shape for a factory argument: `CspPreset.custom(): invalid \`name\` (""): ... Fix: ...`. */
+function presetError(factory: string, argument: string, value: unknown, problem: string, fix: string): Error {
+  return new Error(`CspPreset.${factory}(): invalid \`${argument}\` ${show(value)}: ${problem}. Fix: ${fix}`);
 }

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CspPreset, CspSources } from './csp-preset';
 import { bucketNameProblem } from './private/bucket-name';
+import { skipCheckov } from './private/checkov';
 import { isIsoCountryCode } from './private/countries';
 import { CSP_EXTENSION_PROPS, MAX_CSP_LENGTH, buildContentSecurityPolicy, validateCspSources } from './private/csp';
 import { domainNameProblem, isInZone } from './private/domain-name';
@@ -249,6 +250,10 @@ export interface SpaHostingProps extends SpaHostingOptions {
 }
 
 const ONE_YEAR_SECONDS = 31_536_000;
+/** Six months, the least HSTS max-age the Mozilla Observatory accepts. */
+const MIN_HSTS_SECONDS = 15_768_000;
+/** CloudFront's AccessControlMaxAgeSec is a 32-bit integer. */
+const MAX_HSTS_SECONDS = 2_147_483_647;
 /** Key prefix of deploy metadata in the site bucket, which the distribution may not read. */
 const DEPLOY_METADATA_PREFIX = '_spa-deploy/';
 const WEB_ACL_ARN = /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/;
@@ -298,6 +303,8 @@ export class SpaHosting extends Construct {
 
   constructor(scope: Construct, id: string, props: SpaHostingProps = {}) {
     super(scope, id);
+    // From JavaScript, `null` stands for "no props" as `undefined` does.
+    props = props ?? {};
     validated(this, () => validate(this, props));
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -393,6 +400,7 @@ export class SpaHosting extends Construct {
       logServerAccess(bucket, logBucket, 's3-access-logs/');
     } else {
       acknowledge(bucket, 'AwsSolutions-S1', 'Access logs were switched off explicitly with `accessLogs: false`.');
+      skipCheckov(bucket, 'CKV_AWS_18', 'Access logs were switched off explicitly with `accessLogs: false` on this SpaHosting.');
     }
     return bucket;
   }
@@ -506,27 +514,36 @@ export class SpaHosting extends Construct {
     });
   }
 
+  /** cdk-nag and checkov findings that are the user's decision or CloudFront's, each with its reason. */
   private acknowledgeDistributionFindings(props: SpaHostingProps, accessLogs: boolean, customDomain: boolean) {
     if (!props.geoAllowList && !props.geoDenyList) {
       acknowledge(this.distribution, 'AwsSolutions-CFR1',
         'Where an app may be served is a business decision; geo restriction is opt-in through `geoAllowList`/`geoDenyList`.');
     }
     if (!props.webAclArn) {
-      acknowledge(this.distribution, 'AwsSolutions-CFR2',
-        'A CLOUDFRONT-scope web ACL lives in us-east-1 and has a monthly cost; it is opt-in through `webAclArn`.');
+      const reason = 'A CLOUDFRONT-scope web ACL lives in us-east-1 and costs a monthly fee per web ACL and per rule plus a fee per million '
+        + 'requests, and which rules fit is the app owner\'s decision; it is opt-in through the `webAclArn` prop.';
+      acknowledge(this.distribution, 'AwsSolutions-CFR2', reason);
+      skipCheckov(this.distribution, 'CKV_AWS_68', reason);
     }
     if (!accessLogs) {
       acknowledge(this.distribution, 'AwsSolutions-CFR3', 'Access logs were switched off explicitly with `accessLogs: false`.');
+      skipCheckov(this.distribution, 'CKV_AWS_86', 'Access logs were switched off explicitly with `accessLogs: false` on this SpaHosting.');
     }
     if (!customDomain) {
-      acknowledge(this.distribution, 'AwsSolutions-CFR4',
-        'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose security policy is fixed at TLSv1 and cannot be changed; with `domainNames` the minimum is TLSv1.2_2021.');
+      const reason = 'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose security policy is fixed at TLSv1 '
+        + 'and cannot be changed (CloudFront ignores MinimumProtocolVersion with the default certificate); with `domainNames` the minimum is TLSv1.2_2021.';
+      acknowledge(this.distribution, 'AwsSolutions-CFR4', reason);
+      skipCheckov(this.distribution, 'CKV_AWS_174', reason);
     }
   }
 }
 
 /** Every check runs before a single child is created, so a bad prop leaves nothing half-built. */
 function validate(scope: Construct, props: SpaHostingProps): void {
+  validateTypes(scope, props);
+  validateChoices(scope, props);
+
   if (props.existingBucket) {
     const creating = (['bucketName', 'encryptionKey', 'noncurrentVersionsToRetain', 'noncurrentVersionExpiration'] as const)
       .filter((p) => props[p] !== undefined);
@@ -552,6 +569,13 @@ function validate(scope: Construct, props: SpaHostingProps): void {
     throw propError(scope, 'accessLogsRetention', props.accessLogsRetention, 'it has no effect with `accessLogs: false`',
       'remove `accessLogsRetention`, or turn `accessLogs` back on');
   }
+  if (props.existingBucket && props.accessLogs === false && props.removalPolicy !== undefined) {
+    throw propError(scope, 'removalPolicy', props.removalPolicy,
+      'it has no effect: with `existingBucket` and `accessLogs: false` this construct creates no bucket',
+      'remove `removalPolicy` (your bucket keeps its own), or turn `accessLogs` back on');
+  }
+  validateEncryptionKey(scope, props);
+  validateComment(scope, props.comment);
 
   validateHeaders(scope, props);
   validateDomain(scope, props);
@@ -569,6 +593,10 @@ function validateHeaders(scope: Construct, props: SpaHostingProps): void {
       throw propError(scope, 'contentSecurityPolicy', csp, 'a header value cannot contain a line break',
         'separate directives with "; " on a single line');
     }
+    if (/[^\x20-\x7e]/.test(csp)) {
+      throw propError(scope, 'contentSecurityPolicy', csp, 'a header value may hold only visible ASCII characters and spaces (no NUL, tab or other control character, no non-ASCII letter)',
+        'write an internationalized host name in its punycode form (xn--...), and separate sources with spaces');
+    }
     if (csp.length > MAX_CSP_LENGTH) {
       throw propError(scope, 'contentSecurityPolicy', csp, `CloudFront accepts at most ${MAX_CSP_LENGTH} characters, this one has ${csp.length}`,
         'shorten the policy (use fewer host sources or wildcards such as https://*.example.com)');
@@ -583,10 +611,82 @@ function validateHeaders(scope: Construct, props: SpaHostingProps): void {
   } else {
     validateCspSources(scope, props);
   }
+  validateHsts(scope, props);
+}
+
+/**
+ * HSTS `max-age` is whole seconds. 0 tells browsers to forget the site's HSTS policy, and a short one lets it lapse
+ * between visits: both may be meant (0 clears a policy sent by mistake, a short one ramps up a first rollout), so
+ * they warn rather than refuse, and the warning says how to acknowledge it.
+ */
+function validateHsts(scope: Construct, props: SpaHostingProps): void {
   const maxAge = props.hstsMaxAge;
-  if (maxAge !== undefined && !maxAge.isUnresolved() && props.hstsPreload && maxAge.toSeconds() < ONE_YEAR_SECONDS) {
+  if (maxAge === undefined || maxAge.isUnresolved()) {
+    return;
+  }
+  const millis = maxAge.toMilliseconds({ integral: false });
+  if (!Number.isInteger(millis / 1000)) {
+    throw propError(scope, 'hstsMaxAge', maxAge, 'the Strict-Transport-Security max-age is a whole number of seconds',
+      'use Duration.days(n) or Duration.seconds(n) with a whole n, such as Duration.days(730) (the default)');
+  }
+  const seconds = millis / 1000;
+  if (seconds > MAX_HSTS_SECONDS) {
+    throw propError(scope, 'hstsMaxAge', maxAge, `CloudFront takes a max-age of at most ${MAX_HSTS_SECONDS} seconds (a 32-bit integer)`,
+      'use Duration.days(730) (the default) or Duration.days(365)');
+  }
+  if (props.hstsPreload && seconds < ONE_YEAR_SECONDS) {
     throw propError(scope, 'hstsMaxAge', maxAge, 'HSTS preload lists require a max-age of at least one year',
       'set `hstsMaxAge` to Duration.days(365) or more, or remove `hstsPreload`');
+  }
+  const ack = (id: string) => `If it is intended, acknowledge it on this SpaHosting (${scope.node.path}): `
+    + `Annotations.of(hosting).acknowledgeWarning('${id}', '<why>')`;
+  if (seconds === 0) {
+    const id = 'cdk-ecom-platform:SpaHosting.hstsOff';
+    Annotations.of(scope).addWarningV2(id,
+      '`hstsMaxAge` is 0: "max-age=0" tells browsers to forget the Strict-Transport-Security policy of this domain and its subdomains, '
+      + 'so a first visit over plain HTTP can be intercepted again. Use it only to clear a policy sent by mistake, then set a real max-age '
+      + `such as Duration.days(730) (the default). ${ack(id)}`);
+  } else if (seconds < MIN_HSTS_SECONDS) {
+    const id = 'cdk-ecom-platform:SpaHosting.hstsShort';
+    Annotations.of(scope).addWarningV2(id,
+      `\`hstsMaxAge\` is ${maxAge.toHumanString()}: the Strict-Transport-Security policy lapses for a visitor who stays away longer, and the next `
+      + `visit starts over plain HTTP. Six months (${MIN_HSTS_SECONDS} seconds) is the least the Mozilla Observatory accepts; a short max-age `
+      + `only fits the first steps of a rollout. Use Duration.days(730) (the default) once the site works over HTTPS. ${ack(id)}`);
+  }
+}
+
+/** CloudFront's limit on a distribution comment; longer fails only at deploy. */
+const MAX_COMMENT_LENGTH = 128;
+
+function validateComment(scope: Construct, comment: string | undefined): void {
+  if (comment === undefined || isToken(comment)) {
+    return;
+  }
+  if (comment.length > MAX_COMMENT_LENGTH) {
+    throw propError(scope, 'comment', comment, `CloudFront accepts a comment of at most ${MAX_COMMENT_LENGTH} characters, this one has ${comment.length}`,
+      `shorten it to ${MAX_COMMENT_LENGTH} characters or fewer`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(comment)) {
+    throw propError(scope, 'comment', comment, 'it contains a control character (a line break, tab or NUL), which CloudFront refuses',
+      'write the comment on one line of printable characters');
+  }
+}
+
+/** SSE-KMS needs a key in the bucket's own region; a key elsewhere fails only when CloudFormation creates the bucket. */
+function validateEncryptionKey(scope: Construct, props: SpaHostingProps): void {
+  const key = props.encryptionKey;
+  if (!key) {
+    return;
+  }
+  const arn = key.keyArn;
+  const keyRegion = !isToken(arn) ? arn.split(':')[3]
+    : Resource.isOwnedResource(key) ? Stack.of(key).region : undefined;
+  const region = Stack.of(scope).region;
+  if (keyRegion && region && !isToken(keyRegion) && !isToken(region) && keyRegion !== region) {
+    throw propError(scope, 'encryptionKey', isToken(arn) ? key.node.path : arn,
+      `S3 encrypts a bucket only with a KMS key of its own region (${region}), this key is in ${keyRegion}`,
+      `pass a key created in ${region}, or remove \`encryptionKey\` to use SSE-S3`);
   }
 }
 
@@ -595,6 +695,7 @@ function validateDomain(scope: Construct, props: SpaHostingProps): void {
   if (props.domainNames !== undefined && domainNames.length === 0) {
     throw propError(scope, 'domainNames', domainNames, 'an empty list names no domain', 'remove `domainNames`, or list at least one domain name');
   }
+  const seen = new Set<string>();
   for (const domain of domainNames) {
     if (isToken(domain)) {
       continue;
@@ -603,6 +704,12 @@ function validateDomain(scope: Construct, props: SpaHostingProps): void {
     if (problem) {
       throw propError(scope, 'domainNames', domain, problem, 'give bare host names such as "admin.example.com"');
     }
+    // Domain names are case-insensitive: CloudFront refuses the same CNAME twice when it deploys.
+    if (seen.has(domain.toLowerCase())) {
+      throw propError(scope, 'domainNames', domainNames, `"${domain}" is listed twice (domain names are case-insensitive)`,
+        'list each domain name once');
+    }
+    seen.add(domain.toLowerCase());
   }
   if (domainNames.length > 0 && !props.certificate) {
     throw propError(scope, 'certificate', undefined, `\`domainNames\` (${domainNames.join(', ')}) need a certificate that covers them`,
@@ -675,4 +782,110 @@ function validateEdgeProtection(scope: Construct, props: SpaHostingProps): void 
         'use uppercase two-letter literal codes such as "DE", "GB" (not "UK"), "US"');
     }
   }
+}
+
+/** The per-directive source props, each a list of strings. */
+const SOURCE_PROPS = ['scriptSources', 'styleSources', 'imgSources', 'fontSources', 'connectSources', 'frameSources', 'mediaSources',
+  'workerSources', 'formActionSources'] as const;
+
+/**
+ * From JavaScript (or a Python dict passed through), a prop may have the wrong type: check each one, so the user
+ * reads which prop is wrong instead of a TypeError from deep inside this construct or aws-cdk-lib.
+ */
+function validateTypes(scope: Construct, props: SpaHostingProps): void {
+  if (typeof props !== 'object' || Array.isArray(props)) {
+    throw propError(scope, 'props', props, 'the props of a SpaHosting are an object', 'pass an object such as { domainNames: [...] }, or nothing');
+  }
+  const wrong = (prop: string, value: unknown, expected: string, fix: string) =>
+    propError(scope, prop, value, `expected ${expected}, got ${describeType(value)}`, fix);
+
+  for (const prop of ['bucketName', 'comment', 'webAclArn', 'contentSecurityPolicy'] as const) {
+    if (props[prop] !== undefined && typeof props[prop] !== 'string') {
+      throw wrong(prop, props[prop], 'a string', `give \`${prop}\` as a string, or remove it`);
+    }
+  }
+  for (const prop of ['accessLogs', 'allowUnsafeInline', 'allowUnsafeEval', 'hstsPreload'] as const) {
+    if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
+      throw wrong(prop, props[prop], 'true or false', `give \`${prop}\` as a boolean (not a string such as "false"), or remove it`);
+    }
+  }
+  for (const prop of ['noncurrentVersionExpiration', 'accessLogsRetention', 'hstsMaxAge'] as const) {
+    if (props[prop] !== undefined && !(props[prop] instanceof Duration)) {
+      throw wrong(prop, props[prop], 'a Duration', `give \`${prop}\` as a Duration such as Duration.days(90), not a number`);
+    }
+  }
+  for (const prop of ['domainNames', 'geoAllowList', 'geoDenyList', ...SOURCE_PROPS] as const) {
+    const list: unknown = props[prop];
+    if (list === undefined || isToken(list)) {
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      throw wrong(prop, list, 'a list of strings', `put the value in a list: [${JSON.stringify(String(list))}]`);
+    }
+    const bad = list.findIndex((item) => typeof item !== 'string');
+    if (bad >= 0) {
+      throw propError(scope, prop, list, `expected a list of strings, entry ${bad} is ${describeType(list[bad])}`,
+        `give every entry of \`${prop}\` as a string`);
+    }
+  }
+  const presets: unknown = props.cspPresets;
+  if (presets !== undefined) {
+    if (!Array.isArray(presets)) {
+      throw wrong('cspPresets', presets, 'a list of CspPreset', 'put the presets in a list: [CspPreset.stripe()]');
+    }
+    const bad = presets.findIndex((p) => !(p instanceof CspPreset));
+    if (bad >= 0) {
+      throw propError(scope, 'cspPresets', presets, `expected a list of CspPreset, entry ${bad} is ${describeType(presets[bad])}`,
+        'make each preset with a CspPreset factory, such as CspPreset.stripe() or CspPreset.custom()');
+    }
+  }
+  // Resources by interface: an ARN or a name string instead of the object fails deep inside aws-cdk-lib.
+  const resources: Array<[keyof SpaHostingProps, string, string, string]> = [
+    ['existingBucket', 'bucketName', 'an s3.IBucket', 'import the bucket, such as s3.Bucket.fromBucketName(this, "Site", "my-bucket")'],
+    ['certificate', 'certificateArn', 'an acm.ICertificate', 'import the certificate, such as acm.Certificate.fromCertificateArn(this, "Cert", arn)'],
+    ['hostedZone', 'zoneName', 'a route53.IHostedZone', 'import the zone, such as route53.HostedZone.fromHostedZoneAttributes(this, "Zone", {...})'],
+    ['encryptionKey', 'keyArn', 'a kms.IKey', 'import or create the key, such as kms.Key.fromKeyArn(this, "Key", arn)'],
+  ];
+  for (const [prop, attribute, expected, fix] of resources) {
+    const value: unknown = props[prop];
+    if (value !== undefined && !isConstructWith(value, attribute)) {
+      throw wrong(prop, value, expected, fix);
+    }
+  }
+}
+
+/** Enum props hold one of their enum's values: from JavaScript anything can arrive, and would be shipped as is. */
+function validateChoices(scope: Construct, props: SpaHostingProps): void {
+  const choices: Array<[keyof SpaHostingProps, string, string[], string]> = [
+    ['spaRouting', 'SpaRouting', Object.values(SpaRouting), 'SpaRouting.REWRITE_FUNCTION'],
+    ['priceClass', 'cloudfront.PriceClass', Object.values(cloudfront.PriceClass), 'cloudfront.PriceClass.PRICE_CLASS_100'],
+    ['minimumProtocolVersion', 'cloudfront.SecurityPolicyProtocol', Object.values(cloudfront.SecurityPolicyProtocol),
+      'cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021'],
+    ['removalPolicy', 'RemovalPolicy', Object.values(RemovalPolicy), 'RemovalPolicy.RETAIN'],
+  ];
+  for (const [prop, enumName, values, example] of choices) {
+    const value = props[prop];
+    if (value !== undefined && !values.includes(value as string)) {
+      throw propError(scope, prop, value, `it is not a ${enumName} value (${values.join(', ')})`, `use a member of the enum, such as ${example}`);
+    }
+  }
+  if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
+    throw propError(scope, 'removalPolicy', props.removalPolicy, 'S3 buckets have no snapshots, and CloudFormation refuses the Snapshot deletion policy on them',
+      'use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY');
+  }
+}
+
+function isConstructWith(value: unknown, attribute: string): boolean {
+  return typeof value === 'object' && value !== null && 'node' in value
+    && typeof (value as Record<string, unknown>)[attribute] === 'string';
+}
+
+function describeType(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'a list';
+  }
+  return typeof value === 'object' ? `an object (${(value as object).constructor?.name ?? 'Object'})` : `a ${typeof value}`;
 }

@@ -117,7 +117,7 @@ describe('SpaHosting Content-Security-Policy', () => {
   });
 
   test('CspPreset.cognito refuses a region that is not one', () => {
-    expect(() => CspPreset.cognito('Ireland')).toThrow(/region "Ireland" is not an AWS region/);
+    expect(() => CspPreset.cognito('Ireland')).toThrow(/invalid `region` \("Ireland"\): it is not an AWS region name/);
     for (const region of ['us-gov-west-1', 'cn-north-1', 'eusc-de-east-1', 'ap-southeast-7']) {
       expect(CspPreset.cognito(region).sources.connectSources).toContain(`https://cognito-idp.${region}.amazonaws.com`);
     }

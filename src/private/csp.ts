@@ -104,12 +104,15 @@ export function validateCspSources(scope: IConstruct, options: CspOptions): void
 }
 
 function checkSource(scope: IConstruct, prop: string, directiveProp: keyof CspSources, source: string, options: CspOptions): void {
-  if (isToken(source)) {
-    return;
-  }
   const fail = (problem: string, fix: string) => {
     throw propError(scope, prop, source, problem, fix);
   };
+  if (typeof source !== 'string') {
+    fail(`a CSP source is a string, this is ${source === null ? 'null' : `a ${typeof source}`}`, 'give each source as a string, such as "https://api.example.com"');
+  }
+  if (isToken(source)) {
+    return;
+  }
   const example = 'give an origin such as "https://js.stripe.com" or "https://*.example.com"';
   if (source.trim().length === 0 || /[\s;,]/.test(source)) {
     fail('a CSP source is one origin without spaces, commas or semicolons', 'give one origin per entry, such as "https://api.example.com"');
@@ -159,6 +162,15 @@ function checkSource(scope: IConstruct, prop: string, directiveProp: keyof CspSo
   const host = HOST_SOURCE.exec(source);
   if (!host) {
     fail('it is not a CSP source (an origin, a *.host wildcard, a scheme such as data:, or a quoted keyword)', example);
+  }
+  // A wildcard over a single label (`*.com`) allows every host under a top-level domain.
+  const hostPart = source.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[:/]/)[0];
+  if (/^\*\.[^.]+$/.test(hostPart)) {
+    fail(`the wildcard ${hostPart} allows every host under a top-level domain`, example);
+  }
+  const port = host![7];
+  if (port !== undefined && port !== '*' && (Number(port) < 1 || Number(port) > 65535)) {
+    fail(`the port ${port} is not a TCP port (1 to 65535)`, 'give the port the origin listens on, or none for 443');
   }
   const sourceScheme = host![1]?.toLowerCase();
   if (sourceScheme === 'http' || sourceScheme === 'ws') {

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { skipCheckov } from './checkov';
 import { acknowledge } from './nag';
 
 export interface LogBucketOptions {
@@ -23,8 +24,12 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
     lifecycleRules: [{ expiration: options.retention, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     removalPolicy: options.removalPolicy,
   });
-  acknowledge(logBucket, 'AwsSolutions-S1',
-    'This is the access-log bucket itself; logging its access into itself would loop and another log bucket would need one too.');
+  const selfLogging = 'This is the access-log bucket itself; logging its access into itself would loop and another log bucket would need one too.';
+  acknowledge(logBucket, 'AwsSolutions-S1', selfLogging);
+  skipCheckov(logBucket, 'CKV_AWS_18', selfLogging);
+  skipCheckov(logBucket, 'CKV_AWS_21',
+    'Access-log objects are written once by the log delivery services and never overwritten, so versioning would keep no history; '
+    + 'it would only turn the expiration rule\'s deletes into noncurrent copies kept beyond the retention.');
   return logBucket;
 }
 

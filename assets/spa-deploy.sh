@@ -77,7 +77,21 @@ log() { printf 'spa-deploy: %s\n' "$*"; }
 warn() { printf 'spa-deploy: WARNING: %s\n' "$*" >&2; }
 die() { printf 'spa-deploy: ERROR: %s\n' "$*" >&2; exit 1; }
 
+# A value for a message: quoted, control characters escaped (a newline in a value must not end the message).
+shown() {
+  if [[ "$1" == *[[:cntrl:]]* ]]; then printf '%q' "$1"; else printf "'%s'" "$1"; fi
+}
+# int_setting NAME VALUE MIN MAX: dies unless VALUE is a decimal integer in [MIN, MAX]; prints it in base 10
+# (bash arithmetic would read 08 as a bad octal number and overflow on 20 digits).
+int_setting() {
+  [[ "$2" =~ ^[0-9]{1,9}$ ]] && (( 10#$2 >= $3 && 10#$2 <= $4 )) \
+    || die "$1 must be an integer from $3 to $4, got $(shown "$2")"
+  printf '%d' "$((10#$2))"
+}
+
 # ---------------------------------------------------------------------------------------------- settings
+# Every setting and the build output are checked here and in the inventory below, before the first AWS call:
+# a deploy that can't finish must not upload half a release.
 BUCKET="${SPA_BUCKET:-}"
 DISTRIBUTION_ID="${SPA_DISTRIBUTION_ID:-}"
 SOURCE_DIR="${SPA_SOURCE_DIR:-}"
@@ -85,25 +99,61 @@ HASHED_PATTERN="${SPA_HASHED_PATTERN:-$DEFAULT_HASHED_PATTERN}"
 SHORT_CACHE="${SPA_SHORT_CACHE:-public, max-age=300}"
 RUNTIME_CONFIG="${SPA_RUNTIME_CONFIG:-}"
 CONFIG_PATH="${SPA_RUNTIME_CONFIG_PATH:-config.json}"
-CONFIG_PATH="${CONFIG_PATH#/}"
-KEEP_RELEASES="${SPA_KEEP_RELEASES:-3}"
-WAIT_SECONDS="${SPA_INVALIDATION_WAIT_SECONDS:-300}"
-POLL_SECONDS="${SPA_INVALIDATION_POLL_SECONDS:-10}"
 SOURCE_MAPS="${SPA_SOURCE_MAPS:-private}"
 RELEASE_ID="${SPA_RELEASE_ID:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-$(date -u +%Y%m%dT%H%M%SZ)}}"
 
 [[ -n "$BUCKET" ]] || die "SPA_BUCKET is required"
+[[ "$BUCKET" != s3://* ]] || die "SPA_BUCKET $(shown "$BUCKET") must be the bucket name alone, without s3://"
+[[ "$BUCKET" =~ ^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$ ]] \
+  || die "SPA_BUCKET $(shown "$BUCKET") is not a bucket name (3-255 letters, digits, '.', '_' or '-'; no '/' or spaces)"
 [[ -n "$DISTRIBUTION_ID" ]] || die "SPA_DISTRIBUTION_ID is required"
+[[ "$DISTRIBUTION_ID" =~ ^[A-Z0-9]{1,32}$ ]] \
+  || die "SPA_DISTRIBUTION_ID $(shown "$DISTRIBUTION_ID") is not a CloudFront distribution ID (like E2QWRUHAPOMQZL:" \
+    "upper-case letters and digits, not the domain name or the ARN)"
+KEEP_RELEASES="$(int_setting SPA_KEEP_RELEASES "${SPA_KEEP_RELEASES:-3}" 1 100)"
+WAIT_SECONDS="$(int_setting SPA_INVALIDATION_WAIT_SECONDS "${SPA_INVALIDATION_WAIT_SECONDS:-300}" 0 3600)"
+POLL_SECONDS="$(int_setting SPA_INVALIDATION_POLL_SECONDS "${SPA_INVALIDATION_POLL_SECONDS:-10}" 1 300)"
+[[ "$SOURCE_MAPS" == private || "$SOURCE_MAPS" == public ]] \
+  || die "SPA_SOURCE_MAPS must be 'private' or 'public', got $(shown "$SOURCE_MAPS")"
+[[ "$SHORT_CACHE" != *[[:cntrl:]]* ]] || die "SPA_SHORT_CACHE $(shown "$SHORT_CACHE") has control characters"
+[[ "$RELEASE_ID" =~ ^[A-Za-z0-9._:@+=/-]{1,128}$ ]] \
+  || die "SPA_RELEASE_ID $(shown "$RELEASE_ID") must be 1 to 128 letters, digits or . _ : @ + = / -"
+# The hashed pattern: a valid ERE ([[ =~ ]] returns 2 for an invalid one, which would make every file "not
+# hashed" without a word), not Perl's \d (ERE reads it as "d"), and not matching index.html (which must never
+# be cached as immutable; a pattern like .* matches it).
+pattern_status=0
+[[ "" =~ $HASHED_PATTERN ]] || pattern_status=$?
+(( pattern_status != 2 )) || die "SPA_HASHED_PATTERN $(shown "$HASHED_PATTERN") is not a valid extended regular expression (POSIX ERE)"
+[[ "$HASHED_PATTERN" != *'\d'* && "$HASHED_PATTERN" != *'\D'* ]] \
+  || die "SPA_HASHED_PATTERN $(shown "$HASHED_PATTERN") uses Perl's \\d, which POSIX ERE reads as the letter d: use [0-9]"
+[[ ! "index.html" =~ $HASHED_PATTERN ]] \
+  || die "SPA_HASHED_PATTERN $(shown "$HASHED_PATTERN") matches index.html, which must never be cached as immutable:" \
+    "anchor it on your hashed files (like ^assets/)"
+# The runtime config path: a key in the bucket, and a file under the work folder when SPA_RUNTIME_CONFIG is
+# written there, so a relative path of plain segments (no '..' leaving the folder, no '.', no empty segment).
+config_problem=""
+if [[ "$CONFIG_PATH" == /* ]]; then
+  config_problem="is absolute: give it relative to the site root (like config.json)"
+elif [[ "$CONFIG_PATH" == *[[:cntrl:]\\]* ]]; then
+  config_problem="has a control character or a backslash"
+elif [[ "/$CONFIG_PATH/" == */../* || "/$CONFIG_PATH/" == */./* || "/$CONFIG_PATH/" == *//* ]]; then
+  config_problem="must be a relative path without '..', '.' or empty segments (like config.json or app/config.json)"
+elif [[ "$CONFIG_PATH" == index.html || "$CONFIG_PATH" == _spa-deploy || "$CONFIG_PATH" == _spa-deploy/* ]]; then
+  config_problem="is index.html or under _spa-deploy/ (reserved for the release manifest)"
+elif (( ${#CONFIG_PATH} > 1024 )); then
+  config_problem="is longer than 1024 characters"
+elif [[ "$CONFIG_PATH" =~ $HASHED_PATTERN ]]; then
+  config_problem="matches SPA_HASHED_PATTERN, so it would be cached as immutable"
+fi
+[[ -z "$config_problem" ]] || die "SPA_RUNTIME_CONFIG_PATH $(shown "$CONFIG_PATH") $config_problem"
 [[ -n "$SOURCE_DIR" ]] || die "SPA_SOURCE_DIR is required"
-[[ -d "$SOURCE_DIR" ]] || die "SPA_SOURCE_DIR '$SOURCE_DIR' is not a directory"
-[[ -f "$SOURCE_DIR/index.html" ]] || die "SPA_SOURCE_DIR '$SOURCE_DIR' has no index.html: was the app built?"
-[[ "$KEEP_RELEASES" =~ ^[1-9][0-9]*$ ]] || die "SPA_KEEP_RELEASES must be an integer >= 1, got '$KEEP_RELEASES'"
-[[ "$WAIT_SECONDS" =~ ^[0-9]+$ ]] || die "SPA_INVALIDATION_WAIT_SECONDS must be an integer >= 0, got '$WAIT_SECONDS'"
-[[ "$POLL_SECONDS" =~ ^[1-9][0-9]*$ ]] || die "SPA_INVALIDATION_POLL_SECONDS must be an integer >= 1, got '$POLL_SECONDS'"
-[[ "$SOURCE_MAPS" == private || "$SOURCE_MAPS" == public ]] || die "SPA_SOURCE_MAPS must be 'private' or 'public', got '$SOURCE_MAPS'"
-[[ -n "$CONFIG_PATH" && "$CONFIG_PATH" != "index.html" && "$CONFIG_PATH" != _spa-deploy/* ]] \
-  || die "SPA_RUNTIME_CONFIG_PATH '$CONFIG_PATH' is not usable"
-[[ ! "$CONFIG_PATH" =~ $HASHED_PATTERN ]] || die "SPA_RUNTIME_CONFIG_PATH '$CONFIG_PATH' matches SPA_HASHED_PATTERN"
+[[ -d "$SOURCE_DIR" ]] || die "SPA_SOURCE_DIR $(shown "$SOURCE_DIR") is not a directory"
+[[ -n "$(ls -A -- "$SOURCE_DIR")" ]] || die "SPA_SOURCE_DIR $(shown "$SOURCE_DIR") is empty: was the app built?"
+[[ ! -L "$SOURCE_DIR/index.html" ]] \
+  || die "SPA_SOURCE_DIR $(shown "$SOURCE_DIR"): index.html is a symbolic link (to $(shown "$(readlink -- "$SOURCE_DIR/index.html")")):" \
+    "nothing was uploaded; copy the file in its place (cp --remove-destination \"\$(readlink -f index.html)\" index.html)"
+[[ -f "$SOURCE_DIR/index.html" ]] || die "SPA_SOURCE_DIR $(shown "$SOURCE_DIR") has no index.html: was the app built?"
+[[ -s "$SOURCE_DIR/index.html" ]] || die "SPA_SOURCE_DIR $(shown "$SOURCE_DIR"): index.html is empty: was the build interrupted?"
 command -v aws >/dev/null || die "the AWS CLI (aws) is not on PATH"
 command -v python3 >/dev/null || die "python3 is not on PATH"
 
@@ -115,7 +165,7 @@ SOURCE_ABS="$(cd "$SOURCE_DIR" && pwd -P)"
 
 # JSON work (manifest, listing, config validation, request bodies) in one small helper.
 PY_HELPER="$(cat <<'PY'
-import json, os, sys, urllib.parse
+import hashlib, json, os, stat, sys, urllib.parse
 
 def load_manifest(path):
     if not path or not os.path.exists(path) or os.path.getsize(path) == 0:
@@ -131,8 +181,104 @@ def read_tsv(path):
     with open(path, encoding="utf-8") as f:
         return [line.rstrip("\n").split("\t") for line in f if line.strip()]
 
+def shown(name):
+    """A file name for a message: control characters, invalid UTF-8 and backslashes escaped, quoted."""
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch == "\\" or code < 0x20 or 0x7F <= code < 0xA0 or ch in "\u2028\u2029":
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r", "\\": "\\\\"}.get(ch, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
+        else:
+            out.append(ch)
+    return "'" + "".join(out) + "'"
+
+def name_problem(key):
+    try:
+        encoded = key.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8"
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029" for ch in key):
+        return "its name has a control character (newline, tab...)"
+    if "\\" in key:
+        return "its name has a backslash"
+    if len(encoded) > 1024:
+        return "its path is longer than S3's 1024-byte key limit"
+    if key == "_spa-deploy" or key.startswith("_spa-deploy/"):
+        return "_spa-deploy/ is reserved for the release manifest"
+    return None
+
+def md5_of(path):
+    try:
+        digest = hashlib.md5(usedforsecurity=False)
+    except TypeError:  # Python < 3.9
+        digest = hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+def inventory(root, shown_root, source_maps, config_path, generated, out):
+    """Every regular file under root -> out (key md5 size, sorted); prints how many .map files were left out.
+    Exits naming every file that can't be uploaded as it is, before anything reaches the bucket."""
+    problems, keys = [], []
+    def walk_error(error):
+        problems.append((os.path.relpath(error.filename, root), f"can't be read ({error.strerror})"))
+    for directory, dirs, files in os.walk(root, onerror=walk_error):
+        for name in sorted(dirs + files):
+            path = os.path.join(directory, name)
+            key = os.path.relpath(path, root).replace(os.sep, "/")
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                problems.append((key, f"is a symbolic link (to {shown(os.readlink(path))}): "
+                                      "copy the file or folder in its place, or delete the link"))
+                continue
+            if stat.S_ISDIR(mode):
+                problem = name_problem(key)
+                if problem:  # one line for the folder, not one per file in it
+                    problems.append((key + "/", problem))
+                    dirs.remove(name)
+                continue
+            if not stat.S_ISREG(mode):
+                kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+                problems.append((key, f"is {kind}, not a regular file"))
+                continue
+            problem = name_problem(key)
+            if problem is None and not os.access(path, os.R_OK):
+                problem = "can't be read (permissions)"
+            if problem:
+                problems.append((key, problem))
+            else:
+                keys.append(key)
+    if problems:
+        lines = [f"  {shown(key)}: {problem}" for key, problem in sorted(problems)[:20]]
+        if len(problems) > 20:
+            lines.append(f"  ... and {len(problems) - 20} more")
+        sys.exit(f"spa-deploy: ERROR: SPA_SOURCE_DIR {shown(shown_root)} has {len(problems)} "
+                 f"{'entries' if len(problems) > 1 else 'entry'} that can't be deployed as they are (nothing was uploaded):\n"
+                 + "\n".join(lines) + "\nFix: rename, replace or remove them in the build output, then deploy again.")
+    maps = 0
+    if source_maps == "private":
+        maps = sum(key.endswith(".map") for key in keys)
+        keys = [key for key in keys if not key.endswith(".map")]
+    rows = []
+    for key in keys:
+        if generated and key == config_path:
+            print(f"spa-deploy: WARNING: SPA_RUNTIME_CONFIG replaces {key} from the build output", file=sys.stderr)
+            continue
+        path = os.path.join(root, key)
+        rows.append((key, md5_of(path), os.path.getsize(path)))
+    if generated:
+        rows.append((config_path, md5_of(generated), os.path.getsize(generated)))
+    with open(out, "w", encoding="utf-8") as f:
+        f.writelines(f"{key}\t{md5}\t{size}\n" for key, md5, size in sorted(rows))
+    print(maps)
+
 cmd, args = sys.argv[1], sys.argv[2:]
-if cmd == "check-config":
+if cmd == "inventory":
+    inventory(*args)
+elif cmd == "check-config":
     try:
         value = json.loads(os.environ["SPA_RUNTIME_CONFIG"])
     except ValueError as error:
@@ -204,7 +350,7 @@ else:
     sys.exit(f"unknown helper command {cmd}")
 PY
 )"
-py() { python3 -c "$PY_HELPER" "$@"; }
+py() { python3 -S -c "$PY_HELPER" "$@"; }  # -S: the standard library only, a faster start
 
 # Sets CT to the Content-Type of a path ("" = let the CLI guess). No subshell: called once per file.
 content_type_for() {
@@ -244,40 +390,18 @@ if [[ -n "$RUNTIME_CONFIG" ]]; then
   py check-config
 fi
 
-# files.tsv: key<TAB>md5<TAB>size, sorted by key (the generated runtime config included)
-(cd "$SOURCE_ABS" && find . -type f -printf '%P\n') | LC_ALL=C sort > "$WORK/paths"
-if grep -q $'[\t\\]' "$WORK/paths"; then
-  die "file names with tabs or backslashes are not supported: $(grep $'[\t\\]' "$WORK/paths" | head -n 3 | tr '\n' ' ')"
-fi
-if grep -q '^_spa-deploy/' "$WORK/paths"; then
-  die "the build output must not contain _spa-deploy/ (reserved for the release manifest)"
-fi
-if [[ "$SOURCE_MAPS" == private ]] && grep -q '\.map$' "$WORK/paths"; then
-  log "source maps are private: $(grep -c '\.map$' "$WORK/paths") .map files not uploaded"
-  { grep -v '\.map$' "$WORK/paths" || true; } > "$WORK/paths.tmp"  # grep exits 1 on no lines
-  mv "$WORK/paths.tmp" "$WORK/paths"
-fi
+# files.tsv: key<TAB>md5<TAB>size, sorted by key (the generated runtime config included). The inventory refuses,
+# naming each file, what can't be uploaded as it is: links and other non-regular files, names S3 or this
+# program can't carry safely (control characters, backslashes, invalid UTF-8, over 1024 bytes), unreadable files.
 GENERATED_CONFIG=""
 if [[ -n "$RUNTIME_CONFIG" ]]; then
-  if grep -qxF -- "$CONFIG_PATH" "$WORK/paths"; then
-    warn "SPA_RUNTIME_CONFIG replaces $CONFIG_PATH from the build output"
-  fi
   GENERATED_CONFIG="$WORK/generated/$CONFIG_PATH"
   mkdir -p "$(dirname -- "$GENERATED_CONFIG")"
   printf '%s\n' "$RUNTIME_CONFIG" > "$GENERATED_CONFIG"
-  { grep -vxF -- "$CONFIG_PATH" "$WORK/paths" || true; } > "$WORK/paths.tmp"  # grep exits 1 on no lines
-  mv "$WORK/paths.tmp" "$WORK/paths"
 fi
-: > "$WORK/files.tsv"
-if [[ -s "$WORK/paths" ]]; then
-  (cd "$SOURCE_ABS" && xargs -d '\n' -a "$WORK/paths" md5sum --) | cut -c1-32 > "$WORK/md5"
-  (cd "$SOURCE_ABS" && xargs -d '\n' -a "$WORK/paths" stat -c %s --) > "$WORK/sizes"
-  paste "$WORK/paths" "$WORK/md5" "$WORK/sizes" > "$WORK/files.tsv"
-fi
-if [[ -n "$GENERATED_CONFIG" ]]; then
-  printf '%s\t%s\t%s\n' "$CONFIG_PATH" "$(md5sum < "$GENERATED_CONFIG" | cut -c1-32)" \
-    "$(stat -c %s -- "$GENERATED_CONFIG")" >> "$WORK/files.tsv"
-  LC_ALL=C sort -o "$WORK/files.tsv" "$WORK/files.tsv"
+MAPS_SKIPPED="$(py inventory "$SOURCE_ABS" "$SOURCE_DIR" "$SOURCE_MAPS" "$CONFIG_PATH" "$GENERATED_CONFIG" "$WORK/files.tsv")"
+if [[ "$MAPS_SKIPPED" != 0 ]]; then
+  log "source maps are private: $MAPS_SKIPPED .map files not uploaded"
 fi
 cut -f1,2 "$WORK/files.tsv" > "$WORK/release.tsv"
 

@@ -1,0 +1,99 @@
+// The build output as the deploy sees it: every file with its size and MD5, split into hashed assets and the
+// release's own files, with the runtime config swapped in and private source maps left out.
+import { createHash } from 'crypto';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { ENTRY_FILE, LEGACY_STATE_PREFIX, RELEASES_PREFIX, ReleaseError, buildPathProblem } from './contract';
+import { HashedPaths } from './hashed-paths';
+
+/** One file to upload. */
+export interface BuildFile {
+  /** Build-relative path with `/` separators. */
+  readonly path: string;
+  readonly body: Buffer;
+  readonly size: number;
+  readonly md5: string;
+  readonly hashed: boolean;
+}
+
+/** How to read a build output. */
+export interface BuildOutputOptions {
+  /** The build output directory (dist, build); must contain index.html. */
+  readonly sourceDir: string;
+  readonly hashed: HashedPaths;
+  /** 'private' (default): `*.map` files are not uploaded, so viewers can't read the original source. */
+  readonly sourceMaps?: 'private' | 'public';
+  /** A runtime config written to `path` (replacing a build file of that name); its text must be a JSON object. */
+  readonly runtimeConfig?: { readonly path: string; readonly json: string };
+}
+
+/** The files of a build output, sorted by path. */
+export async function readBuildOutput(options: BuildOutputOptions): Promise<BuildFile[]> {
+  const root = path.resolve(options.sourceDir);
+  const paths = (await walk(root)).filter((p) => options.sourceMaps === 'public' || !p.endsWith('.map'));
+  const config = options.runtimeConfig;
+  if (config) {
+    checkRuntimeConfig(config, options.hashed);
+  }
+  const files: BuildFile[] = [];
+  for (const p of paths) {
+    const problem = buildPathProblem(p);
+    if (problem) {
+      throw new ReleaseError(`build file "${p}": ${problem}; rename it`);
+    }
+    if (p.startsWith(RELEASES_PREFIX) || p.startsWith(LEGACY_STATE_PREFIX)) {
+      throw new ReleaseError(`build file "${p}": ${RELEASES_PREFIX} and ${LEGACY_STATE_PREFIX} are reserved for the deploy's own objects; rename the folder`);
+    }
+    if (config && p === config.path) {
+      continue;
+    }
+    files.push(file(p, await fs.readFile(path.join(root, p)), options.hashed));
+  }
+  if (config) {
+    files.push(file(config.path, Buffer.from(`${config.json.trim()}\n`), options.hashed));
+  }
+  if (!files.some((f) => f.path === ENTRY_FILE)) {
+    throw new ReleaseError(`${options.sourceDir} has no ${ENTRY_FILE}: was the app built, and is this its output directory?`);
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function file(p: string, body: Buffer, hashed: HashedPaths): BuildFile {
+  return { path: p, body, size: body.length, md5: createHash('md5').update(body).digest('hex'), hashed: hashed.isHashed(p) };
+}
+
+function checkRuntimeConfig(config: { path: string; json: string }, hashed: HashedPaths): void {
+  const problem = buildPathProblem(config.path);
+  if (problem || config.path === ENTRY_FILE || hashed.isHashed(config.path)) {
+    throw new ReleaseError(`runtime config path "${config.path}" is not usable: ${problem ?? 'it is the entry page or matches the hashed-file pattern'}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(config.json);
+  } catch (error) {
+    throw new ReleaseError(`the runtime config is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ReleaseError('the runtime config must be a JSON object');
+  }
+}
+
+/** Build-relative paths of every regular file under `root` (symbolic links followed as files). */
+async function walk(root: string, dir = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await fs.readdir(path.join(root, dir), { withFileTypes: true });
+  } catch (error) {
+    throw new ReleaseError(`can't read the build output ${path.join(root, dir)}: ${(error as Error).message}`);
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      out.push(...await walk(root, rel));
+    } else if (e.isFile() || (e.isSymbolicLink() && (await fs.stat(path.join(root, rel))).isFile())) {
+      out.push(rel);
+    }
+  }
+  return out;
+}

@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -19,12 +18,11 @@ import {
   notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-resources';
 import { checkRelativePath, normalizePath } from './private/source-rules';
+import { grantBuildEnvironment, validateBuildEnvironment } from './private/spa-build-variables';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
 import { SpaSource, SpaSourceBinding } from './spa-source';
 
-const SECRET_LOOKING = /SECRET|TOKEN|PASSW(OR)?D|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY/i;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/;
 const DEPLOY_SCRIPT = path.join(__dirname, '..', 'assets', 'spa-deploy.sh');
@@ -76,27 +74,55 @@ export interface SpaPipelineOptions extends PipelineOptions {
   readonly nodeVersion?: string;
 
   /**
-   * Plaintext environment variables of the build. Names that look secret (`TOKEN`, `PASSWORD`, `API_KEY`...)
-   * are refused: use `parameterStoreVariables` or `secretsManagerVariables`. Values that differ between
-   * environments belong in `runtimeConfig`, so one build serves every stage.
+   * Plaintext environment variables of the build. Names that look secret (a last word such as `TOKEN`, `KEY`,
+   * `SK`, `PASS`, `AUTH`; `SECRET`, `PASSWORD` or `PRIVATE` anywhere) and values in a known secret format
+   * (`sk_live_...`, `ghp_...`) are refused: use `parameterStoreVariables` or `secretsManagerVariables`. A key
+   * public by design is accepted when its name says so (`VITE_STRIPE_PUBLISHABLE_KEY`). Names the shell,
+   * CodeBuild or the AWS CLI own (`PATH`, `HOME`, `CODEBUILD_*`, `AWS_REGION`...) are refused. Values that
+   * differ between environments belong in `runtimeConfig`, so one build serves every stage.
    *
    * @default - none
    */
   readonly buildVariables?: Record<string, string>;
 
   /**
-   * Environment variables of the build read from SSM Parameter Store: name -> parameter name.
+   * Environment variables of the build read from SSM Parameter Store: name -> parameter name (`/e-com67/sentry-dsn`,
+   * optionally `:version` or `:label`) or ARN. The build may read exactly these parameters; a name with a wildcard
+   * is refused (see `parameterPaths`).
    *
    * @default - none
    */
   readonly parameterStoreVariables?: Record<string, string>;
 
   /**
-   * Environment variables of the build read from Secrets Manager: name -> `secret-id:json-key:...` reference.
+   * Environment variables of the build read from Secrets Manager: name -> `secret-id:json-key:version-stage:version-id`
+   * (trailing parts optional), the secret-id a name, a partial or complete ARN, or a token standing for a complete
+   * ARN (`secret.secretArn`). The build may read exactly these secrets (a name or partial ARN is granted with
+   * the 6-character suffix Secrets Manager adds); a wildcard is refused (see `secretNamePrefixes`).
    *
    * @default - none
    */
   readonly secretsManagerVariables?: Record<string, string>;
+
+  /**
+   * Secrets Manager name prefixes the build may read besides `secretsManagerVariables`, for build commands that
+   * read secrets themselves (`aws secretsmanager get-secret-value`). Each is whole path components ending with
+   * "/" (`e-com67/admin/`), granted as `secretsmanager:GetSecretValue` on the secrets whose names start with it.
+   * The only way to give the build a wildcard secret grant.
+   *
+   * @default - the build reads only the secrets of `secretsManagerVariables`
+   */
+  readonly secretNamePrefixes?: string[];
+
+  /**
+   * SSM Parameter Store paths the build may read besides `parameterStoreVariables`, for build commands that
+   * read parameters themselves (`aws ssm get-parameters-by-path`). Each ends with "/" (`/e-com67/admin/`),
+   * granted as `ssm:GetParameter`, `ssm:GetParameters` and `ssm:GetParametersByPath` on the path and the
+   * parameters under it. The only way to give the build a wildcard parameter grant.
+   *
+   * @default - the build reads only the parameters of `parameterStoreVariables`
+   */
+  readonly parameterPaths?: string[];
 
   /**
    * Extended regular expression on a file's path in the build output that marks it content-hashed (cached
@@ -268,7 +294,7 @@ export class SpaPipeline extends Construct {
 
     this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy);
     this.buildProject = this.createBuildProject(props, store, appPath, outputDirectory);
-    grantBuildVariables(this.buildProject, props);
+    const environmentWildcards = grantBuildEnvironment(this.buildProject, props);
 
     this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy);
     this.deployProject = this.createDeployProject(props, store.key);
@@ -287,6 +313,7 @@ export class SpaPipeline extends Construct {
       ...(sourceBinding.sourceBucket ? sourceBucketWildcards(this, sourceBinding.sourceBucket) : []),
       ...codeBuildWildcards(this.buildProject),
       ...codeBuildWildcards(this.deployProject),
+      ...environmentWildcards,
     ]);
   }
 
@@ -405,35 +432,6 @@ function deployVariables(scope: Construct, props: SpaPipelineProps): Record<stri
   return Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { value }]));
 }
 
-/**
- * CodeBuild reads `parameter-store` and `secrets-manager` variables with the project's role, so the role needs
- * read access to exactly those parameters and secrets.
- */
-function grantBuildVariables(project: codebuild.PipelineProject, props: SpaPipelineProps): void {
-  const stack = Stack.of(project);
-  const parameters = Object.values(props.parameterStoreVariables ?? {});
-  if (parameters.length > 0) {
-    project.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['ssm:GetParameters'],
-      resources: parameters.map((name) => stack.formatArn({
-        service: 'ssm',
-        resource: 'parameter',
-        resourceName: name.replace(/^\//, ''),
-      })),
-    }));
-  }
-  const secrets = Object.values(props.secretsManagerVariables ?? {});
-  if (secrets.length > 0) {
-    project.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['secretsmanager:GetSecretValue'],
-      // `secret-id:json-key:version-stage:version-id`; a secret name's ARN ends in a random 6-character suffix.
-      resources: secrets.map((reference) => reference.startsWith('arn:')
-        ? reference.split(':').slice(0, 7).join(':')
-        : stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${reference.split(':')[0]}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
-    }));
-  }
-}
-
 function validate(scope: Construct, props: SpaPipelineProps): void {
   checkPipelineName(scope, props.pipelineName, 'e-com67-admin-dashboard-pipeline');
   for (const prop of ['buildProjectName', 'deployProjectName'] as const) {
@@ -458,7 +456,7 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
     throw propError(scope, 'testCommands', props.testCommands, 'an empty command tests nothing', 'remove the empty entries');
   }
   checkNodeVersion(scope, props.nodeVersion);
-  validateVariables(scope, props);
+  validateBuildEnvironment(scope, props);
   if (props.runtimeConfig) {
     const bad = Object.keys(props.runtimeConfig).filter((k) => !CONFIG_KEY.test(k));
     if (bad.length > 0) {
@@ -505,19 +503,4 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
       'use ExecutionMode.QUEUED (the default) or ExecutionMode.SUPERSEDED');
   }
   validateNotifications(scope, props.notificationTopic, props.notificationEmails);
-}
-
-function validateVariables(scope: Construct, props: SpaPipelineProps): void {
-  for (const prop of ['buildVariables', 'parameterStoreVariables', 'secretsManagerVariables'] as const) {
-    for (const name of Object.keys(props[prop] ?? {})) {
-      if (!ENV_NAME.test(name)) {
-        throw propError(scope, prop, name, 'it is not an environment variable name', 'use letters, digits and underscores, not starting with a digit');
-      }
-    }
-  }
-  const secretLooking = Object.keys(props.buildVariables ?? {}).filter((name) => SECRET_LOOKING.test(name));
-  if (secretLooking.length > 0) {
-    throw propError(scope, 'buildVariables', secretLooking, 'plaintext variables are visible in the console, the template and build logs, and these names look secret',
-      'store the value in SSM Parameter Store (SecureString) or Secrets Manager and pass it with `parameterStoreVariables` or `secretsManagerVariables`');
-  }
 }

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { SpaHosting, SpaPipeline, SpaPipelineProps, SpaSource } from '../src';
 import { FLAG_CONTEXTS } from './helpers/contexts';
@@ -349,9 +350,37 @@ describe('SpaPipeline rejects bad input at synth', () => {
     ['Node 20 (end of life)', () => ({ nodeVersion: '20' }), 'nodeVersion', /not reached end of life/],
     ['Node lts', () => ({ nodeVersion: 'lts' }), 'nodeVersion', /22/],
     ['secret-looking plaintext variable', () => ({ buildVariables: { NPM_TOKEN: 'abc' } }), 'buildVariables', /Parameter Store/],
-    ['password variable', () => ({ buildVariables: { DB_PASSWORD: 'x' } }), 'buildVariables', /look secret/],
-    ['API key variable', () => ({ buildVariables: { STRIPE_API_KEY: 'x' } }), 'buildVariables', /look secret/],
+    ['password variable', () => ({ buildVariables: { DB_PASSWORD: 'x' } }), 'buildVariables', /looks secret/],
+    ['API key variable', () => ({ buildVariables: { STRIPE_API_KEY: 'x' } }), 'buildVariables', /looks secret/],
     ['invalid variable name', () => ({ buildVariables: { '1X': 'x' } }), 'buildVariables', /environment variable name/],
+    ['Stripe secret key by its short name', () => ({ buildVariables: { STRIPE_SK: 'x' } }), 'buildVariables', /looks secret/],
+    ['a PASS suffix', () => ({ buildVariables: { DB_PASS: 'x' } }), 'buildVariables', /looks secret/],
+    ['AUTH alone', () => ({ buildVariables: { AUTH: 'x' } }), 'buildVariables', /looks secret/],
+    ['a camelCase secret', () => ({ buildVariables: { stripeSecretKey: 'x' } }), 'buildVariables', /looks secret/],
+    ['a framework prefix hides nothing', () => ({ buildVariables: { NEXT_PUBLIC_STRIPE_KEY: 'x' } }), 'buildVariables', /looks secret/],
+    ['a value in a secret format', () => ({ buildVariables: { VITE_STRIPE: 'sk_live_abcdef' } }), 'buildVariables.VITE_STRIPE', /format of a secret/],
+    ['PATH', () => ({ buildVariables: { PATH: '/opt/bin' } }), 'buildVariables', /own this name/],
+    ['a CODEBUILD_ name', () => ({ buildVariables: { CODEBUILD_SRC_DIR: '/tmp' } }), 'buildVariables', /own this name/],
+    ['AWS_REGION from a parameter', () => ({ parameterStoreVariables: { AWS_REGION: '/x' } }), 'parameterStoreVariables', /own this name/],
+    ['one name in two maps', () => ({ buildVariables: { X: 'a' }, parameterStoreVariables: { X: '/x' } }), 'parameterStoreVariables', /also set in `buildVariables`/],
+    ['a number value (JavaScript)', () => ({ buildVariables: { N: 4096 as any } }), 'buildVariables.N', /string, not number/],
+    ['variables not a map (JavaScript)', () => ({ buildVariables: 'A=1' as any }), 'buildVariables', /map of environment variable names/],
+    ['every secret', () => ({ secretsManagerVariables: { X: '*' } }), 'secretsManagerVariables.X', /wildcard.*Fix: .*secretNamePrefixes/],
+    ['every secret by ARN', () => ({ secretsManagerVariables: { X: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:*' } }), 'secretsManagerVariables.X', /wildcard/],
+    ['a secret ARN of another service', () => ({ secretsManagerVariables: { X: 'arn:aws:ssm:eu-west-1:111122223333:secret:x' } }), 'secretsManagerVariables.X', /not a Secrets Manager secret ARN/],
+    ['an empty secret name', () => ({ secretsManagerVariables: { X: ':key' } }), 'secretsManagerVariables.X', /name is empty/],
+    ['a secret reference with five parts', () => ({ secretsManagerVariables: { X: 'a:b:c:d:e' } }), 'secretsManagerVariables.X', /more than/],
+    ['every parameter', () => ({ parameterStoreVariables: { X: '*' } }), 'parameterStoreVariables.X', /wildcard.*Fix: .*parameterPaths/],
+    ['parameters under a path by wildcard', () => ({ parameterStoreVariables: { X: '/e-com67/*' } }), 'parameterStoreVariables.X', /wildcard/],
+    ['a parameter name with a space', () => ({ parameterStoreVariables: { X: '/e-com67/my key' } }), 'parameterStoreVariables.X', /parameter name is/],
+    ['an empty parameter name', () => ({ parameterStoreVariables: { X: '' } }), 'parameterStoreVariables.X', /names no parameter/],
+    ['a secret prefix without its closing /', () => ({ secretNamePrefixes: ['e-com67/admin'] }), 'secretNamePrefixes', /ending with "\/"/],
+    ['a secret prefix of everything', () => ({ secretNamePrefixes: ['/'] }), 'secretNamePrefixes', /ending with/],
+    ['a wildcard secret prefix', () => ({ secretNamePrefixes: ['e-com67/*/'] }), 'secretNamePrefixes', /without wildcards/],
+    ['a token secret prefix', () => ({ secretNamePrefixes: [Fn.importValue('Prefix')] }), 'secretNamePrefixes', /known at synth/],
+    ['an empty list of parameter paths', () => ({ parameterPaths: [] }), 'parameterPaths', /non-empty list/],
+    ['the root parameter path', () => ({ parameterPaths: ['/'] }), 'parameterPaths', /ending with/],
+    ['a parameter path listed twice', () => ({ parameterPaths: ['/a/', '/a/'] }), 'parameterPaths', /twice/],
     ['pipeline name with a space', () => ({ pipelineName: 'my pipeline' }), 'pipelineName', /1-100/],
     ['pipeline name too long', () => ({ pipelineName: 'p'.repeat(101) }), 'pipelineName', /1-100/],
     ['project name with a dot', () => ({ buildProjectName: 'e-com67.build' }), 'buildProjectName', /2-255/],
@@ -386,6 +415,14 @@ describe('SpaPipeline rejects bad input at synth', () => {
     expect(stack.node.tryFindChild('P')).toBeUndefined();
   });
 
+  test('public build-time names pass: URLs, domains, keys public by design, Node options', () => {
+    const names = ['VITE_API_URL', 'VITE_STRIPE_PUBLISHABLE_KEY', 'VITE_RECAPTCHA_SITE_KEY', 'VITE_AUTH_DOMAIN', 'VITE_KEYCLOAK_URL',
+      'VITE_COGNITO_CLIENT_ID', 'NODE_OPTIONS', 'GENERATE_SOURCEMAP', 'VITE_SENTRY_DSN', 'VITE_TOKEN_ENDPOINT_URL', 'VITE_PASSWORDLESS'];
+    for (const name of names) {
+      expect([name, attempt(() => ({ buildVariables: { [name]: 'x' } })).error]).toEqual([name, undefined]);
+    }
+  });
+
   test('valid git branch names pass', () => {
     for (const name of ['master', 'release/2026-11', 'feature/JIRA-1_x', 'v1.2.3', 'a.b/c-d']) {
       expect(attempt(branch(name)).error).toBeUndefined();
@@ -397,5 +434,59 @@ describe('SpaPipeline rejects bad input at synth', () => {
       source: SpaSource.connection(Fn.importValue('Repo'), Fn.importValue('Branch'), { connectionArn: Fn.importValue('Conn') }),
       pipelineName: Fn.importValue('Name'),
     })).error).toBeUndefined();
+  });
+});
+
+describe('SpaPipeline grants the build exactly the secrets and parameters it names', () => {
+  const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:e-com67/npm-AbCdEf';
+  const { template, stack, pipeline } = build({}, (s) => ({
+    secretsManagerVariables: {
+      BY_NAME: 'e-com67/npm:token',
+      COMPLETE: `${SECRET_ARN}:token:AWSCURRENT:`,
+      PARTIAL: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:e-com67/sentry:token',
+      FROM_TOKEN: `${new secretsmanager.Secret(s, 'Npm').secretArn}:token::`,
+    },
+    parameterStoreVariables: { DSN: '/e-com67/sentry-dsn:3', AMI: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' },
+    secretNamePrefixes: ['e-com67/admin/'],
+    parameterPaths: ['/e-com67/admin/'],
+  }));
+  const statements = statementsOf(template, logicalId(stack, pipeline.buildProject.role!));
+  const resources = (action: string) => statements.filter((st) => [st.Action].flat().includes(action))
+    .flatMap((st) => [st.Resource].flat()).map((r) => stack.resolve(r)).map((r) => (typeof r === 'string' ? r : JSON.stringify(r)));
+
+  test('a name and a partial ARN with the 6-character suffix; a complete ARN as given (and suffixed, as names can look complete); a token as the ARN', () => {
+    const secrets = resources('secretsmanager:GetSecretValue');
+    expect(secrets).toEqual(expect.arrayContaining([
+      expect.stringMatching(/:secret:e-com67\/npm-\?{6}"?\]?\]?}?$/),
+      SECRET_ARN,
+      `${SECRET_ARN}-??????`,
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:e-com67/sentry-??????',
+      expect.stringMatching(/"Ref":"Npm/),
+      expect.stringMatching(/:secret:e-com67\/admin\/\*/),
+    ]));
+    expect(secrets).toHaveLength(6);
+    expect(secrets.filter((r) => r.includes('*'))).toEqual([expect.stringMatching(/secret:e-com67\/admin\/\*/)]);
+  });
+
+  test('a parameter without its version; a public AWS parameter without an account; a listed path and what is under it', () => {
+    const parameters = resources('ssm:GetParameters');
+    expect(parameters).toEqual(expect.arrayContaining([
+      expect.stringMatching(/:111122223333:parameter\/e-com67\/sentry-dsn"/),
+      expect.stringMatching(/:ssm:eu-west-1::parameter\/aws\/service\/ami-amazon-linux-latest/),
+      expect.stringMatching(/:111122223333:parameter\/e-com67\/admin"/),
+      expect.stringMatching(/:111122223333:parameter\/e-com67\/admin\/\*"/),
+    ]));
+    expect(parameters).toHaveLength(4);
+    expect(resources('ssm:GetParametersByPath')).toHaveLength(2);
+  });
+
+  test('the prefix wildcards are acknowledged for cdk-nag with their prefix named, and nothing else is', () => {
+    const policy = Object.values(template.findResources('AWS::IAM::Policy'))
+      .find((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(stack, pipeline.buildProject.role!)))!;
+    const reasons = (policy.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((r: any) => `${r.applies_to} ${r.reason}`);
+    expect(reasons).toEqual(expect.arrayContaining([
+      expect.stringMatching(/secret:e-com67\/admin\/\*.*`secretNamePrefixes` lists that prefix/),
+      expect.stringMatching(/parameter\/e-com67\/admin\/\*.*`parameterPaths` lists that path/),
+    ]));
   });
 });

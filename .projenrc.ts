@@ -52,6 +52,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-sts@^3',
     'aws-sdk-client-mock@^4.1.0',
+    // The SPA release module (src/release), bundled like the CLI: S3 uploads, the CloudFront KeyValueStore that
+    // names the live release (its API is signed with SigV4A), Content-Type from mime-db via mime-types.
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-cloudfront@^3',
+    '@aws-sdk/client-cloudfront-keyvaluestore@^3',
+    '@aws-sdk/signature-v4a@^3',
+    'mime-types@^3',
+    '@types/mime-types@^3',
     // Drives the CLI's interactive menu in a pseudo-terminal in the tests.
     '@lydell/node-pty@^1.1.0',
     // Drives Debian's Chromium (no browser download) in the end-to-end check of a real app behind the CSP.
@@ -95,7 +103,7 @@ const bundleCli = project.addTask('bundle:cli', {
 project.postCompileTask.spawn(bundleCli);
 // The CLI's imports are bundled into it: they are devDependencies on purpose.
 project.eslint?.addOverride({
-  files: ['src/cli/**/*.ts'],
+  files: ['src/cli/**/*.ts', 'src/release/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, optionalDependencies: false, peerDependencies: true }] },
 });
 
@@ -142,9 +150,16 @@ const synthExample = project.addTask('synth-example', {
   exec: 'ts-node --project test/tsconfig.json examples/synth-example.ts',
 });
 
+// aws-cdk-lib throws on any deprecated API it is called with: the library must not call one (a consumer running
+// with JSII_DEPRECATED=fail would break), so every suite runs that way.
+for (const task of [project.testTask, testPython, testDeploy, synthExample]) {
+  task.env('JSII_DEPRECATED', 'fail');
+}
+
 const check = project.addTask('check', {
   description: 'The whole check: compile, unit tests, lint, API.md, npm and Python packages, Python end-to-end',
 });
+check.env('JSII_DEPRECATED', 'fail');
 check.spawn(setupTools);
 // What `build` does, with the npm and Python packages made once (`build` packages only npm when CI is set,
 // both otherwise), then the suites in three streams side by side: on 2 cores jest keeps one busy (one worker),

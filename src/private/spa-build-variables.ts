@@ -96,7 +96,7 @@ function checkRecord(scope: IConstruct, prop: string, record: unknown): Record<s
     return undefined;
   }
   if (typeof record !== 'object' || record === null || Array.isArray(record) || isToken(record)) {
-    throw propError(scope, prop, record, 'it is a map of environment variable names to values', `give an object such as { VITE_API_URL: "https://api.example.com" }`);
+    throw propError(scope, prop, record, 'it is a map of environment variable names to values', 'give an object such as { VITE_API_URL: "https://api.example.com" }');
   }
   return record as Record<string, unknown>;
 }

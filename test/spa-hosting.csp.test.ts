@@ -210,3 +210,44 @@ describe('SpaHosting Content-Security-Policy', () => {
     });
   });
 });
+
+describe('SpaHosting Content-Security-Policy: hostile sources and presets', () => {
+  test.each<[string, SpaHostingProps, string, RegExp]>([
+    ['javascript:alert(1)', { connectSources: ['javascript:alert(1)'] }, 'connectSources', /not a CSP source/],
+    ['NUL', { connectSources: ['https://api.example.com\0'] }, 'connectSources', /visible ASCII/],
+    ['a control character', { scriptSources: ['https://js.example.com\u0007'] }, 'scriptSources', /visible ASCII/],
+    ['a wildcard over a top-level domain', { scriptSources: ['https://*.com'] }, 'scriptSources', /\*\.com allows every host under a top-level domain/],
+    ['a bare wildcard over a top-level domain', { imgSources: ['*.io'] }, 'imgSources', /top-level domain/],
+    ['a port over 65535', { connectSources: ['https://api.example.com:70000'] }, 'connectSources', /port 70000 is not a TCP port/],
+    ['port 0', { connectSources: ['https://api.example.com:0'] }, 'connectSources', /port 0 is not a TCP port/],
+  ])('%s is refused', (_name, props, prop, message) => {
+    expect(() => hosting(props)).toThrow(new RegExp(`^Site/Shop: invalid \`${prop}\``));
+    expect(() => hosting(props)).toThrow(message);
+  });
+
+  test('a port in range and a wildcard over a registrable domain are accepted', () => {
+    expect(directive(csp({ connectSources: ['https://api.example.com:8443', 'https://*.example.co.uk'] }), 'connect-src'))
+      .toBe("connect-src 'self' https://api.example.com:8443 https://*.example.co.uk");
+  });
+
+  test.each<[string, () => unknown, string, RegExp]>([
+    ['an empty name', () => CspPreset.custom('', {}), 'name', /1 to 64 visible ASCII characters/],
+    ['a name with NUL', () => CspPreset.custom('x\0', {}), 'name', /visible ASCII/],
+    ['a name of 65 characters', () => CspPreset.custom('x'.repeat(65), {}), 'name', /1 to 64/],
+    ['no sources', () => CspPreset.custom('x', undefined as unknown as CspSources), 'sources', /object of directive props/],
+    ['a misspelt directive', () => CspPreset.custom('x', { connectSrc: ['https://a.example.com'] } as CspSources), 'sources.connectSrc', /not a directive prop.*`connectSources`/],
+    ['a string instead of a list', () => CspPreset.custom('x', { connectSources: 'https://a.example.com' } as unknown as CspSources), 'sources.connectSources', /list of strings/],
+    ['a number as a region', () => CspPreset.cognito(5 as unknown as string), 'region', /not an AWS region name/],
+    ['a number as the Sentry origin', () => CspPreset.sentry(5 as unknown as string), 'ingestOrigin', /expected a string/],
+  ])('CspPreset refuses %s', (_name, make, argument, message) => {
+    expect(make).toThrow(new RegExp(`^CspPreset\\.\\w+\\(\\): invalid \`${argument.replace('.', '\\.')}\` \\(.*\\): .*\\. Fix: `));
+    expect(make).toThrow(message);
+  });
+
+  test('a custom preset keeps a copy of its sources', () => {
+    const sources = { scriptSources: ['https://widget.intercom.io'] };
+    const preset = CspPreset.custom('intercom', sources);
+    (sources as { connectSources?: string[] }).connectSources = ['*'];
+    expect(preset.sources.connectSources).toBeUndefined();
+  });
+});

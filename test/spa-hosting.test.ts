@@ -1,4 +1,4 @@
-import { App, Aws, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { App, Aws, Annotations as CoreAnnotations, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { SpaHosting, SpaHostingProps, SpaRouting } from '../src';
+import { CspPreset, SpaHosting, SpaHostingProps, SpaRouting } from '../src';
 import { FLAG_CONTEXTS } from './helpers/contexts';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
@@ -176,6 +176,16 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
     test('no warnings from the construct', () => {
       expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*'))).toEqual([]);
     });
+
+    test('checkov skips with reasons: no WAF (opt-in, cost), the *.cloudfront.net certificate\'s TLS, the log bucket\'s own logs and versioning', () => {
+      const skips = (type: string) => Object.values(template.findResources(type)).flatMap((r) => r.Metadata?.checkov?.skip ?? []);
+      expect(skips('AWS::CloudFront::Distribution').map((x: { id: string }) => x.id).sort()).toEqual(['CKV_AWS_174', 'CKV_AWS_68']);
+      expect(skips('AWS::CloudFront::Distribution')).toEqual(expect.arrayContaining([
+        { id: 'CKV_AWS_68', comment: expect.stringMatching(/monthly fee.*opt-in through the `webAclArn` prop/) },
+        { id: 'CKV_AWS_174', comment: expect.stringMatching(/\*\.cloudfront\.net certificate, whose security policy is fixed at TLSv1/) },
+      ]));
+      expect(skips('AWS::S3::Bucket').map((x: { id: string }) => x.id).sort()).toEqual(['CKV_AWS_18', 'CKV_AWS_21']);
+    });
   });
 
   describe('options', () => {
@@ -231,6 +241,26 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       template.hasResource('AWS::CloudFront::Distribution', {
         Metadata: { cdk_nag: { rules_to_suppress: Match.arrayWith([Match.objectLike({ id: 'AwsSolutions-CFR3', reason: Match.stringLikeRegexp('accessLogs: false') })]) } },
       });
+    });
+
+    test('accessLogs false: checkov skips on the site bucket and the distribution say so', () => {
+      const { template } = synth(() => ({ accessLogs: false }));
+      template.hasResource('AWS::S3::Bucket', { Metadata: { checkov: { skip: [{ id: 'CKV_AWS_18', comment: Match.stringLikeRegexp('accessLogs: false') }] } } });
+      template.hasResource('AWS::CloudFront::Distribution', {
+        Metadata: { checkov: { skip: Match.arrayWith([{ id: 'CKV_AWS_86', comment: Match.stringLikeRegexp('accessLogs: false') }]) } },
+      });
+    });
+
+    test('hstsMaxAge 0 warns that browsers forget HSTS, a short one that it lapses; both can be acknowledged', () => {
+      const off = synth(() => ({ hstsMaxAge: Duration.seconds(0) }));
+      Annotations.fromStack(off.stack).hasWarning('/Test/Site', Match.stringLikeRegexp('forget the Strict-Transport-Security policy.*acknowledgeWarning\\(\'cdk-ecom-platform:SpaHosting.hstsOff\''));
+      const short = synth(() => ({ hstsMaxAge: Duration.days(30) }));
+      Annotations.fromStack(short.stack).hasWarning('/Test/Site', Match.stringLikeRegexp('30 days: the Strict-Transport-Security policy lapses.*SpaHosting.hstsShort'));
+      const acked = synth(() => ({ hstsMaxAge: Duration.days(30) }));
+      CoreAnnotations.of(acked.site).acknowledgeWarning('cdk-ecom-platform:SpaHosting.hstsShort', 'a first rollout');
+      expect(Annotations.fromStack(acked.stack).findWarning('*', Match.stringLikeRegexp('hstsShort'))).toHaveLength(0);
+      const sixMonths = synth(() => ({ hstsMaxAge: Duration.days(183) }));
+      expect(Annotations.fromStack(sixMonths.stack).findWarning('*', Match.stringLikeRegexp('hsts'))).toHaveLength(0);
     });
 
     test('accessLogsRetention', () => {
@@ -324,6 +354,14 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       template.hasResourceProperties('AWS::CloudFront::Distribution', {
         DistributionConfig: { ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2025' }) },
       });
+    });
+
+    test('with a web ACL and a custom domain the distribution has no checkov skip', () => {
+      const { template } = synth((s) => ({
+        webAclArn: WEB_ACL_ARN, domainNames: ['admin.example.com'], certificate: acm.Certificate.fromCertificateArn(s, 'Cert', CERT_ARN),
+      }));
+      const distribution = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0];
+      expect(distribution.Metadata?.checkov).toBeUndefined();
     });
 
     test('web ACL, geo allow list, deny list and price class', () => {
@@ -520,7 +558,52 @@ describe('SpaHosting rejects bad input at synth', () => {
     ['noncurrent expiration in hours', () => ({ noncurrentVersionExpiration: Duration.hours(36) }), 'noncurrentVersionExpiration', /whole number of days/],
     ['noncurrent expiration of zero days', () => ({ noncurrentVersionExpiration: Duration.days(0) }), 'noncurrentVersionExpiration', /from 1 to 3650/],
     ['log retention with logs off', () => ({ accessLogs: false, accessLogsRetention: Duration.days(30) }), 'accessLogsRetention', /no effect/],
+    ['HSTS max-age of 1.5 seconds', () => ({ hstsMaxAge: Duration.millis(1500) }), 'hstsMaxAge', /whole number of seconds/],
+    ['HSTS max-age over a 32-bit integer', () => ({ hstsMaxAge: Duration.days(36_500) }), 'hstsMaxAge', /at most 2147483647 seconds/],
+    ['log retention of 1.5 seconds', () => ({ accessLogsRetention: Duration.millis(1500) }), 'accessLogsRetention', /whole number of days/],
+    ['a 129-character comment', () => ({ comment: 'x'.repeat(129) }), 'comment', /at most 128 characters, this one has 129/],
+    ['a comment with a line break', () => ({ comment: 'E-Com67\nadmin' }), 'comment', /control character/],
+    ['the same domain twice, in another case', (s) => ({ domainNames: ['admin.example.com', 'Admin.Example.com'], certificate: cert(s) }), 'domainNames', /listed twice/],
+    ['an empty domain name', (s) => ({ domainNames: ['admin.example.com', ''], certificate: cert(s) }), 'domainNames', /it is empty/],
+    ['a KMS key in another region', (s) => ({ encryptionKey: kms.Key.fromKeyArn(s, 'K', 'arn:aws:kms:us-east-1:111122223333:key/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b') }), 'encryptionKey', /of its own region \(eu-west-1\), this key is in us-east-1/],
+    ['removalPolicy SNAPSHOT', () => ({ removalPolicy: RemovalPolicy.SNAPSHOT }), 'removalPolicy', /no snapshots/],
+    ['removalPolicy with an existing bucket and no logs', (s) => ({ existingBucket: s3.Bucket.fromBucketName(s, 'Old', 'old-bucket'), accessLogs: false, removalPolicy: RemovalPolicy.DESTROY }), 'removalPolicy', /creates no bucket/],
+    ['a CSP with NUL', () => ({ contentSecurityPolicy: "default-src 'self'\0" }), 'contentSecurityPolicy', /visible ASCII/],
+    ['a CSP with a non-ASCII host', () => ({ contentSecurityPolicy: "default-src 'self' https://bücher.example" }), 'contentSecurityPolicy', /punycode/],
   ];
+
+  // What JavaScript (or a Python dict) can pass that TypeScript would not compile: the library's own error, never a TypeError.
+  const FROM_JS: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['spaRouting "SPA"', { spaRouting: 'SPA' }, 'spaRouting', /not a SpaRouting value \(REWRITE_FUNCTION, ERROR_RESPONSES, NONE\)/],
+    ['spaRouting 99', { spaRouting: 99 }, 'spaRouting', /not a SpaRouting value/],
+    ['priceClass "cheap"', { priceClass: 'cheap' }, 'priceClass', /not a cloudfront\.PriceClass value/],
+    ['minimumProtocolVersion "TLSv9"', { minimumProtocolVersion: 'TLSv9' }, 'minimumProtocolVersion', /not a cloudfront\.SecurityPolicyProtocol value/],
+    ['removalPolicy "keep"', { removalPolicy: 'keep' }, 'removalPolicy', /not a RemovalPolicy value/],
+    ['domainNames as a string', { domainNames: 'shop.example.com' }, 'domainNames', /expected a list of strings, got a string.*Fix: put the value in a list: \["shop\.example\.com"\]/],
+    ['a number in connectSources', { connectSources: [443] }, 'connectSources', /entry 0 is a number/],
+    ['geoAllowList as a string', { geoAllowList: 'DE' }, 'geoAllowList', /expected a list of strings/],
+    ['cspPresets not in a list', { cspPresets: CspPreset.stripe() }, 'cspPresets', /expected a list of CspPreset/],
+    ['a plain object as a preset', { cspPresets: [{ scriptSources: ['https://js.example.com'] }] }, 'cspPresets', /entry 0 is an object/],
+    ['hstsMaxAge as a number', { hstsMaxAge: 300 }, 'hstsMaxAge', /expected a Duration, got a number/],
+    ['accessLogsRetention as a number', { accessLogsRetention: 90 }, 'accessLogsRetention', /expected a Duration/],
+    ['accessLogs "false"', { accessLogs: 'false' }, 'accessLogs', /expected true or false, got a string/],
+    ['bucketName as a number', { bucketName: 5 }, 'bucketName', /expected a string/],
+    ['comment as null', { comment: null }, 'comment', /expected a string, got null/],
+    ['existingBucket as a name', { existingBucket: 'old-bucket' }, 'existingBucket', /expected an s3\.IBucket/],
+    ['certificate as an ARN', { domainNames: ['admin.example.com'], certificate: CERT_ARN }, 'certificate', /expected an acm\.ICertificate/],
+    ['hostedZone as a name', { hostedZone: 'example.com' }, 'hostedZone', /expected a route53\.IHostedZone/],
+    ['encryptionKey as an alias', { encryptionKey: 'alias/site' }, 'encryptionKey', /expected a kms\.IKey/],
+  ];
+  test.each(FROM_JS)('from JavaScript: %s', (_name, props, prop, problem) => {
+    const { stack, error } = attempt(() => props as SpaHostingProps);
+    expect(error?.message).toMatch(new RegExp(`^${PATH}: invalid \`${prop}\` \\(`));
+    expect(error?.message).toMatch(problem);
+    expect(stack.node.tryFindChild('Site')).toBeUndefined();
+  });
+
+  test('from JavaScript: null props are no props', () => {
+    expect(attempt(() => null as unknown as SpaHostingProps).error).toBeUndefined();
+  });
 
   test.each(CASES)('%s', (_name, props, prop, problem) => {
     const { stack, error } = attempt(props);

@@ -1,5 +1,5 @@
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { AwsClients, CliEnv, CliError, errorName, messageOf } from './env';
+import { AwsClients, CliEnv, CliError, errorName, InterruptedError, messageOf } from './env';
 import { Platform } from './platform';
 import { latestRun, LatestRun, pipelineStatus } from './status';
 import { formatDuration } from './table';
@@ -42,6 +42,9 @@ export async function readApiUrl(platform: Platform, clients: AwsClients): Promi
   try {
     return await getApiUrl(clients, name);
   } catch (error) {
+    if (error instanceof InterruptedError) {
+      throw error;
+    }
     if (isAccessDenied(error)) {
       throw new CliError(`not allowed to read the API URL parameter ${name}: deploy reads it to know whether the backend has been deployed; `
         + `allow ssm:GetParameter on ${parameterArn(name, region)} (${messageOf(error)})`);
@@ -123,11 +126,11 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
           + `once its execution has deployed the backend, ${again} (or wait longer with --wait-minutes)`,
       };
     }
-    if (cliEnv.signal.stopped) {
+    if (cliEnv.signal.aborted) {
       break;
     }
     await cliEnv.sleep(Math.min(options.intervalSeconds * 1000, waitMs - elapsed));
-    if (cliEnv.signal.stopped) {
+    if (cliEnv.signal.aborted) {
       break;
     }
   }

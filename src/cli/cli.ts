@@ -1,11 +1,16 @@
-import { Args, DeployTarget, parseArgs, USAGE } from './args';
+import { Args, commandUsage, DeployTarget, parseArgs, REGION, showValue, USAGE } from './args';
 import { deploy } from './deploy';
 import { destroyLegacy } from './destroy-legacy';
 import { doctor, renderFindings } from './doctor';
-import { CliEnv, CliError, messageOf, UsageError } from './env';
+import { CliEnv, CliError, EXIT, InterruptedError, messageOf, UsageError } from './env';
+import { guardClients } from './guard';
 import { loadPlatform, Platform } from './platform';
 import { pipelineStatuses, renderStatus } from './status';
 import { formatTime } from './table';
+import { hasTerminalControls, terminalSafe } from '../private/text';
+
+/** The only control sequence the CLI writes itself: `status --watch` clears the screen before each redraw. */
+const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 
 /** The package's version, set by main from package.json. */
 export interface RunInfo {
@@ -14,30 +19,81 @@ export interface RunInfo {
 
 /**
  * Runs `ecom-platform` with the arguments after the command name. Never throws: prints a one-line error
- * (`ecom-platform: ...`) and resolves to 2 for a usage mistake, 1 for a failure.
+ * (`ecom-platform: ...`) and resolves to the exit code: 0 done, 1 a failure, 2 a usage mistake, 130 Ctrl-C.
  */
-export async function runCli(argv: string[], cliEnv: CliEnv, info: RunInfo = { version: '0.0.0' }): Promise<number> {
+export async function runCli(argv: string[], rawEnv: CliEnv, info: RunInfo = { version: '0.0.0' }): Promise<number> {
+  const cliEnv = safeEnv(rawEnv);
   try {
     const args = parseArgs(argv);
     if (args.version) {
       cliEnv.out.write(`${info.version}\n`);
-      return 0;
+      return EXIT.ok;
     }
     if (args.command === 'help') {
-      cliEnv.out.write(USAGE);
-      return 0;
+      cliEnv.out.write(args.helpTopic ? commandUsage(args.helpTopic) : USAGE);
+      return EXIT.ok;
     }
     if (args.command === undefined && !cliEnv.interactive) {
       throw new UsageError('no command given and not on a terminal: use doctor, deploy <target>, status or destroy-legacy (see --help)');
     }
+    checkEnvironment(args, cliEnv.env);
     const platform = loadPlatform(args, cliEnv.cwd);
-    return args.command === undefined ? await menu(platform, args, cliEnv) : await runCommand(platform, args, cliEnv);
+    const code = args.command === undefined ? await menu(platform, args, cliEnv) : await runCommand(platform, args, cliEnv);
+    return cliEnv.signal.aborted ? EXIT.interrupted : code;
   } catch (error) {
+    if (cliEnv.signal.aborted || error instanceof InterruptedError) {
+      cliEnv.err.write('ecom-platform: stopped (Ctrl-C)\n');
+      return EXIT.interrupted;
+    }
     if (cliEnv.env.ECOM_PLATFORM_DEBUG && error instanceof Error) {
       cliEnv.err.write(`${error.stack}\n`);
     }
     cliEnv.err.write(`ecom-platform: ${messageOf(error)}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+  }
+}
+
+/**
+ * The environment as the commands see it: everything written to the terminal made safe (control characters
+ * from arguments, commit messages and AWS answers are escaped), and every AWS client ending at once on Ctrl-C
+ * and naming an endpoint that is not an AWS API.
+ */
+function safeEnv(cliEnv: CliEnv): CliEnv {
+  return {
+    ...cliEnv,
+    out: { write: (text) => cliEnv.out.write(text === CLEAR_SCREEN ? text : terminalSafe(text)) },
+    err: { write: (text) => cliEnv.err.write(terminalSafe(text)) },
+    ask: (question) => cliEnv.ask(terminalSafe(question)),
+    clients: (options) => guardClients(cliEnv.clients(options), cliEnv.signal, cliEnv.env),
+    // Bound: a CliEnv's methods may use `this`.
+    sleep: (ms) => cliEnv.sleep(ms),
+    now: () => cliEnv.now(),
+  };
+}
+
+/** AWS SDK variables the clients read when no option overrides them: a wrong value is refused before any call. */
+function checkEnvironment(args: Args, env: Record<string, string | undefined>): void {
+  const bad = (name: string, value: string, accepts: string, instead: string) =>
+    new UsageError(`invalid ${name} ${showValue(value)} in the environment: expected ${accepts}; fix it, unset it, or give ${instead}`);
+  if (args.region === undefined && env.AWS_REGION && !REGION.test(env.AWS_REGION)) {
+    throw bad('AWS_REGION', env.AWS_REGION, 'a region name such as eu-west-1', '--region');
+  }
+  if (args.profile === undefined && env.AWS_PROFILE && (hasTerminalControls(env.AWS_PROFILE) || !/^[A-Za-z0-9_.+@:/-]{1,128}$/.test(env.AWS_PROFILE))) {
+    throw bad('AWS_PROFILE', env.AWS_PROFILE, 'a profile name of letters, digits and . _ - + @ : /', '--profile');
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (!/^AWS_ENDPOINT_URL(_[A-Z_]+)?$/.test(name) || !value) {
+      continue;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || hasTerminalControls(value)) {
+      throw new UsageError(`invalid ${name} ${showValue(value)} in the environment: expected an http(s) URL such as http://localhost:5000; fix it or unset it`);
+    }
   }
 }
 
@@ -73,10 +129,10 @@ async function status(platform: Platform, args: Args, cliEnv: CliEnv): Promise<n
     cliEnv.out.write(renderStatus(await pipelineStatuses(platform, clients)));
     return 0;
   }
-  while (!cliEnv.signal.stopped) {
+  while (!cliEnv.signal.aborted) {
     const statuses = await pipelineStatuses(platform, clients);
     // Clear the screen, then redraw from the top.
-    cliEnv.out.write('\x1b[H\x1b[2J');
+    cliEnv.out.write(CLEAR_SCREEN);
     cliEnv.out.write(`Pipelines of ${platform.naming.projectName} in ${await clients.region()}, ${formatTime(cliEnv.now())}; every ${args.interval}s, Ctrl-C to stop\n\n`);
     cliEnv.out.write(renderStatus(statuses));
     await cliEnv.sleep(args.interval * 1000);
@@ -108,14 +164,21 @@ async function menu(platform: Platform, args: Args, cliEnv: CliEnv): Promise<num
     }
     const item = MENU.find((m) => m.key === answer.trim());
     if (!item) {
-      cliEnv.out.write(`"${answer.trim()}" is not an option.\n`);
+      cliEnv.out.write(`${showValue(answer.trim())} is not an option.\n`);
       continue;
     }
     const choice = { ...args, ...item.args } as Args;
     try {
       const code = await runCommand(platform, choice, cliEnv);
+      if (cliEnv.signal.aborted) {
+        // Ctrl-C ends the session, not only the command.
+        return EXIT.interrupted;
+      }
       cliEnv.out.write(code === 0 ? '\nDone.\n' : `\nFinished with exit code ${code}.\n`);
     } catch (error) {
+      if (cliEnv.signal.aborted || error instanceof InterruptedError) {
+        throw error;
+      }
       cliEnv.err.write(`ecom-platform: ${messageOf(error)}\n`);
       if (!(error instanceof CliError) && cliEnv.env.ECOM_PLATFORM_DEBUG && error instanceof Error) {
         cliEnv.err.write(`${error.stack}\n`);

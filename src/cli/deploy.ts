@@ -79,7 +79,8 @@ export interface DeployOptions {
 /**
  * Reads the API URL parameter, then runs the steps of a target in order, each under a header, and prints a
  * summary; stops at the first step that fails. Without the parameter, `frontend` and `frontend-pipelines`
- * are refused before anything runs. Resolves to the exit code: 0, or the failed step's (1 for the wait).
+ * are refused before anything runs. Resolves to the exit code: 0, or 1 when a step failed (the CDK CLI's own code
+ * is in the summary and the error line).
  */
 export async function deploy(platform: Platform, target: DeployTarget, cliEnv: CliEnv, options: DeployOptions): Promise<number> {
   if (!platform.cdkJson) {
@@ -124,7 +125,7 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
   let exitCode = 0;
   let failure: string | undefined;
   for (const [i, step] of steps.entries()) {
-    if (exitCode !== 0) {
+    if (exitCode !== 0 || cliEnv.signal.aborted) {
       results.push({ step, result: 'skipped' });
       continue;
     }
@@ -142,7 +143,11 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
     const code = await cliEnv.runner.run(cdk, args, { cwd: platform.appDir, env: options.region ? { AWS_REGION: options.region } : undefined });
     const ms = cliEnv.now().getTime() - started;
     results.push({ step, result: code === 0 ? 'ok' : `FAILED (exit ${code})`, ms });
-    exitCode = code;
+    if (code !== 0) {
+      exitCode = 1;
+      failure = `cdk deploy ${step.stacks.join(' ')} failed with exit code ${code}: see the CDK CLI's output above`
+        + `${i + 1 < steps.length ? `; the step${i + 2 < steps.length ? 's' : ''} after it did not run` : ''}`;
+    }
   }
   cliEnv.out.write(`\nSummary of deploy ${target}:\n`);
   cliEnv.out.write(table(['STEP', 'RESULT', 'TIME', 'STACKS'],

@@ -56,7 +56,7 @@ export async function destroyLegacy(platform: Platform, cliEnv: CliEnv, clients:
   await clients.cloudFormation.send(new DeleteStackCommand({ StackName: stackName }));
   cliEnv.out.write(`Deleting ${stackName}...\n`);
   const started = cliEnv.now().getTime();
-  while (!cliEnv.signal.stopped && cliEnv.now().getTime() - started < MAX_WAIT_MS) {
+  while (!cliEnv.signal.aborted && cliEnv.now().getTime() - started < MAX_WAIT_MS) {
     await cliEnv.sleep(POLL_MS);
     let status: string | undefined;
     try {

@@ -5,7 +5,8 @@ import { GetConnectionCommand } from '@aws-sdk/client-codestar-connections';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { getApiUrl, isAccessDenied, parameterArn } from './api-url';
 import { locateCdk } from './cdk-cli';
-import { AwsClients, CliEnv, errorName, messageOf } from './env';
+import { AwsClients, CliEnv, errorName, InterruptedError, messageOf } from './env';
+import { NotAwsApiError, UnreachableError } from './guard';
 import { Platform } from './platform';
 import { describeStack } from './stacks';
 import { FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
@@ -44,6 +45,9 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
     findings.push({ check: 'CDK CLI', level: 'fail', detail: 'not found in node_modules/.bin or on PATH', fix: 'npm install -g aws-cdk (or npm install --save-dev aws-cdk in the app)' });
   } else {
     const version = await cliEnv.runner.capture(cdk, ['--version'], { cwd: platform.appDir }).catch((e) => ({ code: 1, output: messageOf(e) }));
+    if (cliEnv.signal.aborted) {
+      throw new InterruptedError();
+    }
     findings.push(version.code === 0
       ? { check: 'CDK CLI', level: 'ok', detail: `${version.output.trim().split('\n')[0]} (${cdk})` }
       : { check: 'CDK CLI', level: 'fail', detail: `${cdk} --version failed: ${version.output.trim().split('\n')[0]}`, fix: 'reinstall it: npm install -g aws-cdk' });
@@ -55,6 +59,7 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
     account = identity.Account;
     findings.push({ check: 'AWS credentials', level: 'ok', detail: `account ${identity.Account} as ${identity.Arn}` });
   } catch (error) {
+    rethrowInterrupt(error);
     findings.push(credentialsFinding(error));
   }
   const region = await clients.region();
@@ -102,8 +107,18 @@ export function renderFindings(findings: Finding[]): string {
   }).join('\n') + '\n';
 }
 
+/** Ctrl-C is not a finding: the command ends. */
+function rethrowInterrupt(error: unknown): void {
+  if (error instanceof InterruptedError) {
+    throw error;
+  }
+}
+
 function credentialsFinding(error: unknown): Finding {
   const name = errorName(error);
+  if (error instanceof NotAwsApiError || error instanceof UnreachableError) {
+    return { check: 'AWS credentials', level: 'fail', detail: error.what, fix: error.hint };
+  }
   if (name === 'CredentialsProviderError' || /credential/i.test(messageOf(error))) {
     return { check: 'AWS credentials', level: 'fail', detail: 'none found', fix: 'run `aws configure` or `aws sso login`, or set AWS_PROFILE' };
   }
@@ -144,6 +159,7 @@ async function sourceFinding(platform: Platform, clients: AwsClients): Promise<F
           fix: 'complete the connection\'s handshake in the console (Developer Tools > Settings > Connections)',
         };
     } catch (error) {
+      rethrowInterrupt(error);
       return { check: 'Source', level: 'fail', detail: `connection ${platform.connectionArn}: ${messageOf(error)}`, fix: 'check the ARN and the region' };
     }
   }
@@ -152,6 +168,7 @@ async function sourceFinding(platform: Platform, clients: AwsClients): Promise<F
     const { repositoryMetadata } = await clients.codeCommit.send(new GetRepositoryCommand({ repositoryName }));
     return { check: 'Source', level: 'ok', detail: `CodeCommit repository ${repositoryName} (${repositoryMetadata?.cloneUrlHttp ?? 'found'})` };
   } catch (error) {
+    rethrowInterrupt(error);
     if (errorName(error) === 'RepositoryDoesNotExistException') {
       return {
         check: 'Source',
@@ -179,6 +196,7 @@ async function apiUrlFinding(platform: Platform, clients: AwsClients, account: s
       return { check, level: 'ok', detail: `${name} = ${value}` };
     }
   } catch (error) {
+    rethrowInterrupt(error);
     return isAccessDenied(error)
       ? { check, level: 'fail', detail: `not allowed to read ${name}`, fix: `allow ssm:GetParameter on ${parameterArn(name, region, account)}` }
       : { check, level: 'fail', detail: `${name}: ${messageOf(error)}`, fix: 'check your permissions and region' };

@@ -48,8 +48,11 @@ export interface CliEnv {
   /** `process.versions.node`. */
   readonly nodeVersion: string;
   readonly runner: CommandRunner;
-  /** Set when the user pressed Ctrl-C: loops (`status --watch`, waiting for a deletion or the API URL) stop. */
-  readonly signal: { stopped: boolean };
+  /**
+   * Aborted when the user pressed Ctrl-C: AWS calls in flight reject at once, a pending sleep ends, loops
+   * (`status --watch`, waiting for a deletion or the API URL) stop, and the command exits with 130.
+   */
+  readonly signal: AbortSignal;
   clients(options: { region?: string; profile?: string }): AwsClients;
   /** Asks a question at the terminal; undefined when the input has ended. */
   ask(question: string): Promise<string | undefined>;
@@ -72,6 +75,17 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** Ctrl-C ended the command: exit code 130. */
+export class InterruptedError extends Error {
+  constructor(message = 'stopped (Ctrl-C)') {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
+/** The exit codes, as docs/cli.md lists them. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** The message of anything thrown, on one line. */
 export function messageOf(error: unknown): string {

@@ -1,14 +1,33 @@
 import { spawn } from 'child_process';
+import { constants as osConstants } from 'os';
 import * as readline from 'readline';
 import { awsClients } from './aws';
 import { AwsClients, CliEnv, CommandRunner } from './env';
+
+/** How many child processes run with the terminal (the CDK CLI): Ctrl-C reaches them too, and they end first. */
+let foregroundChildren = 0;
 
 /** Runs commands as child processes of this one. */
 export const processRunner: CommandRunner = {
   run: (command, args, options) => new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    foregroundChildren++;
+    let done = false;
+    const end = () => {
+      if (!done) {
+        done = true;
+        foregroundChildren--;
+      }
+    };
+    child.on('error', (error) => {
+      end();
+      reject(error);
+    });
+    // A child ended by a signal: 128 + its number, as a shell reports it (130 for SIGINT).
+    child.on('close', (code, signal) => {
+      end();
+      resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1));
+    });
   }),
   capture: (command, args, options) => new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -20,12 +39,15 @@ export const processRunner: CommandRunner = {
   }),
 };
 
+/** How long the command has, after Ctrl-C, to say what it stopped before the process exits anyway. */
+export const INTERRUPT_GRACE_MS = 1000;
+
 /**
  * The CLI's environment in this process: its terminal, environment, child processes and AWS SDK clients
  * (`clients` can be replaced, which the menu's terminal test does). Call `close()` when done.
  */
 export function nodeCliEnv(clients: (options: { region?: string; profile?: string }) => AwsClients = awsClients): CliEnv & { close(): void } {
-  const signal = { stopped: false };
+  const controller = new AbortController();
   let rl: readline.Interface | undefined;
   let ended = false;
   // `ecom-platform status | head`: a closed pipe ends the command quietly.
@@ -37,14 +59,19 @@ export function nodeCliEnv(clients: (options: { region?: string; profile?: strin
       process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     });
   }
-  // Ctrl-C stops loops at once (a pending sleep ends early); a second Ctrl-C exits.
+  // Ctrl-C: AWS calls in flight are aborted, a pending sleep ends, loops stop, and the command returns 130. The
+  // process exits with 130 after a short grace even if something does not stop (a credential provider's request),
+  // unless the CDK CLI runs on the terminal: it got the Ctrl-C too and ends on its own. A second Ctrl-C exits.
   const wakers = new Set<() => void>();
   process.on('SIGINT', () => {
-    if (signal.stopped) {
+    if (controller.signal.aborted) {
       process.exit(130);
     }
-    signal.stopped = true;
+    controller.abort();
     wakers.forEach((wake) => wake());
+    if (foregroundChildren === 0) {
+      setTimeout(() => process.exit(130), INTERRUPT_GRACE_MS).unref();
+    }
   });
   return {
     out: { write: (text) => process.stdout.write(text) },
@@ -77,6 +104,10 @@ export function nodeCliEnv(clients: (options: { region?: string; profile?: strin
       });
     },
     sleep: (ms) => new Promise((resolve) => {
+      if (controller.signal.aborted) {
+        resolve();
+        return;
+      }
       const wake = () => {
         clearTimeout(timer);
         wakers.delete(wake);
@@ -86,7 +117,7 @@ export function nodeCliEnv(clients: (options: { region?: string; profile?: strin
       wakers.add(wake);
     }),
     now: () => new Date(),
-    signal,
+    signal: controller.signal,
     close: () => rl?.close(),
   };
 }

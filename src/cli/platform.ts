@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformNaming } from '../platform-naming';
-import { Args } from './args';
+import { Args, showValue } from './args';
 import { UsageError } from './env';
 import { appNameProblem, chooseNaming, DEFAULT_APPS } from '../private/naming-rules';
+import { terminalSafe } from '../private/text';
 
 /** Context key of the frontend app names, read by the CLI only (EcomPlatform's `frontends` are code). */
 export const APPS_CONTEXT = 'ecom:apps';
@@ -42,7 +43,10 @@ export interface Platform {
 export function loadPlatform(args: Args, cwd: string): Platform {
   const appDir = path.resolve(cwd, args.app ?? '.');
   if (!fs.existsSync(appDir) || !fs.statSync(appDir).isDirectory()) {
-    throw new UsageError(`the app folder ${appDir} does not exist: run ecom-platform in your CDK app's folder or pass --app <folder>`);
+    const what = fs.existsSync(appDir) ? 'is not a folder' : 'does not exist';
+    throw new UsageError(args.app === undefined
+      ? `the current folder ${appDir} ${what}: run ecom-platform in your CDK app's folder or pass --app <folder>`
+      : `invalid --app ${showValue(args.app)}: the folder ${appDir} ${what}; run ecom-platform in your CDK app's folder or pass --app <folder>`);
   }
   const cdkJsonFile = path.join(appDir, 'cdk.json');
   let cdkJson: Platform['cdkJson'];
@@ -62,19 +66,24 @@ export function loadPlatform(args: Args, cwd: string): Platform {
       : `invalid ${problem.field === 'projectName' ? '--project' : '--prefix'} "${problem.value}": ${problem.problem}`)));
 
   const apps = args.apps ?? appsFromContext(context[APPS_CONTEXT], cdkJsonFile) ?? DEFAULT_APPS.map((app) => app.name);
+  const appsFrom = args.apps ? '--apps' : `context ${APPS_CONTEXT} in ${cdkJsonFile}`;
   if (apps.length === 0) {
-    throw new UsageError('--apps lists no app: give names such as admin-dashboard,customer-app');
+    throw new UsageError(`${appsFrom} lists no app: give names such as admin-dashboard,customer-app`);
   }
   for (const app of apps) {
     const problem = appNameProblem(naming.projectName, app);
     if (problem) {
-      throw new UsageError(`invalid app name "${app}": ${problem.problem}`);
+      throw new UsageError(`invalid app name ${showValue(app)} in ${appsFrom}: ${problem.problem}`);
     }
+  }
+  const twice = apps.find((a, i) => apps.indexOf(a) !== i);
+  if (twice) {
+    throw new UsageError(`${appsFrom} lists ${showValue(twice)} twice: give each app once`);
   }
   const backendPipeline = { role: 'backend', pipelineName: naming.backendPipelineName, stackName: naming.backendPipelineStackName };
   const appPipelines = apps.map((app) => ({ role: app, pipelineName: naming.appPipelineName(app), stackName: naming.appPipelineStackName(app) }));
   const legacyStackName = args.stack ?? naming.stackName('Pipeline');
-  const connectionArn = args.connectionArn ?? (typeof context[CONNECTION_CONTEXT] === 'string' ? context[CONNECTION_CONTEXT] as string : undefined);
+  const connectionArn = args.connectionArn ?? connectionFromContext(context[CONNECTION_CONTEXT], cdkJsonFile);
   return {
     appDir,
     cdkJson,
@@ -97,6 +106,17 @@ export function loadPlatform(args: Args, cwd: string): Platform {
   };
 }
 
+function connectionFromContext(value: unknown, file: string): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'string' || !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]{1,64}$/.test(value)) {
+    throw new UsageError(`invalid context ${CONNECTION_CONTEXT} ${terminalSafe(JSON.stringify(value) ?? String(value))} in ${file}: `
+      + 'expected a CodeConnections connection ARN, arn:aws:codeconnections:<region>:<account>:connection/<id>');
+  }
+  return value;
+}
+
 function appsFromContext(value: unknown, file: string): string[] | undefined {
   if (value === undefined) {
     return undefined;
@@ -107,5 +127,5 @@ function appsFromContext(value: unknown, file: string): string[] | undefined {
   if (Array.isArray(value) && value.every((a) => typeof a === 'string')) {
     return value;
   }
-  throw new UsageError(`invalid context ${APPS_CONTEXT} ${JSON.stringify(value)} in ${file}: give a list of app names`);
+  throw new UsageError(`invalid context ${APPS_CONTEXT} ${terminalSafe(JSON.stringify(value) ?? String(value))} in ${file}: give a list of app names`);
 }

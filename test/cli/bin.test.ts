@@ -39,6 +39,20 @@ test('--help prints the usage, exit 0; --version the package version', () => {
   expect(run(['--version']).stdout).toBe(`${PACKAGE.version}\n`);
 });
 
+test.each([
+  [['status', '--help'], 'Usage: ecom-platform status [--json | --watch [--interval <seconds>]] [options]', 'Options of status:\n  --json '],
+  [['deploy', '--help'], 'Usage: ecom-platform deploy <backend-pipeline | frontend | frontend-pipelines | all> [--wait-minutes <minutes>] [--interval <seconds>] [options]', 'Options of deploy:\n  --interval <seconds>'],
+  [['help', 'destroy-legacy'], 'Usage: ecom-platform destroy-legacy [--stack <name>] [--backup <file>] [--yes] [options]', '  --yes, -y '],
+  [['doctor', '-h', '--colour'], 'Usage: ecom-platform doctor [--connection-arn <arn>] [options]', 'Options of doctor:\n  --connection-arn <arn>'],
+])('%j prints that command\'s help only, exit 0', (args, first, options) => {
+  const result = run(args);
+  expect(result.code).toBe(0);
+  expect(result.stdout.split('\n')[0]).toBe(first);
+  expect(result.stdout).toContain(options);
+  expect(result.stdout).not.toContain('Commands:');
+  expect(result.stdout).toContain('Exit codes: 0 done;');
+});
+
 describe('bad inputs: one line on stderr, exit 2, no stack trace', () => {
   test.each([
     ['an unknown subcommand', ['frobnicate'], 'ecom-platform: unknown command "frobnicate": use one of doctor, deploy, status, destroy-legacy, help'],
@@ -50,14 +64,17 @@ describe('bad inputs: one line on stderr, exit 2, no stack trace', () => {
       `ecom-platform: invalid --project "p${'x'.repeat(60)}": the bucket name "p${'x'.repeat(60)}-<app>-<account>" would be longer than 63 characters even for a one-letter app`],
     ['an invalid prefix', ['status', '--prefix', 'E-Com67-'],
       'ecom-platform: invalid --prefix "E-Com67-": it starts stack names (`E-Com67--FrontendStack`), which are letters, digits and hyphens starting with a letter'],
-    ['an invalid app name', ['status', '--apps', 'Admin'], 'ecom-platform: invalid app name "Admin": an app name is part of bucket, pipeline and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter'],
+    ['an invalid app name', ['status', '--apps', 'Admin'], 'ecom-platform: invalid app name "Admin" in --apps: an app name is part of bucket, pipeline and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter'],
     ['--watch with --json', ['status', '--watch', '--json'], 'ecom-platform: --watch redraws a table for people and --json prints once for scripts: use one of them'],
-    ['an unknown option', ['status', '--colour'], 'ecom-platform: unknown option --colour (see ecom-platform --help)'],
-    ['an option of another command', ['deploy', 'all', '--yes'], 'ecom-platform: --yes does not apply to deploy'],
-    ['an option without its value', ['status', '--project'], 'ecom-platform: --project needs a value'],
-    ['a bad interval', ['status', '--watch', '--interval', '0'], 'ecom-platform: --interval must be a whole number of seconds from 1 to 3600, not "0"'],
-    ['a bad wait', ['deploy', 'all', '--wait-minutes', '0'], 'ecom-platform: --wait-minutes must be a whole number of minutes from 1 to 1440, not "0"'],
-    ['--wait-minutes for status', ['status', '--wait-minutes', '5'], 'ecom-platform: --wait-minutes does not apply to status'],
+    ['an unknown option', ['status', '--colour'], 'ecom-platform: unknown option --colour (see ecom-platform status --help)'],
+    ['an option of another command', ['deploy', 'all', '--yes'], 'ecom-platform: --yes does not apply to deploy: it is an option of destroy-legacy (see ecom-platform deploy --help)'],
+    ['an option without its value', ['status', '--project'], 'ecom-platform: --project needs a value: a project name such as e-com67'],
+    ['a negative interval: the value, not "needs a value"', ['status', '--watch', '--interval', '-5'], 'ecom-platform: invalid --interval "-5": expected a whole number of seconds from 1 to 3600'],
+    ['a bad interval', ['status', '--watch', '--interval', '0'], 'ecom-platform: invalid --interval "0": expected a whole number of seconds from 1 to 3600'],
+    ['a bad wait', ['deploy', 'all', '--wait-minutes', '0'], 'ecom-platform: invalid --wait-minutes "0": expected a whole number of minutes from 1 to 1440'],
+    ['--wait-minutes for status', ['status', '--wait-minutes', '5'], 'ecom-platform: --wait-minutes does not apply to status: it is an option of deploy (see ecom-platform status --help)'],
+    ['control characters in an argument are escaped, never echoed raw', ['destroy-legacy', '--stack', '\x1b[31mred\x07'],
+      'ecom-platform: invalid --stack "\\u001b[31mred\\u0007": it holds control characters; expected a CloudFormation stack name: letters, digits and hyphens starting with a letter, at most 128'],
     ['no command, not on a terminal', [], 'ecom-platform: no command given and not on a terminal: use doctor, deploy <target>, status or destroy-legacy (see --help)'],
   ])('%s', (_, args, message) => {
     const result = run(args);
@@ -68,7 +85,7 @@ describe('bad inputs: one line on stderr, exit 2, no stack trace', () => {
 
   test('a missing app folder', () => {
     const result = run(['status', '--app', 'no/such/folder']);
-    expect(result.stderr).toMatch(/^ecom-platform: the app folder \/.*\/no\/such\/folder does not exist: run ecom-platform in your CDK app's folder or pass --app <folder>\n$/);
+    expect(result.stderr).toMatch(/^ecom-platform: invalid --app "no\/such\/folder": the folder \/.*\/no\/such\/folder does not exist; run ecom-platform in your CDK app's folder or pass --app <folder>\n$/);
     expect(result.code).toBe(2);
   });
 

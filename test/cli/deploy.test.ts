@@ -53,9 +53,10 @@ describe('ecom-platform deploy', () => {
     ].join('\n'));
   });
 
-  test('all stops at the first failure, reports the rest as skipped, and exits with its code', async () => {
+  test('all stops at the first failure, reports the rest as skipped, and exits 1 (as documented), naming the CDK CLI\'s code', async () => {
     const cli = fakeEnv({ cwd: appFolder(), exitCodes: [0, 3] });
-    expect(await cli.run(['deploy', 'all'])).toBe(3);
+    expect(await cli.run(['deploy', 'all'])).toBe(1);
+    expect(cli.stderr()).toBe('ecom-platform: cdk deploy E-Com67-FrontendStack failed with exit code 3: see the CDK CLI\'s output above; the step after it did not run\n');
     expect(cli.runs.map((r) => r.args[1])).toEqual(['E-Com67-BackendPipelineStack', 'E-Com67-FrontendStack']);
     const summary = cli.stdout().slice(cli.stdout().indexOf('Summary'));
     expect(summary).toContain('Frontend stack      FAILED (exit 3)');
@@ -252,11 +253,11 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
     expect(cli.stderr()).toMatch(/^ecom-platform: e-com67-backend-pipeline's execution 0f1e2d3c4b5a succeeded, yet \/e-com67\/api-url does not exist in eu-west-1: the backend's Api stack must write it/);
   });
 
-  test('all: Ctrl-C stops the wait, exit 1; the pipeline state is optional', async () => {
+  test('all: Ctrl-C stops the wait, exit 130; the pipeline state is optional', async () => {
     const aws = parameterAfter(Infinity);
     aws.codePipeline.on(GetPipelineStateCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform codepipeline:GetPipelineState'));
     const cli = fakeEnv({ cwd: appFolder(), stopAfterSleeps: 2 });
-    expect(await cli.run(['deploy', 'all'])).toBe(1);
+    expect(await cli.run(['deploy', 'all'])).toBe(130);
     expect(cli.sleeps).toHaveLength(2);
     expect(cli.stdout()).toContain('  0s       /e-com67/api-url not there yet; e-com67-backend-pipeline: state unknown (not authorized to perform codepipeline:GetPipelineState)\n');
     expect(cli.stdout()).toContain('Wait for API URL    stopped (Ctrl-C)  20s');

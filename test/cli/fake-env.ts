@@ -104,7 +104,7 @@ export function fakeEnv(options: {
   /** Exit codes of successive `run`s (default 0). */
   exitCodes?: number[];
   clients?: AwsClients;
-  /** How many sleeps before `signal.stopped` is set. */
+  /** How many sleeps before Ctrl-C (the signal aborts). */
   stopAfterSleeps?: number;
   env?: Record<string, string | undefined>;
 }) {
@@ -116,7 +116,7 @@ export function fakeEnv(options: {
   const answers = [...(options.answers ?? [])];
   const exitCodes = [...(options.exitCodes ?? [])];
   let clock = Date.parse('2026-11-26T14:00:00Z');
-  const signal = { stopped: false };
+  const controller = new AbortController();
   const cliEnv: CliEnv = {
     out: { write: (t) => { out.push(t); } },
     err: { write: (t) => { err.push(t); } },
@@ -145,11 +145,11 @@ export function fakeEnv(options: {
       sleeps.push(ms);
       clock += ms;
       if (options.stopAfterSleeps !== undefined && sleeps.length >= options.stopAfterSleeps) {
-        signal.stopped = true;
+        controller.abort();
       }
     },
     now: () => new Date(clock),
-    signal,
+    signal: controller.signal,
   };
   return {
     cliEnv,
@@ -158,6 +158,8 @@ export function fakeEnv(options: {
     questions,
     stdout: () => out.join(''),
     stderr: () => err.join(''),
+    /** Ctrl-C. */
+    interrupt: () => controller.abort(),
     run: (argv: string[]) => runCli(argv, cliEnv, { version: '1.2.3' }),
   };
 }

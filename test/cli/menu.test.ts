@@ -110,14 +110,14 @@ test('"Deploy all" from the menu runs the app\'s CDK CLI three times on the term
   }
 });
 
-test('status --watch redraws until Ctrl-C, which ends it at once with exit 0', async () => {
+test('status --watch redraws until Ctrl-C, which ends it at once with exit 130', async () => {
   const term = terminal(appFolder(), ['status', '--watch', '--interval', '3600']);
   try {
     await term.waitFor((s) => s.includes('! Error calling startBuild: npm ci exited with 1'), 'the table');
     expect(term.screen()).toContain('every 3600s, Ctrl-C to stop');
     const started = Date.now();
     term.type('\x03');
-    expect(await term.exit()).toBe(0);
+    expect(await term.exit()).toBe(130);
     expect(Date.now() - started).toBeLessThan(5000);
   } finally {
     term.kill();

@@ -41,10 +41,10 @@ describe('ecom-platform status', () => {
     expect(denied.stderr()).toBe('ecom-platform: User is not authorized to perform codepipeline:GetPipelineState\n');
   });
 
-  test('--watch redraws the table every --interval seconds until stopped', async () => {
+  test('--watch redraws the table every --interval seconds until Ctrl-C (exit 130)', async () => {
     const aws = threePipelines();
     const cli = fakeEnv({ cwd: appFolder(), stopAfterSleeps: 2 });
-    expect(await cli.run(['status', '--watch', '--interval', '3'])).toBe(0);
+    expect(await cli.run(['status', '--watch', '--interval', '3'])).toBe(130);
     expect(cli.sleeps).toEqual([3000, 3000]);
     expect(cli.stdout().split('\x1b[H\x1b[2J')).toHaveLength(3);
     expect(cli.stdout()).toContain('every 3s, Ctrl-C to stop');

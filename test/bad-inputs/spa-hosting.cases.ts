@@ -6,8 +6,8 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CspPreset, CspSources, SpaHosting, SpaHostingProps, SpaRouting } from '../../src';
 import { BadInput, Expected, Observed, accepted, refused, synth, warned } from './case';
+import { CspPreset, CspSources, SpaHosting, SpaHostingProps, SpaRouting } from '../../src';
 
 const CERT_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 const WEB_ACL_ID = '0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DeleteStackCommand, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { AwsClients, CliEnv, CliError, messageOf } from './env';
+import { showValue } from './args';
+import { AwsClients, CliEnv, CliError, messageOf, UsageError } from './env';
 import { Platform } from './platform';
 import { describeStack, isStackMissing } from './stacks';
 
@@ -20,6 +21,16 @@ export async function destroyLegacy(platform: Platform, cliEnv: CliEnv, clients:
   const stackName = platform.legacyStackName;
   if (!options.yes && !cliEnv.interactive) {
     throw new CliError(`refusing to delete ${stackName} without confirmation: not on a terminal, so pass --yes`);
+  }
+  if (options.backup !== undefined) {
+    // Refused before anything is read or deleted: the backup is what makes the deletion safe.
+    const file = path.resolve(cliEnv.cwd, options.backup);
+    if (fs.existsSync(file)) {
+      throw new UsageError(`invalid --backup ${showValue(options.backup)}: ${file} already exists, and a backup never overwrites a file; give a new file name`);
+    }
+    if (!fs.existsSync(path.dirname(file)) || !fs.statSync(path.dirname(file)).isDirectory()) {
+      throw new UsageError(`invalid --backup ${showValue(options.backup)}: the folder ${path.dirname(file)} does not exist; create it or give another path`);
+    }
   }
   const stack = await describeStack(clients, stackName);
   if (!stack) {

@@ -60,3 +60,44 @@ describe('ecom-platform status', () => {
       .toEqual(['shop-backend-pipeline', 'shop-storefront-pipeline']);
   });
 });
+
+describe('text from AWS is escaped before it reaches the terminal', () => {
+  /** A failed stage whose message (from a commit message or a build log) holds escapes, and a hostile revision. */
+  function hostilePipeline() {
+    const aws = mockAws();
+    aws.codePipeline.on(GetPipelineStateCommand).resolves({
+      stageStates: [{
+        stageName: 'Build\x1b[8m',
+        latestExecution: { pipelineExecutionId: 'e1', status: 'Failed' },
+        actionStates: [{
+          actionName: 'Build',
+          currentRevision: { revisionId: '\x1b]0;owned\x07abc' },
+          latestExecution: { status: 'Failed', errorDetails: { code: 'JobFailed', message: 'fix: \x1b[2J\x1b[31mclear screen\r\u009b31m\u202eevil' } },
+        }],
+      }],
+    });
+    return aws;
+  }
+
+  test('the table: ESC, BEL, CR, CSI (U+009B) and bidi overrides are shown as \\u escapes', async () => {
+    hostilePipeline();
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['status', '--apps', 'shop'])).toBe(0);
+    const out = cli.stdout();
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(out).toContain('Build\\u001b[8m');
+    expect(out).toContain('! fix: \\u001b[2J\\u001b[31mclear screen \\u009b31m\\u202eevil');
+  });
+
+  test('--json stays valid JSON and reads back the same text', async () => {
+    hostilePipeline();
+    const cli = fakeEnv({ cwd: appFolder() });
+    expect(await cli.run(['status', '--json', '--apps', 'shop'])).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(cli.stdout()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    const stage = JSON.parse(cli.stdout()).pipelines[0].stages[0];
+    expect(stage.stage).toBe('Build\x1b[8m');
+    expect(stage.failure).toBe('fix: \x1b[2J\x1b[31mclear screen\r\u009b31m\u202eevil');
+  });
+});

@@ -277,9 +277,11 @@ export class SpaPipeline extends Construct {
     super(scope, id);
     const sourceOutput = new codepipeline.Artifact('Source');
     const sourceBinding = validated(this, () => {
-      validate(this, props);
+      // From JavaScript or Python, props may be missing altogether: the error names `hosting`, not a TypeError.
+      validate(this, props ?? ({} as SpaPipelineProps));
       return props.source.bind(this, sourceOutput);
     });
+    PIPELINES.set(props.hosting, this);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
@@ -433,6 +435,8 @@ function deployVariables(scope: Construct, props: SpaPipelineProps): Record<stri
 }
 
 function validate(scope: Construct, props: SpaPipelineProps): void {
+  validateTargets(scope, props);
+  validateTypes(scope, props);
   checkPipelineName(scope, props.pipelineName, 'e-com67-admin-dashboard-pipeline');
   for (const prop of ['buildProjectName', 'deployProjectName'] as const) {
     const name = props[prop];
@@ -445,7 +449,7 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
     throw propError(scope, 'deployProjectName', props.deployProjectName, 'it is the same as `buildProjectName`', 'give the two projects different names');
   }
   checkRelativePath(scope, 'appPath', props.appPath, 'frontend/admin-dashboard');
-  checkRelativePath(scope, 'outputDirectory', props.outputDirectory, 'dist');
+  checkRelativePath(scope, 'outputDirectory', props.outputDirectory, 'dist', false);
   for (const prop of ['installCommands', 'buildCommands'] as const) {
     const commands = props[prop];
     if (commands !== undefined && (commands.length === 0 || commands.some((c) => !isToken(c) && c.trim() === ''))) {
@@ -457,11 +461,153 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
   }
   checkNodeVersion(scope, props.nodeVersion);
   validateBuildEnvironment(scope, props);
-  if (props.runtimeConfig) {
-    const bad = Object.keys(props.runtimeConfig).filter((k) => !CONFIG_KEY.test(k));
+  validateRuntimeConfig(scope, props);
+  checkInteger(scope, 'keepReleases', props.keepReleases, 1, 100);
+  const wait = durationMillis(scope, 'invalidationTimeout', props.invalidationTimeout, 'Duration.minutes(5)');
+  if (wait !== undefined && (wait > 3_600_000 || wait % 1000 !== 0)) {
+    throw propError(scope, 'invalidationTimeout', props.invalidationTimeout, 'it is a whole number of seconds up to one hour',
+      'use Duration.minutes(5) (the default), Duration.seconds(0) not to wait, or up to Duration.hours(1)');
+  }
+  durationMillis(scope, 'artifactRetention', props.artifactRetention, 'Duration.days(30)');
+  checkWholeDays(scope, 'artifactRetention', props.artifactRetention, 1, 3650);
+  if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
+    throw propError(scope, 'executionMode', props.executionMode, 'two deploys into one bucket at once can leave a mix of releases live',
+      'use ExecutionMode.QUEUED (the default) or ExecutionMode.SUPERSEDED');
+  }
+  validateNotifications(scope, props.notificationTopic, props.notificationEmails);
+}
+
+/** The hosting and the source: given (JavaScript and Python callers may omit them), and reachable from here. */
+function validateTargets(scope: Construct, props: SpaPipelineProps): void {
+  const hosting: unknown = props.hosting;
+  if (!(hosting instanceof SpaHosting)) {
+    throw propError(scope, 'hosting', describe(hosting), hosting === undefined ? 'the pipeline needs the hosting it deploys to' : 'it is not a SpaHosting',
+      'give the SpaHosting the app is served from, such as `hosting: admin`');
+  }
+  const source: unknown = props.source;
+  if (!(source instanceof SpaSource)) {
+    throw propError(scope, 'source', describe(source), source === undefined ? 'the pipeline needs the app\'s source' : 'it is not a SpaSource',
+      'give one of SpaSource.codeCommit(), SpaSource.connection() or SpaSource.s3()');
+  }
+  const here = Stack.of(scope);
+  const there = Stack.of(props.hosting);
+  // Both environment-agnostic stacks have the same pseudo-parameter tokens, so a plain comparison is right.
+  for (const [what, mine, theirs] of [['region', here.region, there.region], ['account', here.account, there.account]] as const) {
+    if (mine !== theirs) {
+      const name = (value: string) => (isToken(value) ? 'an environment-agnostic stack' : `${what} ${value}`);
+      throw propError(scope, 'hosting', props.hosting.node.path, `the hosting is in ${name(theirs)} and the pipeline in ${name(mine)}: `
+        + 'the deploy project reads the bucket and distribution through cross-stack references, which CloudFormation keeps within one account and region',
+      'create the pipeline in a stack of the hosting\'s account and region (the same `env`)');
+    }
+  }
+  const other = PIPELINES.get(props.hosting);
+  if (other !== undefined && other.node.root === scope.node.root) {
+    throw propError(scope, 'hosting', props.hosting.node.path, `${other.node.path} already deploys to it: two pipelines deploy into one bucket independently, `
+      + 'so their releases interleave and each one\'s pruning (`keepReleases`) deletes files of the other\'s live release',
+    'deploy each hosting from one pipeline; for a second app, create a second SpaHosting');
+  }
+}
+
+/** Pipelines by the hosting they deploy to: one each. */
+const PIPELINES = new WeakMap<SpaHosting, SpaPipeline>();
+
+/** Props JavaScript and Python callers may give with another type, checked before anything reads them. */
+function validateTypes(scope: Construct, props: SpaPipelineProps): void {
+  for (const prop of ['pipelineName', 'buildProjectName', 'deployProjectName', 'nodeVersion', 'hashedAssetPattern', 'runtimeConfigPath'] as const) {
+    const value: unknown = props[prop];
+    if (value !== undefined && typeof value !== 'string') {
+      throw propError(scope, prop, value, `it must be a string, and is ${value === null ? 'null' : `a ${typeof value}`}`, `give \`${prop}\` as a string, or remove it for the default`);
+    }
+  }
+  for (const prop of ['installCommands', 'testCommands', 'buildCommands', 'notificationEmails'] as const) {
+    const value: unknown = props[prop];
+    if (value !== undefined && !isToken(value) && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) {
+      throw propError(scope, prop, value, 'it must be a list of strings', `give \`${prop}\` as a list such as ["npm ci"], or remove it for the default`);
+    }
+  }
+  const flag: unknown = props.serveSourceMaps;
+  if (flag !== undefined && typeof flag !== 'boolean') {
+    throw propError(scope, 'serveSourceMaps', flag, `it must be true or false, and is ${flag === null ? 'null' : `a ${typeof flag}`} ("false" would turn it on)`,
+      'set `serveSourceMaps` to true or false');
+  }
+  const enums: Array<[string, unknown, object, string]> = [
+    ['executionMode', props.executionMode, codepipeline.ExecutionMode, 'codepipeline.ExecutionMode'],
+    ['logRetention', props.logRetention, logs.RetentionDays, 'logs.RetentionDays'],
+    ['removalPolicy', props.removalPolicy, RemovalPolicy, 'RemovalPolicy'],
+  ];
+  for (const [prop, value, values, name] of enums) {
+    const allowed = Object.values(values).filter((v) => typeof v !== 'string' || !Object.values(values).some((n) => typeof n === 'number'));
+    if (value !== undefined && !allowed.includes(value)) {
+      throw propError(scope, prop, value, `it is not a value of ${name}`, `use a member of ${name}, or remove \`${prop}\` for the default`);
+    }
+  }
+}
+
+/** A value for an error message: a construct by its path, an object by its class. */
+function describe(value: unknown): unknown {
+  if (value !== null && typeof value === 'object') {
+    if (Construct.isConstruct(value)) {
+      return `${value.constructor.name} ${value.node.path}`;
+    }
+    const kind = value.constructor?.name;
+    return kind && kind !== 'Object' ? `a ${kind}` : 'an object';
+  }
+  return value;
+}
+
+/**
+ * A Duration's milliseconds, or the library's error when the value is not a Duration or not a finite amount
+ * (aws-cdk-lib's conversions would throw their own error). Tokens give undefined.
+ */
+function durationMillis(scope: Construct, prop: string, value: unknown, example: string): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!(value instanceof Duration)) {
+    throw propError(scope, prop, describe(value), 'it must be a Duration', `give a Duration such as ${example}, or remove \`${prop}\` for the default`);
+  }
+  if (value.isUnresolved()) {
+    return undefined;
+  }
+  let millis: number;
+  try {
+    millis = value.toMilliseconds({ integral: false });
+  } catch {
+    millis = NaN;
+  }
+  if (!Number.isFinite(millis) || millis < 0) {
+    throw propError(scope, prop, value.toHumanString() === '' ? 'NaN' : value, 'it is not a finite amount of time', `give a Duration such as ${example}`);
+  }
+  return millis;
+}
+
+/** Probe paths a hashed pattern must not match: they are replaced by every deploy, so they must never be immutable. */
+const ENTRY_PATHS = ['index.html'];
+
+/** The runtime config (keys that round-trip through JSON as property names; string values) and where it goes. */
+function validateRuntimeConfig(scope: Construct, props: SpaPipelineProps): void {
+  const config: unknown = props.runtimeConfig;
+  if (config !== undefined) {
+    if (typeof config !== 'object' || config === null || Array.isArray(config) || isToken(config)) {
+      throw propError(scope, 'runtimeConfig', describe(config), 'it must be a map of keys to values', 'give an object such as { apiUrl: api.url }');
+    }
+    const keys = Object.keys(config);
+    const bad = keys.filter((k) => !CONFIG_KEY.test(k));
     if (bad.length > 0) {
       throw propError(scope, 'runtimeConfig', bad, 'runtime config keys become JavaScript property names read by the app',
         'use identifier-like keys such as "apiUrl" or "userPoolId"');
+    }
+    // `__proto__` is dropped or sets the prototype when the app parses or merges the file; the others shadow Object's own members.
+    const unsafe = keys.filter((k) => ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf'].includes(k));
+    if (unsafe.length > 0) {
+      throw propError(scope, 'runtimeConfig', unsafe, 'these keys are JavaScript object internals: parsed or merged by the app, they are dropped, change the object\'s prototype or shadow its methods',
+        'use a plain name such as "apiUrl"');
+    }
+    for (const [key, value] of Object.entries(config)) {
+      if (typeof value !== 'string') {
+        throw propError(scope, `runtimeConfig.${key}`, value, `a value is a string, and this is ${value === null ? 'null' : `a ${typeof value}`} (undefined would drop the key from the file)`,
+          'give the value as a string, such as api.url or "eu-west-1"');
+      }
     }
   }
   const configPath = props.runtimeConfigPath;
@@ -469,38 +615,54 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
     if (!props.runtimeConfig) {
       throw propError(scope, 'runtimeConfigPath', configPath, 'there is no `runtimeConfig` to write', 'set `runtimeConfig`, or remove `runtimeConfigPath`');
     }
-    if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.json$/.test(configPath) || configPath.split('/').includes('..') || configPath.startsWith('_spa-deploy/')) {
-      throw propError(scope, 'runtimeConfigPath', configPath, 'it must be a relative path of a .json file in the site, outside the reserved `_spa-deploy/`',
-        'use a path such as "config.json" or "runtime/config.json"');
+    const components = configPath.split('/');
+    if (isToken(configPath) || !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.json$/.test(configPath) || configPath.length > 1024
+      || components.some((c) => c === '..' || c === '.') || components[0] === '_spa-deploy') {
+      throw propError(scope, 'runtimeConfigPath', configPath, 'it must be a literal relative path of a .json file in the site, without ".." or "." components, '
+        + 'outside the reserved `_spa-deploy/`', 'use a path such as "config.json" or "runtime/config.json"');
     }
   }
-  if (props.hashedAssetPattern !== undefined) {
-    let problem: string | undefined = props.hashedAssetPattern.trim() === '' ? 'it is empty' : undefined;
+  const pattern = props.hashedAssetPattern;
+  if (pattern !== undefined && !isToken(pattern)) {
+    const fix = 'give an extended regular expression on paths in the build output, anchored on the hashed files, such as "^assets/.+-[A-Za-z0-9_-]{8,}\\.(js|css)$"';
+    let regex: RegExp | undefined;
+    let problem: string | undefined = pattern.trim() === '' ? 'it is empty' : undefined;
     try {
-      new RegExp(props.hashedAssetPattern);
+      regex = new RegExp(posixClasses(pattern));
     } catch (e) {
       problem = `it is not a regular expression (${(e as Error).message})`;
     }
     // The deploy script matches with bash's =~ (POSIX extended regular expressions).
-    const perlOnly = /\\[dDwWsSbB]|\(\?|\*\?|\+\?/.exec(props.hashedAssetPattern);
+    const perlOnly = /\\[dDwWsSbB]|\(\?|\*\?|\+\?/.exec(pattern);
     if (!problem && perlOnly) {
       problem = `"${perlOnly[0]}" is not POSIX extended regular expression syntax, which the deploy script (bash =~) uses`;
     }
     if (problem) {
-      throw propError(scope, 'hashedAssetPattern', props.hashedAssetPattern, problem,
-        'give an extended regular expression on paths in the build output, such as "^assets/.+-[A-Za-z0-9_-]{8,}\\.(js|css)$"');
+      throw propError(scope, 'hashedAssetPattern', pattern, problem, fix);
+    }
+    const probes = [...ENTRY_PATHS, props.runtimeConfigPath ?? 'config.json'];
+    const matched = regex!.test('') ? '' : probes.find((p) => regex!.test(p));
+    if (matched !== undefined) {
+      const what = matched === '' ? 'it matches the empty string, so it matches every path'
+        : `it matches "${matched}", which ${matched === 'index.html' ? 'every deploy replaces' : 'is the runtime config, which every deploy rewrites'}`;
+      throw propError(scope, 'hashedAssetPattern', pattern, `${what}; files it matches are cached for a year and never invalidated, and the deploy refuses it`, fix);
     }
   }
-  checkInteger(scope, 'keepReleases', props.keepReleases, 1, 100);
-  if (props.invalidationTimeout && !props.invalidationTimeout.isUnresolved()
-    && (props.invalidationTimeout.toSeconds() > 3600 || props.invalidationTimeout.toMilliseconds() % 1000 !== 0)) {
-    throw propError(scope, 'invalidationTimeout', props.invalidationTimeout, 'it is a whole number of seconds up to one hour',
-      'use Duration.minutes(5) (the default), Duration.seconds(0) not to wait, or up to Duration.hours(1)');
-  }
-  checkWholeDays(scope, 'artifactRetention', props.artifactRetention, 1, 3650);
-  if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
-    throw propError(scope, 'executionMode', props.executionMode, 'two deploys into one bucket at once can leave a mix of releases live',
-      'use ExecutionMode.QUEUED (the default) or ExecutionMode.SUPERSEDED');
-  }
-  validateNotifications(scope, props.notificationTopic, props.notificationEmails);
+}
+
+/** A POSIX ERE's bracket classes (`[[:alnum:]]`) in JavaScript's syntax, to test a pattern at synth. */
+function posixClasses(pattern: string): string {
+  const classes: Record<string, string> = {
+    alnum: 'A-Za-z0-9',
+    alpha: 'A-Za-z',
+    digit: '0-9',
+    xdigit: '0-9A-Fa-f',
+    lower: 'a-z',
+    upper: 'A-Z',
+    space: '\\s',
+    blank: ' \\t',
+    punct: '!-\\/:-@\\[-`{-~',
+    word: 'A-Za-z0-9_',
+  };
+  return pattern.replace(/\[:([a-z]+):\]/g, (whole, name: string) => classes[name] ?? whole);
 }

@@ -25,9 +25,10 @@ function buildMatrix(app: App): Record<string, Stack> {
     buildProjectName: 'e-com67-admin-dashboard-build',
   });
 
+  // One pipeline per hosting: the others deploy to hostings of their own in the same frontend stack.
   const connection = pipelineStack('ConnectionWithEmails');
   new SpaPipeline(connection, 'Pipeline', {
-    hosting: admin,
+    hosting: new SpaHosting(frontend, 'Shop'),
     source: SpaSource.connection('e-com67/shop', 'main', { connectionArn: CONNECTION_ARN, filePaths: ['frontend/admin/**'] }),
     notificationEmails: ['ops@example.com'],
     runtimeConfig: { apiUrl: 'https://api.example.com' },
@@ -36,7 +37,7 @@ function buildMatrix(app: App): Record<string, Stack> {
 
   const s3Source = pipelineStack('S3SourceWithTopic');
   new SpaPipeline(s3Source, 'Pipeline', {
-    hosting: admin,
+    hosting: new SpaHosting(frontend, 'Storefront'),
     source: SpaSource.s3(s3.Bucket.fromBucketName(s3Source, 'Src', 'e-com67-sources'), 'admin.zip'),
     notificationTopic: sns.Topic.fromTopicArn(s3Source, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:ops'),
   });

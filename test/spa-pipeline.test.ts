@@ -396,6 +396,39 @@ describe('SpaPipeline rejects bad input at synth', () => {
     ['invalidation wait over an hour', () => ({ invalidationTimeout: Duration.hours(2) }), 'invalidationTimeout', /up to one hour/],
     ['invalid hashed pattern', () => ({ hashedAssetPattern: '(' }), 'hashedAssetPattern', /not a regular expression/],
     ['Perl-only hashed pattern', () => ({ hashedAssetPattern: '^assets/.+-\\w{8}\\.js$' }), 'hashedAssetPattern', /POSIX/],
+    ['runtime config key __proto__ (as Python passes it)', () => ({ runtimeConfig: JSON.parse('{"__proto__":"x"}') }), 'runtimeConfig', /object internals/],
+    ['runtime config key constructor', () => ({ runtimeConfig: { constructor: 'x' } as any }), 'runtimeConfig', /object internals/],
+    ['runtime config value undefined (JavaScript)', () => ({ runtimeConfig: { apiUrl: undefined as any } }), 'runtimeConfig.apiUrl', /drop the key/],
+    ['runtime config value a number (Python)', () => ({ runtimeConfig: { retries: 3 as any } }), 'runtimeConfig.retries', /a number/],
+    ['runtime config path with a . component', () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: './config.json' }), 'runtimeConfigPath', /"\." components/],
+    ['absolute runtime config path', () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '/config.json' }), 'runtimeConfigPath', /relative path/],
+    ['empty runtime config path', () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '' }), 'runtimeConfigPath', /relative path/],
+    ['hashed pattern .*', () => ({ hashedAssetPattern: '.*' }), 'hashedAssetPattern', /matches the empty string/],
+    ['hashed pattern matching index.html', () => ({ hashedAssetPattern: '\\.html$' }), 'hashedAssetPattern', /matches "index\.html"/],
+    ['hashed pattern matching config.json', () => ({ hashedAssetPattern: '\\.json$' }), 'hashedAssetPattern', /matches "config\.json"/],
+    ['hashed pattern matching the runtime config path', () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: 'assets/config-12345678.json', hashedAssetPattern: '^assets/' }),
+      'hashedAssetPattern', /matches "assets\/config-12345678\.json"/],
+    ['appPath as a token', () => ({ appPath: Fn.importValue('AppPath') }), 'appPath', /not a token/],
+    ['appPath with a shell character', () => ({ appPath: 'front;rm -rf' }), 'appPath', /relative path/],
+    ['appPath with a . component', () => ({ appPath: 'frontend/./admin' }), 'appPath', /relative path/],
+    ['appPath a number (JavaScript)', () => ({ appPath: 7 as any }), 'appPath', /a number/],
+    ['outputDirectory the app folder', () => ({ outputDirectory: '.' }), 'outputDirectory', /sources and node_modules/],
+    ['invalidation wait 1.5 s', () => ({ invalidationTimeout: Duration.millis(1500) }), 'invalidationTimeout', /whole number of seconds/],
+    ['invalidation wait NaN', () => ({ invalidationTimeout: Duration.seconds(NaN) }), 'invalidationTimeout', /not a finite/],
+    ['invalidation wait a number (JavaScript)', () => ({ invalidationTimeout: 300 as any }), 'invalidationTimeout', /must be a Duration/],
+    ['artifact retention a number (JavaScript)', () => ({ artifactRetention: 30 as any }), 'artifactRetention', /must be a Duration.*Duration\.days\(30\)/],
+    ['no hosting (JavaScript)', () => ({ hosting: undefined as any }), 'hosting', /needs the hosting/],
+    ['no source (JavaScript)', () => ({ source: undefined as any }), 'source', /needs the app's source/],
+    ['a plain object as the source (JavaScript)', () => ({ source: { bind: () => ({}) } as any }), 'source', /not a SpaSource/],
+    ['hosting in another region', (s) => ({ hosting: new SpaHosting(new Stack(s.node.root as App, 'UsEast', { env: { ...ENV, region: 'us-east-1' } }), 'H') }),
+      'hosting', /region us-east-1.*region eu-west-1/],
+    ['hosting in an environment-agnostic stack', (s) => ({ hosting: new SpaHosting(new Stack(s.node.root as App, 'Agnostic'), 'H') }), 'hosting', /environment-agnostic/],
+    ['serveSourceMaps "false" (JavaScript)', () => ({ serveSourceMaps: 'false' as any }), 'serveSourceMaps', /would turn it on/],
+    ['executionMode not a member (JavaScript)', () => ({ executionMode: 'FAST' as any }), 'executionMode', /not a value of codepipeline\.ExecutionMode/],
+    ['logRetention not a member', () => ({ logRetention: 42 as any }), 'logRetention', /not a value of logs\.RetentionDays/],
+    ['removalPolicy not a member', () => ({ removalPolicy: 'keep' as any }), 'removalPolicy', /not a value of RemovalPolicy/],
+    ['buildCommands a string (JavaScript)', () => ({ buildCommands: 'npm run build' as any }), 'buildCommands', /list of strings/],
+    ['pipelineName a number (JavaScript)', () => ({ pipelineName: 42 as any }), 'pipelineName', /must be a string/],
     ['runtime config path in the reserved prefix', () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '_spa-deploy/config.json' }), 'runtimeConfigPath', /reserved/],
   ];
 
@@ -421,6 +454,30 @@ describe('SpaPipeline rejects bad input at synth', () => {
     for (const name of names) {
       expect([name, attempt(() => ({ buildVariables: { [name]: 'x' } })).error]).toEqual([name, undefined]);
     }
+  });
+
+  test('a second pipeline on one hosting is refused, naming the first', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const hosting = new SpaHosting(stack, 'H');
+    const repository = repo(stack);
+    new SpaPipeline(stack, 'First', { hosting, source: SpaSource.codeCommit(repository, 'main') });
+    expect(() => new SpaPipeline(stack, 'Second', { hosting, source: SpaSource.codeCommit(repository, 'release') }))
+      .toThrow(/^S\/Second: invalid `hosting` \("S\/H"\): S\/First already deploys to it.*Fix: /);
+    expect(stack.node.tryFindChild('Second')).toBeUndefined();
+  });
+
+  test('a pipeline rejected for its source can be made again for the same hosting', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: ENV });
+    const hosting = new SpaHosting(stack, 'H');
+    const repository = repo(stack);
+    expect(() => new SpaPipeline(stack, 'P', { hosting, source: SpaSource.codeCommit(repository, 'refs/heads/main') })).toThrow(/full git ref/);
+    expect(() => new SpaPipeline(stack, 'P', { hosting, source: SpaSource.codeCommit(repository, 'main') })).not.toThrow();
+  });
+
+  test('a POSIX bracket class in the hashed pattern is read as bash reads it', () => {
+    expect(attempt(() => ({ hashedAssetPattern: '^assets/[[:alnum:]_-]+-[[:alnum:]]{8}\\.js$' })).error).toBeUndefined();
   });
 
   test('valid git branch names pass', () => {

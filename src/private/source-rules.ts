@@ -117,14 +117,34 @@ export function normalizePath(p: string): string {
   return p.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
 }
 
+/** A component of a path a build command uses: a plain name, nothing a shell or a glob reads specially. */
+const PLAIN_COMPONENT = /^[A-Za-z0-9_.@+-]+$/;
+
 /**
- * Checks a path inside the repository that a build command uses (`cd`, artifacts), when given: relative,
- * without `..` or characters the shell would read. Tokens are skipped.
+ * Checks a path inside the repository that a build command uses (`cd "$CODEBUILD_SRC_DIR/<path>"`, the
+ * artifacts' base directory), when given: a literal (a token would be spliced into the command as it resolves),
+ * relative, of plain names, without `..` or `.` components. `root` allows the repository root itself (`.`).
  */
-export function checkRelativePath(scope: IConstruct, prop: string, p: string | undefined, example: string): void {
-  if (p !== undefined && !isToken(p) && (p.trim() === '' || p.startsWith('/') || p.split('/').includes('..') || /[\\"$`]/.test(p))) {
-    throw propError(scope, prop, p, 'it must be a relative path inside the repository, without ".." or shell characters',
-      `give a path such as "${example}"`);
+export function checkRelativePath(scope: IConstruct, prop: string, p: unknown, example: string, root = true): void {
+  if (p === undefined) {
+    return;
+  }
+  const fix = `give a path such as "${example}"`;
+  if (typeof p !== 'string') {
+    throw propError(scope, prop, p, `it must be a string, and is ${p === null ? 'null' : `a ${typeof p}`}`, fix);
+  }
+  if (isToken(p)) {
+    throw propError(scope, prop, p, 'it is written into the build\'s shell commands at synth, so it must be a literal, not a token', fix);
+  }
+  const normalized = normalizePath(p);
+  const components = normalized.split('/');
+  if (p.trim() === '' || p.startsWith('/') || /^[A-Za-z]:/.test(p)
+    || (normalized !== '.' && components.some((c) => c === '..' || c === '.' || c === '' || !PLAIN_COMPONENT.test(c)))) {
+    throw propError(scope, prop, p, 'it must be a relative path inside the repository, of names made of letters, digits and _ . @ + -, '
+      + 'without "..", "." or empty components (shell and glob characters would be read by the build\'s commands)', fix);
+  }
+  if (normalized === '.' && !root) {
+    throw propError(scope, prop, p, 'it is the app\'s own folder, which holds its sources and node_modules: the deploy would publish them', fix);
   }
 }
 

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Aws, CfnParameter, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { BackendLanguage, BackendStageOptions, CdkBackendPipeline, CdkBackendPipelineProps } from '../src';
 import { BackendStage } from './fixtures/backend/backend-stage';
@@ -336,6 +337,52 @@ describe('CdkBackendPipeline rejects bad input', () => {
     }), /invalid `codeArtifactRepository\.domainOwner` \("1111-2222-3333"\): it is not a 12-digit AWS account ID\. Fix: give the account/],
     ['PARALLEL execution', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', executionMode: codepipeline.ExecutionMode.PARALLEL }),
       /invalid `executionMode` \("PARALLEL"\)/],
+    // As JavaScript or Python callers may pass them: the library's words, never a TypeError.
+    ['selfMutation as the string "false"', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', selfMutation: 'false' as any }),
+      /invalid `selfMutation` \("false"\): it must be true or false, and is a string/],
+    ['installCommands as a string', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', installCommands: 'npm ci' as any }),
+      /invalid `installCommands` \("npm ci"\): it must be a list/],
+    ['a repository name that is a number', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 67 as any }),
+      /invalid `repositoryName` \(67\): it must be a string/],
+    ['a source that is a string', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { source: 'e-com67/shop' as any }),
+      /invalid `source` \("e-com67\/shop"\): it must be a pipelines.CodePipelineSource/],
+    ['an unknown log retention', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', logRetention: 45 as any }),
+      /invalid `logRetention` \(45\): it is not a value of logs.RetentionDays/],
+    ['an unknown removal policy', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', removalPolicy: 'keep' as any }),
+      /invalid `removalPolicy` \("keep"\): it is not a value of RemovalPolicy/],
+    ['a CodeArtifact repository without its domain', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', codeArtifactRepository: { repository: 'shop' } as any,
+    }), /invalid `codeArtifactRepository.domain` \(undefined\): the domain is required/],
+    ['an appPath that is a token', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', {
+      repositoryName: 'e-com67', appPath: new CfnParameter(stack, 'Path').valueAsString,
+    }), /invalid `appPath` .*must be a literal, not a token/],
+    ['an appPath with a "." component', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', appPath: 'backend/./app' }),
+      /invalid `appPath` \("backend\/\.\/app"\): it has an empty or "\." component/],
+    ['an appPath with a glob', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', appPath: 'backend/*' }),
+      /invalid `appPath` \("backend\/\*"\): the component "\*" has characters/],
+    ['an appPath with a newline', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', appPath: 'backend\nrm' }),
+      /invalid `appPath`/],
+    ['an absolute appPath', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', appPath: '/backend' }),
+      /invalid `appPath` \("\/backend"\): it must be a relative path/],
+    ['addStage without a stage (JavaScript)', (_app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' }).addStage(undefined as any),
+      /invalid `stage` \(undefined\): a Stage is required/],
+    ['the same stage twice', (app, stack) => {
+      const pipeline = new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' });
+      const prod = new BackendStage(app, 'Prod', { env: ENV });
+      pipeline.addStage(prod);
+      pipeline.addStage(prod);
+    }, /invalid `stage` \("Prod"\): the stage is already in the pipeline/],
+    ['an empty stack order', (app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' })
+      .addStage(new BackendStage(app, 'Prod', { env: ENV }), { stackOrder: [] }), /invalid `stackOrder` \(\[\]\): an empty list orders nothing/],
+    ['a stack order against a declared dependency', (app, stack) => {
+      const prod = new BackendStage(app, 'Prod', { env: ENV });
+      prod.api.addDependency(prod.data);
+      new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' }).addStage(prod, { stackOrder: [prod.api, prod.data] });
+    }, /invalid `stackOrder`.*Prod\/Api already depends on Prod\/Data/],
+    ['a pre step that is not a Step', (app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' })
+      .addStage(new BackendStage(app, 'Prod', { env: ENV }), { pre: ['echo hi'] as any }), /invalid `pre` \(\["echo hi"\]\): it must be a list of pipelines.Step/],
+    ['manualApproval as a string', (app, stack) => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' })
+      .addStage(new BackendStage(app, 'Prod', { env: ENV }), { manualApproval: 'yes' as any }), /invalid `manualApproval` \("yes"\)/],
   ];
 
   test.each(cases)('%s', (_name, act, message) => {
@@ -353,10 +400,67 @@ describe('CdkBackendPipeline rejects bad input', () => {
     })).not.toThrow();
   });
 
+  test('an appPath of "./backend/" is the folder backend', () => {
+    const { template } = build({}, { appPath: './backend/' });
+    expect(JSON.stringify(synthBuildSpec(template).spec)).toContain('cd \\"$CODEBUILD_SRC_DIR/backend\\"');
+  });
+
   test('a rejected pipeline leaves nothing half-created in the tree', () => {
     const app = new App();
     const stack = new Stack(app, 'PipelineStack', { env: ENV });
     expect(() => new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', synthCommands: [] })).toThrow();
     expect(stack.node.tryFindChild('Backend')).toBeUndefined();
+  });
+});
+
+describe('CdkBackendPipeline IAM', () => {
+  test('the asset publishing role has no CodeBuild permission on "*"; the pipeline starts the asset project through its action role, on the project only', () => {
+    for (const { context } of FLAG_CONTEXTS) {
+      const { template, stack, pipeline } = build(context);
+      const assetPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.includes('AssetsFileRole'))![1] as any;
+      const statements: any[] = assetPolicy.Properties.PolicyDocument.Statement;
+      expect(statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('codebuild:Start') || a.startsWith('codebuild:Stop')))).toEqual([]);
+      expect(statements.some((s) => s.Resource === '*')).toBe(false);
+      // The role still publishes: it assumes the bootstrap file-publishing role and reads the artifacts.
+      expect(JSON.stringify(statements)).toContain('cdk-hnb659fds-file-publishing-role');
+      const assetProject = pipeline.pipeline.node.findChild('Assets').node.findChild('FileAsset').node.defaultChild as any;
+      const actionPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.includes('CodeBuildActionRole'))![1] as any;
+      const started = (actionPolicy.Properties.PolicyDocument.Statement as any[])
+        .filter((s) => [s.Action].flat().includes('codebuild:StartBuild')).flatMap((s) => [s.Resource].flat());
+      expect(started).toContainEqual({ 'Fn::GetAtt': [stack.resolve(assetProject.logicalId), 'Arn'] });
+    }
+  });
+
+  test('a statement added to the asset role later is kept', () => {
+    const app = new App();
+    const stack = new Stack(app, 'PipelineStack', { env: ENV });
+    const pipeline = new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67' });
+    pipeline.addStage(new BackendStage(app, 'Prod', { env: ENV }));
+    pipeline.buildPipeline();
+    const role = pipeline.pipeline.node.findChild('Assets').node.findChild('FileRole') as iam.Role;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::extra/*'] }));
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).toContain('arn:aws:s3:::extra/*');
+  });
+
+  test('stackOrder uses no deprecated aws-cdk-lib API (JSII_DEPRECATED=fail)', () => {
+    const previous = process.env.JSII_DEPRECATED;
+    process.env.JSII_DEPRECATED = 'fail';
+    try {
+      const { stage } = build({});
+      expect(stage.compute.dependencies).toContain(stage.data);
+      expect(stage.api.dependencies).toContain(stage.compute);
+    } finally {
+      if (previous === undefined) {
+        delete process.env.JSII_DEPRECATED;
+      } else {
+        process.env.JSII_DEPRECATED = previous;
+      }
+    }
+  });
+
+  test('the generated auto-approve function records why checkov\'s Lambda checks do not apply', () => {
+    const { template } = build({}, {}, { confirmPermissionsBroadening: true });
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as any;
+    expect(fn.Metadata.checkov.skip.map((s: any) => s.id).sort()).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117']);
   });
 });

@@ -123,6 +123,8 @@ const PIPELINE_SAMPLES: Record<keyof SpaPipelineOptions, unknown> = {
   buildVariables: { VITE_APP_NAME: 'Shop' },
   parameterStoreVariables: { VITE_STRIPE_PUBLISHABLE_KEY: '/e-com67/stripe-publishable-key' },
   secretsManagerVariables: { SENTRY_AUTH: 'sentry-upload:token' },
+  secretNamePrefixes: ['e-com67/admin/'],
+  parameterPaths: ['/e-com67/admin/'],
   hashedAssetPattern: '^assets/.+-[A-Za-z0-9_-]{8,}\\.(js|css)$',
   runtimeConfig: { region: 'eu-west-1' },
   runtimeConfigPath: 'runtime/config.json',

@@ -2,10 +2,49 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { isToken } from './validation';
+import { isToken, propError } from './validation';
 
 /** Context key naming the repository's root, relative to the folder `cdk synth` runs in (such as ".."). */
 export const REPOSITORY_ROOT_CONTEXT = 'ecom:repositoryRoot';
+
+/** A component of a folder path: a plain name, nothing a shell, a glob or a path filter reads specially. */
+const PLAIN_NAME = /^[A-Za-z0-9_.@+-]+$/;
+
+/**
+ * Checks a folder of the repository given as `prop` (an app's folder, the CDK app's folder), which a build
+ * `cd`s into and a path filter or an artifact path names, so it must be known at synth: a literal relative path
+ * of plain names (letters, digits and `_ . @ + -`), without `..`, `.` or empty components. `./backend/` is
+ * `backend`. The repository root (`.`) is refused unless `root` allows it. Returns the normalized path.
+ */
+export function checkRepositoryFolder(scope: IConstruct, prop: string, value: unknown, options: { root: boolean; example: string }): string {
+  const fix = `give the folder relative to the repository root, such as "${options.example}"`;
+  if (typeof value !== 'string') {
+    throw propError(scope, prop, value, value === undefined ? 'the folder is required' : `it must be a string, and is a ${value === null ? 'null' : typeof value}`, fix);
+  }
+  if (isToken(value)) {
+    throw propError(scope, prop, value, 'the folder is written into build commands and path filters at synth, so it must be a literal, not a token', fix);
+  }
+  const normalized = value.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
+  if (value.trim() === '' || value.startsWith('/') || /^[A-Za-z]:/.test(value)) {
+    throw propError(scope, prop, value, 'it must be a relative path inside the repository', fix);
+  }
+  if (normalized === '.') {
+    if (!options.root) {
+      throw propError(scope, prop, value, 'the repository root holds every app and the backend, so as an app\'s folder it would rebuild the app on every change',
+        'put the app in a folder of its own, such as "frontend/admin-dashboard"');
+    }
+    return normalized;
+  }
+  const components = normalized.split('/');
+  const bad = components.find((c) => c === '..' || c === '.' || c === '' || !PLAIN_NAME.test(c));
+  if (bad !== undefined) {
+    const why = bad === '..' ? 'it leaves the folder it names ("..")'
+      : bad === '.' || bad === '' ? 'it has an empty or "." component, which a path filter would not match'
+        : `the component ${JSON.stringify(bad)} has characters other than letters, digits and _ . @ + - (a shell, a glob or a path filter would read them)`;
+    throw propError(scope, prop, value, why, fix);
+  }
+  return normalized;
+}
 
 /** Folders warned about per app, so a platform and the pipeline it creates don't warn twice. */
 const warned = new WeakMap<IConstruct, Set<string>>();

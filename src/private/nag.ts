@@ -183,7 +183,7 @@ export function artifactStoreWildcards(store: ArtifactStore): GeneratedWildcard[
   const bucket = arnReferencePattern(store.bucket.node.defaultChild as CfnResource);
   const key = arnReferencePattern(store.key.node.defaultChild as CfnResource);
   const onlyOn = new RegExp(`^(${bucket}|${bucket}/\\*|${key})$`);
-  const reason = 'CDK grants the pipeline, its actions and its CodeBuild projects these actions on the pipeline\'s own artifact bucket and key only; they hold nothing but this pipeline\'s expiring artifacts.';
+  const reason = 'CDK grants the pipeline, its actions and its CodeBuild projects these actions on the pipeline\'s own artifact bucket and key only; they hold nothing but this pipeline\'s artifacts and build caches, which expire.';
   return [
     { finding: new RegExp(`^Resource::${bucket}/\\*$`), reason },
     { finding: /^Action::(s3:GetObject\*|s3:GetBucket\*|s3:List\*|s3:DeleteObject\*|s3:PutObject\*|s3:Abort\*|kms:GenerateDataKey\*|kms:ReEncrypt\*)$/, reason, onlyOn },
@@ -256,19 +256,13 @@ export function cdkPipelineWildcards(pipeline: pipelines.CodePipeline): Generate
         within: assets,
         finding: new RegExp(`^Resource::arn:${PARTITION}:logs:${env}:log-group:/aws/codebuild/\\*$`),
         onlyFor: /^logs:(CreateLogGroup|CreateLogStream|PutLogEvents)$/,
-        reason: 'CDK Pipelines shares one role between the asset publishing projects (one per asset type) and grants it their default CodeBuild log groups, named after projects created with it.',
+        reason: 'CDK Pipelines (AssetSingletonRole) creates one role per asset type for the asset publishing projects, whose names are generated, and grants it log writes on every /aws/codebuild/ log group of the pipeline\'s account and region: create and write only, no read or delete; the projects log to the pipeline\'s BuildLogs group.',
       },
       {
         within: assets,
         finding: new RegExp(`^Resource::arn:${PARTITION}:codebuild:${env}:report-group/\\*$`),
         onlyFor: /^codebuild:(CreateReportGroup|CreateReport|UpdateReport|BatchPutTestCases|BatchPutCodeCoverages)$/,
-        reason: 'CDK Pipelines shares one role between the asset publishing projects and lets it write their test report groups; the projects run cdk-assets and write no reports.',
-      },
-      {
-        within: assets,
-        finding: /^Resource::\*$/,
-        onlyFor: /^codebuild:(BatchGetBuilds|StartBuild|StopBuild)$/,
-        reason: 'CDK Pipelines lets the shared asset publishing role start and read CodeBuild builds (batch builds of its own projects); it holds no other permission on "*".',
+        reason: 'CDK Pipelines (AssetSingletonRole) lets the asset publishing role create and write test reports in every report group of the pipeline\'s account and region; the projects only run cdk-assets and write no reports, and the grant allows no read or delete.',
       },
     );
   }

@@ -340,6 +340,10 @@ export class SpaHosting extends Construct {
    * @param grantee the principal that deploys the app, such as a CodeBuild project
    */
   public grantDeploy(grantee: iam.IGrantable): iam.Grant {
+    if (typeof grantee !== 'object' || grantee === null || !grantee.grantPrincipal) {
+      throw propError(this, 'grantee', grantee, 'grantDeploy() needs the principal that deploys the app (an iam.IGrantable)',
+        'pass a role, a CodeBuild project or another IGrantable');
+    }
     let grant = iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] })
       .combine(iam.Grant.addToPrincipal({
         grantee,
@@ -369,6 +373,16 @@ export class SpaHosting extends Construct {
    * options name another response headers policy.
    */
   public addBehavior(pathPattern: string, origin: cloudfront.IOrigin, options: cloudfront.AddBehaviorOptions = {}): void {
+    checkPathPattern(this, pathPattern);
+    if (typeof origin !== 'object' || origin === null || typeof origin.bind !== 'function') {
+      throw propError(this, 'origin', origin, 'expected a cloudfront.IOrigin', 'pass an origin such as new origins.RestApiOrigin(api)');
+    }
+    if (options?.viewerProtocolPolicy === cloudfront.ViewerProtocolPolicy.ALLOW_ALL) {
+      const id = 'cdk-ecom-platform:SpaHosting.behaviorAllowsHttp';
+      Annotations.of(this).addWarningV2(id, `the behaviour ${pathPattern} answers plain HTTP (ViewerProtocolPolicy.ALLOW_ALL), while the rest of the site `
+        + 'redirects to HTTPS; its responses (and any cookie or token sent to it) can be read and changed in transit. Remove `viewerProtocolPolicy` '
+        + `to keep the redirect. If it is intended, acknowledge it: Annotations.of(hosting).acknowledgeWarning('${id}', '<why>')`);
+    }
     this.distribution.addBehavior(pathPattern, origin, {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       ...options,
@@ -781,6 +795,29 @@ function validateEdgeProtection(scope: Construct, props: SpaHostingProps): void 
       throw propError(scope, prop, bad, 'these are not ISO 3166-1 alpha-2 country codes (given as literal strings)',
         'use uppercase two-letter literal codes such as "DE", "GB" (not "UK"), "US"');
     }
+  }
+}
+
+/** A cache behaviour's path pattern: CloudFront takes at most 255 characters, and `*` is the default behaviour's. */
+function checkPathPattern(scope: Construct, pathPattern: string): void {
+  if (typeof pathPattern !== 'string') {
+    throw propError(scope, 'pathPattern', pathPattern, `expected a string, got ${describeType(pathPattern)}`, 'give a path pattern such as "/api/*"');
+  }
+  if (isToken(pathPattern)) {
+    return;
+  }
+  if (pathPattern.trim().length === 0 || pathPattern === '*' || pathPattern === '/*') {
+    throw propError(scope, 'pathPattern', pathPattern, 'it would match every request, which the default behaviour (the site) serves',
+      'give the prefix the other origin serves, such as "/api/*"');
+  }
+  if (pathPattern.length > 255) {
+    throw propError(scope, 'pathPattern', pathPattern, `CloudFront takes a path pattern of at most 255 characters, this one has ${pathPattern.length}`,
+      'shorten it, using * and ? wildcards');
+  }
+  if (!/^[A-Za-z0-9_\-.*$/~"'@:+?&]+$/.test(pathPattern)) {
+    throw propError(scope, 'pathPattern', pathPattern,
+      'CloudFront path patterns use only letters, digits and _ - . * ? $ / ~ " \' @ : + & (no spaces, no non-ASCII characters)',
+      'give a pattern such as "/api/*"');
   }
 }
 

@@ -428,6 +428,25 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
         },
       });
     });
+
+    test('addBehavior refuses a pattern CloudFront would refuse or that shadows the site, and warns on plain HTTP', () => {
+      const { site, stack } = synth();
+      const api = new origins.HttpOrigin('api.example.com');
+      expect(() => site.addBehavior('*', api)).toThrow(/^Test\/Site: invalid `pathPattern` \("\*"\): it would match every request/);
+      expect(() => site.addBehavior('/*', api)).toThrow(/invalid `pathPattern`/);
+      expect(() => site.addBehavior('', api)).toThrow(/invalid `pathPattern`/);
+      expect(() => site.addBehavior(`/${'a'.repeat(255)}`, api)).toThrow(/at most 255 characters, this one has 256/);
+      expect(() => site.addBehavior('/api v2/*', api)).toThrow(/no spaces/);
+      expect(() => site.addBehavior(undefined as unknown as string, api)).toThrow(/invalid `pathPattern` \(undefined\): expected a string/);
+      expect(() => site.addBehavior('/api/*', undefined as unknown as cloudfront.IOrigin)).toThrow(/invalid `origin`/);
+      site.addBehavior('/legacy/*', api, { viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.ALLOW_ALL });
+      Annotations.fromStack(stack).hasWarning('/Test/Site', Match.stringLikeRegexp('/legacy/\\* answers plain HTTP.*SpaHosting.behaviorAllowsHttp'));
+    });
+
+    test('grantDeploy without a grantee (from JavaScript) is the library\'s error', () => {
+      const { site } = synth();
+      expect(() => site.grantDeploy(undefined as unknown as iam.IGrantable)).toThrow(/^Test\/Site: invalid `grantee` \(undefined\)/);
+    });
   });
 
   describe('grantDeploy', () => {

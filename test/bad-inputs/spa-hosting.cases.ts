@@ -3,6 +3,8 @@
 import { Annotations, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -41,6 +43,12 @@ function preset(input: string, expect: Expected, make: () => CspPreset): BadInpu
     },
   };
 }
+
+/** A call on a default SpaHosting. */
+function method(input: string, expect: Expected, call: (site: SpaHosting) => void): BadInput {
+  return { subject: 'SpaHosting', input, expect, observe: synth((stack) => call(new SpaHosting(stack, 'Site'))) };
+}
+const api = () => new origins.HttpOrigin('api.example.com');
 
 const csp = (sources: CspSources, extra: SpaHostingProps = {}) => () => ({ ...sources, ...extra });
 
@@ -231,6 +239,18 @@ export const CASES: BadInput[] = [
   hosting("geoDenyList: ['de']", refused('geoDenyList', /ISO 3166-1/), () => ({ geoDenyList: ['de'] })),
   hosting('geoAllowList and geoDenyList', refused('geoDenyList', /either an allow list or a deny list/), () => ({ geoAllowList: ['DE'], geoDenyList: ['FR'] })),
   hosting('geoAllowList: [a token]', refused('geoAllowList', /literal/), () => ({ geoAllowList: [Fn.importValue('Country')] })),
+
+  // Methods: addBehavior and grantDeploy.
+  method("addBehavior('*', api)", refused('pathPattern', /match every request/), (site) => site.addBehavior('*', api())),
+  method("addBehavior('/*', api)", refused('pathPattern', /match every request/), (site) => site.addBehavior('/*', api())),
+  method('addBehavior with a 256-character pattern', refused('pathPattern', /at most 255/), (site) => site.addBehavior(`/${'a'.repeat(255)}`, api())),
+  method("addBehavior('/api v2/*', api)", refused('pathPattern', /no spaces/), (site) => site.addBehavior('/api v2/*', api())),
+  method("addBehavior('/api/*', undefined) (from JavaScript)", refused('origin', /IOrigin/),
+    (site) => site.addBehavior('/api/*', undefined as unknown as cloudfront.IOrigin)),
+  method("addBehavior('/legacy/*', api, { viewerProtocolPolicy: ALLOW_ALL })", warned('cdk-ecom-platform:SpaHosting.behaviorAllowsHttp'),
+    (site) => site.addBehavior('/legacy/*', api(), { viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.ALLOW_ALL })),
+  method("addBehavior('/api/*', api)", accepted(), (site) => site.addBehavior('/api/*', api())),
+  method('grantDeploy(undefined) (from JavaScript)', refused('grantee', /IGrantable/), (site) => site.grantDeploy(undefined as unknown as iam.IGrantable)),
 
   // CspPreset factories: the library's own error shape for their arguments.
   preset("CspPreset.custom('', {...})", refused('name', /1 to 64 visible ASCII/), () => CspPreset.custom('', { scriptSources: ['https://js.example.com'] })),

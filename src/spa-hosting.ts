@@ -141,7 +141,8 @@ export interface SpaHostingOptions extends CspSources {
   readonly contentSecurityPolicy?: string;
 
   /**
-   * `max-age` of the Strict-Transport-Security header (sent with `includeSubDomains`).
+   * `max-age` of the Strict-Transport-Security header (sent with `includeSubDomains`), a whole number of seconds.
+   * 0 (browsers forget the policy) and values under six months (the policy lapses between visits) warn at synth.
    *
    * @default Duration.days(730)
    */
@@ -156,7 +157,7 @@ export interface SpaHostingOptions extends CspSources {
   readonly hstsPreload?: boolean;
 
   /**
-   * Alternative domain names (CNAMEs) such as `admin.example.com`. Needs `certificate`.
+   * Alternative domain names (CNAMEs) such as `admin.example.com`, each once. Needs `certificate`.
    *
    * @default - the distribution's `*.cloudfront.net` domain only
    */
@@ -215,7 +216,7 @@ export interface SpaHostingOptions extends CspSources {
   readonly priceClass?: cloudfront.PriceClass;
 
   /**
-   * A comment on the distribution, shown in the CloudFront console.
+   * A comment on the distribution, shown in the CloudFront console. At most 128 characters, on one line.
    *
    * @default - no comment
    */

@@ -39,9 +39,11 @@ export interface PrunePlan {
  * - under the prefix of a release with a manifest that isn't kept: deleted;
  * - anything else (a hashed asset, a release prefix without a manifest (a failed upload), the bucket-root files
  *   of the layout before releases, the old script's `_spa-deploy/` state): kept when a kept release
- *   references it, or when it is younger than the oldest kept release (it may belong to a deploy still
- *   uploading, or to the layout open tabs were loaded from); deleted otherwise. No root object is deleted
- *   while no release is live: the bucket root is then what visitors get.
+ *   references it; deleted when it is older than the newest release this run prunes (it was uploaded for
+ *   that release or an older one, or for the layout before releases, none of which is kept); kept otherwise
+ *   (it may belong to a deploy still uploading). So the layout before releases goes with the first pruned
+ *   release, not before: tabs opened on it keep their chunks through the first N deploys. No root object is
+ *   deleted while no release is live: the bucket root is then what visitors get.
  */
 export function planPrune(input: PrunePlanInput): PrunePlan {
   if (!Number.isInteger(input.keep) || input.keep < 1) {
@@ -55,7 +57,11 @@ export function planPrune(input: PrunePlanInput): PrunePlan {
   const keptManifests = sorted.filter((m) => protectedIds.has(m.id));
   const withManifest = new Set(sorted.map((m) => m.id));
   const referenced = new Set(keptManifests.flatMap((m) => m.assets));
-  const oldestKept = Math.min(...keptManifests.map((m) => Date.parse(m.createdAt)));
+  const prunedManifests = sorted.filter((m) => !protectedIds.has(m.id));
+  // An object can only be left over from a pruned release (or the layout before releases) if it was written
+  // before the newest pruned one was created; a crash between this run's deletes leaves a few such objects
+  // for good (storage only: nothing serves them).
+  const threshold = Math.max(-Infinity, ...prunedManifests.map((m) => Date.parse(m.createdAt)));
 
   const deletes: string[] = [];
   for (const { key, lastModified } of input.objects) {
@@ -70,13 +76,11 @@ export function planPrune(input: PrunePlanInput): PrunePlan {
     if (key.startsWith(RELEASES_PREFIX) && id === undefined) {
       continue; // not a release key we wrote: leave it
     }
-    const unreferenced = !referenced.has(key);
-    const old = keptManifests.length > 0 && lastModified < oldestKept;
-    if (unreferenced && old && input.live !== undefined) {
+    if (!referenced.has(key) && lastModified < threshold && input.live !== undefined) {
       deletes.push(key);
     }
   }
-  const pruned = sorted.filter((m) => !protectedIds.has(m.id)).map((m) => m.id);
+  const pruned = prunedManifests.map((m) => m.id);
   const manifests = new Set(pruned.map(manifestKey));
   return {
     kept: [...protectedIds].sort(),

@@ -1,8 +1,8 @@
 import { rmSync } from 'fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { BUCKET, World, viteBuild } from './harness';
 import { ENTRY_CACHE_CONTROL, IMMUTABLE_CACHE_CONTROL, ReleaseError, manifestKey, parseManifest } from '../../src/release/contract';
 import { contentType, deployRelease } from '../../src/release/deploy';
-import { BUCKET, World, viteBuild } from './harness';
 
 const COMMIT = '3f2a1b9c0d1e2f30415263748596a7b8c9d0e1f2';
 
@@ -32,12 +32,12 @@ describe('deployRelease', () => {
     }
     const types = Object.fromEntries(world.s3Writes().map((w) => [w.key.split('/').pop()!.split('.').slice(1).join('.'), w.contentType]));
     expect(types).toMatchObject({
-      'js': 'text/javascript; charset=utf-8',
-      'css': 'text/css; charset=utf-8',
-      'html': 'text/html; charset=utf-8',
-      'svg': 'image/svg+xml',
-      'txt': 'text/plain; charset=utf-8',
-      'json': 'application/json; charset=utf-8',
+      js: 'text/javascript; charset=utf-8',
+      css: 'text/css; charset=utf-8',
+      html: 'text/html; charset=utf-8',
+      svg: 'image/svg+xml',
+      txt: 'text/plain; charset=utf-8',
+      json: 'application/json; charset=utf-8',
     });
     expect(contentType('assets/font-ABCDEFGH.woff2')).toBe('font/woff2');
     expect(contentType('manifest.webmanifest')).toBe('application/manifest+json; charset=utf-8');
@@ -107,9 +107,11 @@ describe('deployRelease', () => {
     const world = new World();
     const noEntry = viteBuild('v1');
     rmSync(`${noEntry}/index.html`);
-    await expect(deployRelease(world.clients(), { bucket: BUCKET, sourceDir: noEntry, commit: COMMIT, buildNumber: 1 })).rejects.toThrow(/no index.html/);
+    await expect(deployRelease(world.clients(), { bucket: BUCKET, sourceDir: noEntry, commit: COMMIT, buildNumber: 1 }))
+      .rejects.toThrow(/no index.html/);
     const reserved = viteBuild('v1', { extra: { 'releases/x.txt': 'x' } });
-    await expect(deployRelease(world.clients(), { bucket: BUCKET, sourceDir: reserved, commit: COMMIT, buildNumber: 1 })).rejects.toThrow(ReleaseError);
+    await expect(deployRelease(world.clients(), { bucket: BUCKET, sourceDir: reserved, commit: COMMIT, buildNumber: 1 }))
+      .rejects.toThrow(ReleaseError);
     expect(world.writes).toEqual([]);
   });
 

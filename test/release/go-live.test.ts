@@ -1,9 +1,9 @@
+import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from './harness';
 import { ENTRY_FILE, KVS_KEYS, PIN_HEADERS, ReleaseManifest } from '../../src/release/contract';
 import { DeployResult, deployRelease } from '../../src/release/deploy';
 import { ensurePinToken, goLive, switchLive } from '../../src/release/live-store';
 import { htmlReferences, smokeCheck } from '../../src/release/smoke-check';
 import { waitUntilLive } from '../../src/release/wait-live';
-import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from './harness';
 
 const COMMIT = 'abcdef0123456789abcdef0123456789abcdef01';
 const entryMd5 = (m: ReleaseManifest) => m.files.find((f) => f.path === ENTRY_FILE)!.md5;
@@ -116,16 +116,19 @@ describe('smoke check, go live, wait', () => {
     await release(world, 'v1', 1);
     const clients = world.clients();
     let calls = 0;
-    const flaky = { ...clients, fetch: async (input: string | URL | Request, init?: RequestInit) => {
-      calls++;
-      if (calls === 1) {
-        throw new Error('socket hang up');
-      }
-      if (calls === 2) {
-        return new Response('busy', { status: 503 });
-      }
-      return clients.fetch(input, init);
-    } };
+    const flaky = {
+      ...clients,
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        calls++;
+        if (calls === 1) {
+          throw new Error('socket hang up');
+        }
+        if (calls === 2) {
+          return new Response('busy', { status: 503 });
+        }
+        return clients.fetch(input, init);
+      },
+    };
     const check = await smokeCheck(flaky, { baseUrl: BASE_URL, releaseId: 'abcdef0-1', pinToken: world.keys.get(KVS_KEYS.pinToken)! });
     expect(check.ok).toBe(true);
     expect(calls).toBe(7);
@@ -136,10 +139,13 @@ describe('smoke check, go live, wait', () => {
     await release(world, 'v1', 1);
     const seen: Headers[] = [];
     const clients = world.clients();
-    await smokeCheck({ ...clients, fetch: async (input, init) => {
-      seen.push(new Headers(init?.headers));
-      return clients.fetch(input, init);
-    } }, { baseUrl: BASE_URL, releaseId: 'abcdef0-1', pinToken: 't0ken' });
+    await smokeCheck({
+      ...clients,
+      fetch: async (input, init) => {
+        seen.push(new Headers(init?.headers));
+        return clients.fetch(input, init);
+      },
+    }, { baseUrl: BASE_URL, releaseId: 'abcdef0-1', pinToken: 't0ken' });
     expect(seen[0].get(PIN_HEADERS.release)).toBe('abcdef0-1');
     expect(seen[0].get(PIN_HEADERS.token)).toBe('t0ken');
   });
@@ -217,12 +223,15 @@ describe('waitUntilLive', () => {
     const since = world.time;
     const clients = world.clients();
     let polls = 0;
-    const lagging = { ...clients, fetch: async (input: string | URL | Request, init?: RequestInit) => {
-      if (++polls === 3) {
-        world.keys.set(KVS_KEYS.live, manifest.id); // the edge sees the switch between the 2nd and 3rd poll
-      }
-      return clients.fetch(input, init);
-    } };
+    const lagging = {
+      ...clients,
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        if (++polls === 3) {
+          world.keys.set(KVS_KEYS.live, manifest.id); // the edge sees the switch between the 2nd and 3rd poll
+        }
+        return clients.fetch(input, init);
+      },
+    };
     const result = await waitUntilLive(lagging, { baseUrl: BASE_URL, entryMd5: entryMd5(manifest), since, intervalMs: 1_000 });
     expect(result).toEqual({ live: true, polls: 3, propagationMs: 2_000 });
   });

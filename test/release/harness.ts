@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 // A world for the release module's unit tests: an in-memory bucket and KeyValueStore behind aws-sdk-client-mock
 // (every write appended to one ordered log), a distribution stand-in that routes like the contract says the
 // CloudFront Function will, a fake clock, and build outputs in temp folders.
@@ -229,9 +230,5 @@ export function viteBuild(version: string, options: { sharedVendor?: string; ext
 }
 
 function hash8(text: string): string {
-  let h = 2166136261;
-  for (const c of text) {
-    h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0').toUpperCase();
+  return createHash('md5').update(text).digest('hex').slice(0, 8).toUpperCase();
 }

@@ -90,6 +90,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.npmignore?.include('/assets/');
 // The CLI ships as one bundled file (lib/ecom-platform-cli.js); its unbundled modules would need the SDK.
 project.npmignore?.exclude('/lib/cli/');
+// The SPA release module (src/release) is not wired into the constructs yet; it will ship bundled the same way.
+project.npmignore?.exclude('/lib/release/');
 project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/docs/', '/.cache/', '/cdk.out/', '/test/python/');
 
 // npm reads only `node`; `python` says which Python the wheel supports (its Requires-Python).

@@ -137,7 +137,7 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
   return {
     ok: false,
     result: 'stopped (Ctrl-C)',
-    message: `stopped waiting for ${name}: once ${pipeline} has deployed the backend, ${again}`,
+    message: `stopped waiting for ${name} (Ctrl-C): once ${pipeline} has deployed the backend, ${again}`,
   };
 }
 

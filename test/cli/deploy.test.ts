@@ -261,7 +261,7 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
     expect(cli.sleeps).toHaveLength(2);
     expect(cli.stdout()).toContain('  0s       /e-com67/api-url not there yet; e-com67-backend-pipeline: state unknown (not authorized to perform codepipeline:GetPipelineState)\n');
     expect(cli.stdout()).toContain('Wait for API URL    stopped (Ctrl-C)  20s');
-    expect(cli.stderr()).toBe('ecom-platform: stopped waiting for /e-com67/api-url: once e-com67-backend-pipeline has deployed the backend, run ecom-platform deploy all again\n');
+    expect(cli.stderr()).toBe('ecom-platform: stopped waiting for /e-com67/api-url (Ctrl-C): once e-com67-backend-pipeline has deployed the backend, run ecom-platform deploy all again\n');
   });
 
   test.each([

@@ -20,7 +20,7 @@ let waiting: http.ServerResponse[] = [];
 let mode: 'hang' | 'html' = 'hang';
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = http.createServer((_req, res) => {
     if (mode === 'html') {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><head><title>Router login</title></head></html>');
@@ -35,7 +35,10 @@ afterEach(() => {
   waiting.forEach((res) => res.destroy());
   waiting = [];
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(() => new Promise((resolve) => {
+  server.closeAllConnections();
+  server.close(resolve);
+}));
 
 /** Starts the command with fake credentials in a region, every client at the local server. */
 function start(args: string[]) {

@@ -71,7 +71,7 @@ describe('text from AWS is escaped before it reaches the terminal', () => {
         latestExecution: { pipelineExecutionId: 'e1', status: 'Failed' },
         actionStates: [{
           actionName: 'Build',
-          currentRevision: { revisionId: '\x1b]0;owned\x07abc' },
+          currentRevision: { revisionId: '\x1b]0;owned\x07abc', revisionChangeId: 'c1', created: new Date(0) },
           latestExecution: { status: 'Failed', errorDetails: { code: 'JobFailed', message: 'fix: \x1b[2J\x1b[31mclear screen\r\u009b31m\u202eevil' } },
         }],
       }],

@@ -1,0 +1,305 @@
+// The operator CLI's bad and edge inputs: arguments, environment variables, cdk.json, endpoints that are not
+// AWS, Ctrl-C and hostile text in AWS answers. Each runs the CLI's code in this process (runCli with a recording
+// environment, test/cli/fake-env.ts) with AWS clients stubbed per case (no aws-sdk-client-mock here, so the two
+// endpoint cases use the real SDK against a local server). The refusal is stderr on a non-zero exit; every case
+// also checks the documented exit code (0, 1, 2, 130), one line on stderr, and that no raw control character
+// reached the terminal.
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { BadInput, Expected, Observed, accepted, refused } from './case';
+import { AwsClients } from '../../src/cli/env';
+import { appFolder, fakeEnv } from '../cli/fake-env';
+
+type Handler = (input: any) => unknown;
+
+function awsError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/** A ready account: every read the CLI makes answers as for a platform whose backend pipeline exists. */
+const HEALTHY: Record<string, Handler> = {
+  GetCallerIdentityCommand: () => ({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/ops' }),
+  DescribeStacksCommand: ({ StackName }) => {
+    if (StackName === 'CDKToolkit') {
+      return { Stacks: [{ StackName, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0), Outputs: [{ OutputKey: 'BootstrapVersion', OutputValue: '28' }] }] };
+    }
+    throw awsError('ValidationError', `Stack with id ${StackName} does not exist`);
+  },
+  GetRepositoryCommand: ({ repositoryName }) => ({ repositoryMetadata: { repositoryName, cloneUrlHttp: `https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/${repositoryName}` } }),
+  GetConnectionCommand: () => ({ Connection: { ConnectionName: 'github', ProviderType: 'GitHub', ConnectionStatus: 'AVAILABLE' } }),
+  GetParameterCommand: ({ Name }) => ({ Parameter: { Name, Type: 'String', Value: 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/' } }),
+  GetPipelineStateCommand: () => {
+    throw awsError('PipelineNotFoundException', 'not found');
+  },
+};
+
+/** Stub clients: each `send` answers by command name (HEALTHY, with `overrides`). */
+function stubClients(overrides: Record<string, Handler> = {}): AwsClients {
+  const handlers = { ...HEALTHY, ...overrides };
+  const client = () => ({
+    send: async (command: { constructor: { name: string }; input: unknown }) => {
+      const handler = handlers[command.constructor.name];
+      if (!handler) {
+        throw new Error(`no stub for ${command.constructor.name}`);
+      }
+      return handler(command.input);
+    },
+  });
+  return {
+    sts: client(),
+    cloudFormation: client(),
+    codePipeline: client(),
+    codeCommit: client(),
+    connections: client(),
+    ssm: client(),
+    region: async () => 'eu-west-1',
+  } as unknown as AwsClients;
+}
+
+/** Real SDK clients at a local endpoint (one attempt, so a refused connection fails fast). */
+function clientsAt(endpoint: string): AwsClients {
+  const config = { region: 'eu-west-1', endpoint, maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
+  return {
+    sts: new STSClient(config),
+    cloudFormation: new CloudFormationClient(config),
+    codePipeline: new CodePipelineClient(config),
+    codeCommit: new CodeCommitClient(config),
+    connections: new CodeStarConnectionsClient(config),
+    ssm: new SSMClient(config),
+    region: async () => 'eu-west-1',
+  };
+}
+
+/** A request that never answers, and Ctrl-C as soon as it is sent. */
+function slowThenCtrlC(interrupt: () => void): Handler {
+  return () => {
+    setImmediate(interrupt);
+    return new Promise(() => undefined);
+  };
+}
+
+interface Run {
+  /** The documented exit code this input must end with. */
+  readonly exit: 0 | 1 | 2 | 130;
+  readonly env?: Record<string, string>;
+  readonly context?: Record<string, unknown>;
+  /** Prepares the app folder (files the arguments name). */
+  readonly setup?: (app: string) => void;
+  /** Stubbed answers; `interrupt` presses Ctrl-C. */
+  readonly aws?: (interrupt: () => void) => Record<string, Handler>;
+  /** Real SDK clients at this endpoint instead of stubs. */
+  readonly endpoint?: () => Promise<{ url: string; close: () => Promise<void> }>;
+  /** Exit codes of the CDK CLI's runs. */
+  readonly cdkExitCodes?: number[];
+  /** Sleeps before Ctrl-C (status --watch, deploy all's wait). */
+  readonly stopAfterSleeps?: number;
+}
+
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** Runs `ecom-platform <argv>` in-process and observes it. */
+function cli(argv: string[], run: Run): () => Promise<Observed> {
+  return async () => {
+    const app = appFolder({ context: run.context });
+    run.setup?.(app);
+    const server = await run.endpoint?.();
+    let interrupt = () => undefined as void;
+    const clients = server ? clientsAt(server.url) : stubClients(run.aws?.(() => interrupt()));
+    const env = fakeEnv({ cwd: app, clients, env: { PATH: '', ...run.env }, exitCodes: run.cdkExitCodes, stopAfterSleeps: run.stopAfterSleeps });
+    interrupt = env.interrupt;
+    let code: number;
+    try {
+      code = await env.run(argv);
+    } finally {
+      await server?.close();
+    }
+    // status --watch clears the screen itself: the one sequence the CLI writes.
+    // eslint-disable-next-line no-control-regex
+    const stdout = env.stdout().replace(/\x1b\[H\x1b\[2J/g, '');
+    const stderr = env.stderr();
+    const problems = [
+      code !== run.exit ? `exit ${code}, not the documented ${run.exit}` : undefined,
+      RAW_CONTROL.test(stdout) || RAW_CONTROL.test(stderr) ? 'raw control characters reached the terminal' : undefined,
+      code !== 0 && !/^ecom-platform: [^\n]+\n$/.test(stderr) ? 'stderr is not one line `ecom-platform: ...`' : undefined,
+    ].filter((p) => p !== undefined);
+    if (problems.length > 0) {
+      throw new Error(`ecom-platform ${JSON.stringify(argv)}: ${problems.join('; ')}\nstdout: ${JSON.stringify(stdout)}\nstderr: ${JSON.stringify(stderr)}`);
+    }
+    return { refusal: code === 0 ? undefined : stderr, warnings: [] };
+  };
+}
+
+/** A local server answering every request with `status` and `body`. */
+function answering(status: number, contentType: string, body: string) {
+  return async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((resolve) => {
+      // The SDK keeps its connection alive: close it, or close() waits for the idle timeout.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    };
+  };
+}
+
+/** A port nothing listens on. */
+async function closedPort() {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise((resolve) => server.close(resolve));
+  return { url, close: async () => undefined };
+}
+
+/** A failed Build stage whose message and names carry terminal escapes (from a commit message or a build log). */
+const HOSTILE_PIPELINE: Record<string, Handler> = {
+  GetPipelineStateCommand: () => ({
+    stageStates: [{
+      stageName: 'Build',
+      latestExecution: { pipelineExecutionId: 'e1', status: 'Failed' },
+      actionStates: [{
+        actionName: 'Build',
+        currentRevision: { revisionId: '\x1b]0;pwned\x07' },
+        latestExecution: { status: 'Failed', errorDetails: { code: 'JobFailed', message: 'feat: \x1b[2J\x1b[31mfake prompt\r\u009b0m\u202eevil' } },
+      }],
+    }],
+  }),
+  GetPipelineExecutionCommand: () => ({ pipelineExecution: { artifactRevisions: [{ revisionId: '\x1b[8mhidden' }] } }),
+};
+
+const HTML = '<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body></body></html>';
+const CONNECTION = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0a1b2c3d-1111-2222-3333-444455556666';
+
+const c = (input: string, expect: Expected, observe: () => Promise<Observed>): BadInput => ({ subject: 'CLI', input, expect, observe, libraryError: false });
+const usage = { exit: 2 } as const;
+const WATCH = ['status', '--watch'];
+
+export const CASES: BadInput[] = [
+  // --- Numbers: --interval and --wait-minutes ---------------------------------------------------------------
+  c('status --watch --interval -5', refused('--interval', /invalid --interval "-5": expected a whole number of seconds from 1 to 3600/), cli([...WATCH, '--interval', '-5'], usage)),
+  c('status --watch --interval 0', refused('--interval', /from 1 to 3600/), cli([...WATCH, '--interval', '0'], usage)),
+  c('status --watch --interval 3601', refused('--interval', /"3601"/), cli([...WATCH, '--interval', '3601'], usage)),
+  c('status --watch --interval 1.5', refused('--interval', /"1\.5"/), cli([...WATCH, '--interval', '1.5'], usage)),
+  c('status --watch --interval 1e3', refused('--interval', /"1e3"/), cli([...WATCH, '--interval', '1e3'], usage)),
+  c('status --watch --interval 10s', refused('--interval', /"10s"/), cli([...WATCH, '--interval', '10s'], usage)),
+  c("status --watch --interval ''", refused('--interval', /"": it is empty/), cli([...WATCH, '--interval', ''], usage)),
+  c('status --watch --interval (no value)', refused('--interval', /--interval needs a value: a whole number of seconds/), cli([...WATCH, '--interval'], usage)),
+  c('status --watch --interval --json', refused('--interval', /needs a value: .*, not the option --json/), cli([...WATCH, '--interval', '--json'], usage)),
+  c('status --watch --interval 5 --interval 10', refused('--interval', /given twice \("5", then "10"\)/), cli([...WATCH, '--interval', '5', '--interval', '10'], usage)),
+  c('status --interval 5 (without --watch)', refused('--interval', /applies to status --watch only/), cli(['status', '--interval', '5'], usage)),
+  c('deploy all --wait-minutes 0', refused('--wait-minutes', /from 1 to 1440/), cli(['deploy', 'all', '--wait-minutes', '0'], usage)),
+  c('deploy all --wait-minutes 1441', refused('--wait-minutes', /"1441"/), cli(['deploy', 'all', '--wait-minutes', '1441'], usage)),
+  c('deploy all --wait-minutes=forever', refused('--wait-minutes', /"forever"/), cli(['deploy', 'all', '--wait-minutes=forever'], usage)),
+  c('deploy all --wait-minutes 1440 --interval 3600 (the limits)', accepted(), cli(['deploy', 'all', '--wait-minutes', '1440', '--interval', '3600'], { exit: 0 })),
+
+  // --- Commands, targets, options that do not exist or do not apply ----------------------------------------
+  c('frobnicate', refused('frobnicate', /unknown command "frobnicate": use one of doctor, deploy/), cli(['frobnicate'], usage)),
+  c('staus (a typo)', refused('staus', /did you mean status\?/), cli(['staus'], usage)),
+  c('deploy (no target)', refused('deploy', /deploy needs a target: backend-pipeline \| frontend/), cli(['deploy'], usage)),
+  c('deploy everything', refused('everything', /unknown deploy target/), cli(['deploy', 'everything'], usage)),
+  c('deploy all frontend', refused('frontend', /unexpected argument "frontend" after deploy all/), cli(['deploy', 'all', 'frontend'], usage)),
+  c('status now', refused('now', /unexpected argument "now" after status: it takes no argument/), cli(['status', 'now'], usage)),
+  c('status --colour', refused('--colour', /unknown option --colour \(see ecom-platform status --help\)/), cli(['status', '--colour'], usage)),
+  c('status --intreval 5 (a typo)', refused('--intreval', /did you mean --interval\?/), cli(['status', '--intreval', '5'], usage)),
+  c('status -x', refused('-x', /unknown option -x/), cli(['status', '-x'], usage)),
+  c('status --json=yes', refused('--json', /--json takes no value, not "yes"/), cli(['status', '--json=yes'], usage)),
+  c('status --watch --json', refused('--watch', /use one of them/), cli(['status', '--watch', '--json'], usage)),
+  c('deploy all --yes', refused('--yes', /does not apply to deploy: it is an option of destroy-legacy/), cli(['deploy', 'all', '--yes'], usage)),
+  c('status --wait-minutes 5', refused('--wait-minutes', /does not apply to status/), cli(['status', '--wait-minutes', '5'], usage)),
+  c('(no command, not on a terminal)', refused('command', /no command given and not on a terminal/), cli([], usage)),
+  c('help frobnicate', refused('frobnicate', /unknown command "frobnicate" to help with/), cli(['help', 'frobnicate'], usage)),
+  c('status --help --colour (help wins)', accepted(), cli(['status', '--help', '--colour'], { exit: 0 })),
+
+  // --- Values: names, regions, profiles, ARNs, files --------------------------------------------------------
+  c('status --region eu_west_1', refused('--region', /invalid --region "eu_west_1": not a region name; expected a region name such as eu-west-1/), cli(['status', '--region', 'eu_west_1'], usage)),
+  c("status --region ''", refused('--region', /it is empty/), cli(['status', '--region', ''], usage)),
+  c('status --region us-gov-west-1 (a partition\'s region)', accepted(), cli(['status', '--region', 'us-gov-west-1'], { exit: 0 })),
+  c("status --profile 'my profile'", refused('--profile', /not a profile name/), cli(['status', '--profile', 'my profile'], usage)),
+  c('doctor --connection-arn arn:aws:s3:::bucket', refused('--connection-arn', /not a connection ARN/), cli(['doctor', '--connection-arn', 'arn:aws:s3:::bucket'], usage)),
+  c('doctor --connection-arn <a CodeConnections ARN>', accepted(), cli(['doctor', '--connection-arn', CONNECTION], { exit: 0 })),
+  c('destroy-legacy --stack 9Stack', refused('--stack', /not a stack name/), cli(['destroy-legacy', '--stack', '9Stack', '--yes'], usage)),
+  c('destroy-legacy --stack <ANSI escape>', refused('--stack', /"\\u001b\[31mred": it holds control characters/), cli(['destroy-legacy', '--stack', '\x1b[31mred', '--yes'], usage)),
+  c('destroy-legacy --backup <an existing file>', refused('--backup', /already exists, and a backup never overwrites a file/),
+    cli(['destroy-legacy', '--backup', 'old.json', '--yes'], { ...usage, setup: (app) => fs.writeFileSync(path.join(app, 'old.json'), '{}') })),
+  c('destroy-legacy --backup backups/ (a folder)', refused('--backup', /it names a folder/), cli(['destroy-legacy', '--backup', 'backups/', '--yes'], usage)),
+  c('destroy-legacy --backup missing/dir/b.json', refused('--backup', /the folder .*missing\/dir does not exist/), cli(['destroy-legacy', '--backup', 'missing/dir/b.json', '--yes'], usage)),
+  c('status --project E_Com', refused('--project', /invalid --project "E_Com"/), cli(['status', '--project', 'E_Com'], usage)),
+  c("status --project ''", refused('--project', /it is empty/), cli(['status', '--project', ''], usage)),
+  c('status --project café (non-ASCII)', refused('--project', /lowercase letters, digits and hyphens/), cli(['status', '--project', 'café'], usage)),
+  c('status --prefix E-Com67-', refused('--prefix', /invalid --prefix "E-Com67-"/), cli(['status', '--prefix', 'E-Com67-'], usage)),
+  c('status --apps Admin', refused('--apps', /invalid app name "Admin" in --apps/), cli(['status', '--apps', 'Admin'], usage)),
+  c('status --apps a,,b', refused('--apps', /it has an empty name/), cli(['status', '--apps', 'a,,b'], usage)),
+  c('status --apps shop,shop', refused('--apps', /it lists "shop" twice/), cli(['status', '--apps', 'shop,shop'], usage)),
+  c("status --apps ' storefront , back-office ' (spaces)", accepted(), cli(['status', '--apps', ' storefront , back-office '], { exit: 0 })),
+  c('status --app no/such/folder', refused('--app', /invalid --app "no\/such\/folder": the folder .* does not exist/), cli(['status', '--app', 'no/such/folder'], usage)),
+  c('status --app <a file>', refused('--app', /is not a folder/), cli(['status', '--app', 'cdk.json'], usage)),
+  c('deploy \\u202eall (a bidi override in an argument)', refused('deploy target', /unknown deploy target "\\u202eall"/), cli(['deploy', '\u202eall'], usage)),
+
+  // --- Environment variables and cdk.json -------------------------------------------------------------------
+  c("AWS_REGION='eu west 1'", refused('AWS_REGION', /invalid AWS_REGION "eu west 1" in the environment: expected a region name.*give --region/),
+    cli(['status'], { ...usage, env: { AWS_REGION: 'eu west 1' } })),
+  c("AWS_REGION='eu west 1' with --region eu-west-1 (the option wins)", accepted(), cli(['status', '--region', 'eu-west-1'], { exit: 0, env: { AWS_REGION: 'eu west 1' } })),
+  c('AWS_PROFILE with an ANSI escape', refused('AWS_PROFILE', /"\\u001b\[2Jops"/), cli(['status'], { ...usage, env: { AWS_PROFILE: '\x1b[2Jops' } })),
+  c('AWS_ENDPOINT_URL=localhost:4566 (no scheme)', refused('AWS_ENDPOINT_URL', /expected an http\(s\) URL/), cli(['status'], { ...usage, env: { AWS_ENDPOINT_URL: 'localhost:4566' } })),
+  c('AWS_ENDPOINT_URL_SSM=ftp://example.com', refused('AWS_ENDPOINT_URL_SSM', /expected an http\(s\) URL/), cli(['status'], { ...usage, env: { AWS_ENDPOINT_URL_SSM: 'ftp://example.com' } })),
+  c('AWS_ENDPOINT_URL=http://localhost:5000 (an emulator)', accepted(), cli(['status'], { exit: 0, env: { AWS_ENDPOINT_URL: 'http://localhost:5000' } })),
+  c('cdk.json context ecom:apps: 42', refused('ecom:apps', /give a list of app names/), cli(['status'], { ...usage, context: { 'ecom:apps': 42 } })),
+  c('cdk.json context ecom:apps: []', refused('ecom:apps', /lists no app/), cli(['status'], { ...usage, context: { 'ecom:apps': [] } })),
+  c("cdk.json context ecom:connectionArn: 'github'", refused('ecom:connectionArn', /expected a CodeConnections connection ARN/), cli(['doctor'], { ...usage, context: { 'ecom:connectionArn': 'github' } })),
+  c('cdk.json context ecom:projectName: 42', refused('ecom:projectName', /it must be a string/), cli(['status'], { ...usage, context: { 'ecom:projectName': 42 } })),
+  c('cdk.json that is not JSON', refused('cdk.json', /is not valid JSON/), cli(['status'], { ...usage, setup: (app) => fs.writeFileSync(path.join(app, 'cdk.json'), '{ "app": ') })),
+
+  // --- Endpoints that are not AWS ---------------------------------------------------------------------------
+  c('status against an endpoint answering HTML (HTTP 200)', refused('AWS_ENDPOINT_URL', /answered with an HTML page \(HTTP 200, "Welcome to nginx!"\), not an AWS API/),
+    cli(['status'], { exit: 1, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1' }, endpoint: answering(200, 'text/html', HTML) })),
+  c('status --json against a captive portal (HTTP 302 HTML)', refused('AWS_ENDPOINT_URL', /HTML page \(HTTP 302/),
+    cli(['status', '--json'], { exit: 1, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1' }, endpoint: answering(302, 'text/html', HTML) })),
+  c('status against an endpoint nothing listens on', refused('AWS_ENDPOINT_URL', /could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/),
+    cli(['status'], { exit: 1, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1' }, endpoint: closedPort })),
+
+  // --- Ctrl-C during a slow request, a wait or a watch --------------------------------------------------------
+  c('status, Ctrl-C during a slow GetPipelineState', refused('Ctrl-C', /^ecom-platform: stopped \(Ctrl-C\)\n$/),
+    cli(['status'], { exit: 130, aws: (interrupt) => ({ GetPipelineStateCommand: slowThenCtrlC(interrupt) }) })),
+  c('status --watch, Ctrl-C during a slow GetPipelineState', refused('Ctrl-C'),
+    cli(['status', '--watch'], { exit: 130, aws: (interrupt) => ({ GetPipelineStateCommand: slowThenCtrlC(interrupt) }) })),
+  c('doctor, Ctrl-C during a slow GetCallerIdentity', refused('Ctrl-C'),
+    cli(['doctor'], { exit: 130, aws: (interrupt) => ({ GetCallerIdentityCommand: slowThenCtrlC(interrupt) }) })),
+  c('doctor, Ctrl-C during a slow DescribeStacks', refused('Ctrl-C'),
+    cli(['doctor'], { exit: 130, aws: (interrupt) => ({ DescribeStacksCommand: slowThenCtrlC(interrupt) }) })),
+  c('deploy all, Ctrl-C during the wait for the API URL', refused('Ctrl-C', /stopped waiting for \/e-com67\/api-url/),
+    cli(['deploy', 'all'], { exit: 130, stopAfterSleeps: 1, aws: () => ({ GetParameterCommand: () => { throw awsError('ParameterNotFound', 'not found'); } }) })),
+
+  // --- Exit codes as documented ---------------------------------------------------------------------------------
+  c('deploy frontend, the CDK CLI exits 3', refused('cdk deploy', /^ecom-platform: cdk deploy E-Com67-FrontendStack failed with exit code 3: see the CDK CLI's output above\n$/),
+    cli(['deploy', 'frontend'], { exit: 1, cdkExitCodes: [3] })),
+
+  // --- Text from AWS: escaped, never raw ------------------------------------------------------------------------
+  c('status: a failure message (commit message) with ANSI escapes, CR, CSI and a bidi override', accepted(),
+    cli(['status', '--apps', 'shop'], { exit: 0, aws: () => HOSTILE_PIPELINE })),
+  c('status --json: the same, valid JSON without raw controls', accepted(),
+    cli(['status', '--json', '--apps', 'shop'], { exit: 0, aws: () => HOSTILE_PIPELINE })),
+  c('doctor: a repository clone URL and account ARN with escapes', accepted(), cli(['doctor'], {
+    exit: 0,
+    aws: () => ({
+      GetCallerIdentityCommand: () => ({ Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/\x1b]8;;http://evil\x07ops' }),
+      GetRepositoryCommand: () => ({ repositoryMetadata: { cloneUrlHttp: 'https://example.com/\x1b[2J' } }),
+    }),
+  })),
+];

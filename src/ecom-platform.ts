@@ -8,11 +8,12 @@ import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { CodeArtifactRepository } from './code-artifact-repository';
 import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
-import { checkAppPath, localPackagePaths } from './private/app-path';
+import { checkAppPath, checkRepositoryFolder, localPackagePaths } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, isStackName } from './private/naming-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
-import { checkLiteralAppPath, normalizePath } from './private/source-rules';
+import { checkBoolean, checkEnum, checkInstance, checkString, checkStringList } from './private/prop-types';
+import { normalizePath } from './private/source-rules';
 import { isToken, propError, validated } from './private/validation';
 import { SpaHosting, SpaHostingOptions } from './spa-hosting';
 import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
@@ -259,6 +260,7 @@ export class EcomPlatform extends Construct {
   constructor(scope: Construct, id: string, props: EcomPlatformProps = {}) {
     super(scope, id);
     const { naming, backendPipeline, frontendPipelines, frontends } = validated(this, () => {
+      validateTypes(this, props);
       const checked = {
         naming: validateNaming(this, props),
         backendPipeline: props.backendPipeline ?? contextFlag(this, BACKEND_PIPELINE_CONTEXT),
@@ -282,6 +284,12 @@ export class EcomPlatform extends Construct {
     if (backendPipeline) {
       this.backendPipelineStack = this.createStack(scope, naming.backendPipelineStackName, 'the backend pipeline', props.env);
       this.backendPipeline = this.createBackendPipeline(this.backendPipelineStack, props);
+    } else if (props.backendStackOrder) {
+      // Direct mode: `cdk deploy '<Stage>/*'` deploys in the same order the pipeline would.
+      const order = props.backendStackOrder;
+      for (let i = 1; i < order.length; i++) {
+        order[i].addDependency(order[i - 1], `backendStackOrder of ${this.node.path}`);
+      }
     }
     this.appPipelines = frontendPipelines
       ? frontends.map((app, i) => this.createAppPipeline(scope, app, this.hostings[i], props))
@@ -327,6 +335,11 @@ export class EcomPlatform extends Construct {
 
   /** A stack of the platform, in the App or Stage that holds it, with its stack name as its ID. */
   private createStack(scope: Construct, stackName: string, what: string, env: Environment | undefined): Stack {
+    const existing = scope.node.tryFindChild(stackName);
+    if (existing) {
+      throw propError(this, 'naming', stackName, `${scope.node.path || 'the app'} already has a construct with this stack name (${existing.node.path}), such as another platform of the same naming`,
+        'give each platform of the app its own `stackPrefix`, or create one platform');
+    }
     return new Stack(scope, stackName, { env, stackName, description: `${this.naming.projectName}: ${what}` });
   }
 
@@ -454,6 +467,19 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
   }
   const stackNames = new Set([naming.frontendStackName, naming.backendPipelineStackName]);
   frontends.forEach((app, i) => {
+    if (typeof app !== 'object' || app === null) {
+      throw propError(scope, `frontends[${i}]`, app, 'each app is an object with its name and folder', 'give { name: \'admin-dashboard\', appPath: \'frontend/admin-dashboard\' }');
+    }
+    checkString(scope, `frontends[${i}].name`, app.name, 'admin-dashboard');
+    if (app.name === undefined) {
+      throw propError(scope, `frontends[${i}].name`, app.name, 'every app needs a name', 'give a name such as "admin-dashboard"');
+    }
+    checkString(scope, `frontends[${i}].pipelineStackName`, app.pipelineStackName, 'E-Com67-AdminPipelineStack');
+    for (const field of ['hosting', 'pipeline'] as const) {
+      if (app[field] !== undefined && (typeof app[field] !== 'object' || app[field] === null || Array.isArray(app[field]))) {
+        throw propError(scope, `frontends[${i}].${field}`, app[field], 'the options must be an object', `give { ... } of ${field === 'hosting' ? 'SpaHostingOptions' : 'SpaPipelineOptions'}, or nothing`);
+      }
+    }
     const problem = appNameProblem(naming.projectName, app.name);
     if (problem) {
       throw propError(scope, `frontends[${i}].name`, problem.value, problem.problem, problem.fix);
@@ -462,7 +488,7 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
       throw propError(scope, `frontends[${i}].name`, app.name, 'another app has the same name, so they would share a bucket and pipeline names',
         'give every app its own name');
     }
-    checkLiteralAppPath(scope, `frontends[${i}].appPath`, app.appPath);
+    checkRepositoryFolder(scope, `frontends[${i}].appPath`, app.appPath, { root: false, example: 'frontend/admin-dashboard' });
     if (frontends.findIndex((other) => normalizePath(other.appPath) === normalizePath(app.appPath)) !== i) {
       throw propError(scope, `frontends[${i}].appPath`, app.appPath, 'another app has the same folder, so one pipeline would deploy the other\'s build',
         'give every app its own folder');
@@ -494,6 +520,9 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
     throw propError(scope, 'backendStackOrder', props.backendStackOrder.map((s) => s.node.path), 'there is no `backendStage`',
       'give `backendStage`, or remove `backendStackOrder`');
   }
+  if (props.backendAppPath !== undefined) {
+    checkRepositoryFolder(scope, 'backendAppPath', props.backendAppPath, { root: true, example: 'backend' });
+  }
   if (props.backendStage && (props.backendStage === parent || props.backendStage.node.scopes.includes(scope))) {
     throw propError(scope, 'backendStage', props.backendStage.node.path, 'the backend stage must be a Stage of its own, not the one holding the platform',
       'create the backend as new BackendStage(app, \'Backend\', ...)');
@@ -513,10 +542,95 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
     throw propError(scope, 'env', props.env ?? undefined, 'the backend pipeline needs to know the account and region it deploys to',
       'give env: { account: \'111122223333\', region: \'eu-west-1\' } (also to the backend stage)');
   }
+  if (props.backendStage) {
+    validateBackendStage(scope, props, backendPipeline);
+  }
   const parameter = props.apiUrlParameterName;
   if (parameter !== undefined && !isToken(parameter) && !PARAMETER_NAME.test(parameter)) {
     throw propError(scope, 'apiUrlParameterName', parameter, 'SSM parameter names here are paths of letters, digits and _ . - /',
       `give a name such as "${naming.apiUrlParameterName}"`);
+  }
+}
+
+/** Types first, as JavaScript and Python callers may pass anything: each later check may then trust them. */
+function validateTypes(scope: Construct, props: EcomPlatformProps): void {
+  if (typeof props !== 'object' || props === null) {
+    throw propError(scope, 'props', props, 'the props must be an object', 'give { env, backendStage, source, ... }, or nothing');
+  }
+  if (props.naming !== undefined) {
+    checkInstance(scope, 'naming', props.naming, props.naming instanceof PlatformNaming, 'a PlatformNaming', 'give new PlatformNaming({ projectName, stackPrefix })');
+  }
+  if (props.source !== undefined) {
+    checkInstance(scope, 'source', props.source, props.source instanceof PlatformSource, 'a PlatformSource',
+      'give PlatformSource.codeCommit() or PlatformSource.connection({ connectionArn, repository })');
+  }
+  if (props.backendStage !== undefined) {
+    checkInstance(scope, 'backendStage', props.backendStage, Stage.isStage(props.backendStage), 'a Stage', 'give the Stage holding the backend\'s stacks');
+  }
+  for (const prop of ['backendPipeline', 'frontendPipelines', 'apiUrlInRuntimeConfig'] as const) {
+    checkBoolean(scope, prop, props[prop]);
+  }
+  for (const [prop, example] of [['projectName', 'e-com67'], ['stackPrefix', 'E-Com67'], ['apiUrlParameterName', '/e-com67/api-url']] as const) {
+    checkString(scope, prop, props[prop], example);
+  }
+  checkStringList(scope, 'notificationEmails', props.notificationEmails, '"team@example.com"');
+  checkEnum(scope, 'backendLanguage', props.backendLanguage, BackendLanguage, 'BackendLanguage');
+  if (props.frontends !== undefined && !Array.isArray(props.frontends)) {
+    throw propError(scope, 'frontends', props.frontends, 'it must be a list of apps', 'give [{ name: \'admin-dashboard\', appPath: \'frontend/admin-dashboard\' }]');
+  }
+  if (props.backendStackOrder !== undefined && (!Array.isArray(props.backendStackOrder) || !props.backendStackOrder.every((s) => Stack.isStack(s)))) {
+    throw propError(scope, 'backendStackOrder', props.backendStackOrder, 'it must be a list of the backend stage\'s stacks', 'give [data, compute, api]');
+  }
+  const env = props.env;
+  if (env !== undefined) {
+    if (typeof env !== 'object' || env === null) {
+      throw propError(scope, 'env', env, 'it must be an object', 'give env: { account: \'111122223333\', region: \'eu-west-1\' }');
+    }
+    checkString(scope, 'env.account', env.account, '111122223333');
+    checkString(scope, 'env.region', env.region, 'eu-west-1');
+    if (env.account !== undefined && !isToken(env.account) && !/^\d{12}$/.test(env.account)) {
+      throw propError(scope, 'env.account', env.account, 'an AWS account ID is 12 digits', 'give the account ID, such as "111122223333"');
+    }
+    if (env.region !== undefined && !isToken(env.region) && !/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(env.region)) {
+      throw propError(scope, 'env.region', env.region, 'it is not an AWS region name', 'give a region such as "eu-west-1"');
+    }
+  }
+}
+
+/** The backend stage and its order, checked here so that errors name the platform's props, not the pipeline's. */
+function validateBackendStage(scope: Construct, props: EcomPlatformProps, backendPipeline: boolean): void {
+  const stage = props.backendStage!;
+  const stacks = stacksOf(stage);
+  if (stacks.length === 0) {
+    throw propError(scope, 'backendStage', stage.node.path, 'it has no stacks, so there is no backend to deploy', 'create the backend\'s stacks in the stage before the platform');
+  }
+  const order = props.backendStackOrder;
+  if (order !== undefined) {
+    if (order.length === 0) {
+      throw propError(scope, 'backendStackOrder', order, 'an empty list orders nothing', `remove it for the stage's stacks in creation order, or list them: ${stacks.map((s) => s.node.path).join(', ')}`);
+    }
+    order.forEach((stack, i) => {
+      if (!stacks.includes(stack)) {
+        throw propError(scope, 'backendStackOrder', stack.node.path, `the stack is not in \`backendStage\` (${stage.node.path})`,
+          `list only stacks of the stage: ${stacks.map((s) => s.node.path).join(', ')}`);
+      }
+      if (order.indexOf(stack) !== i) {
+        throw propError(scope, 'backendStackOrder', stack.node.path, 'the stack is listed twice', 'list each stack once, in deployment order');
+      }
+    });
+  }
+  if (!backendPipeline || !props.env) {
+    return;
+  }
+  for (const stack of stacks) {
+    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+      throw propError(scope, 'backendStage', stack.node.path, 'the stack is environment-agnostic, and the backend pipeline deploys to an explicit account and region',
+        'give the backend stage the platform\'s env: new BackendStage(app, \'Backend\', { env })');
+    }
+    if (stack.region !== props.env.region) {
+      throw propError(scope, 'backendStage', `${stack.node.path} (${stack.region})`, `the backend pipeline is in ${props.env.region} and deploys to its own region only`,
+        `give the backend stage the platform's region, ${props.env.region}`);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { App, Stack, Stage, StageProps } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Stage, StageProps } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -462,6 +462,70 @@ describe('EcomPlatform errors', () => {
   test('an invalid context value', () => {
     expect(() => new EcomPlatform(new App({ context: { 'ecom:frontendPipelines': 'yes' } }), 'Platform'))
       .toThrow(/invalid `ecom:frontendPipelines` \("yes"\).*-c ecom:frontendPipelines=true/);
+  });
+
+  test('app folders: the root, "." components, globs and tokens are refused; ./web/a/ is web/a', () => {
+    const folder = (appPath: unknown) => () => new EcomPlatform(app(), 'Platform', { frontends: [{ name: 'admin', appPath: appPath as string }] });
+    expect(folder('.')).toThrow(/invalid `frontends\[0\].appPath` \("\."\): the repository root holds every app and the backend/);
+    expect(folder('./')).toThrow(/invalid `frontends\[0\].appPath` \("\.\/"\): the repository root/);
+    expect(folder('web/./a')).toThrow(/invalid `frontends\[0\].appPath` \("web\/\.\/a"\): it has an empty or "\." component/);
+    expect(folder('web//a')).toThrow(/it has an empty or "\." component/);
+    expect(folder('web/*')).toThrow(/the component "\*" has characters/);
+    expect(folder('/web/a')).toThrow(/it must be a relative path/);
+    expect(folder(undefined)).toThrow(/invalid `frontends\[0\].appPath` \(undefined\): the folder is required/);
+    expect(folder(7)).toThrow(/invalid `frontends\[0\].appPath` \(7\): it must be a string/);
+    expect(folder(new CfnParameter(new Stack(app(), 'Params'), 'P').valueAsString)).toThrow(/must be a literal, not a token/);
+    expect(() => new EcomPlatform(app(), 'Platform', { frontends: [{ name: 'admin', appPath: 'web/a', pipeline: 'x' as any }] }))
+      .toThrow(/invalid `frontends\[0\].pipeline` \("x"\): the options must be an object/);
+    const platform = new EcomPlatform(app(), 'Platform', {
+      env: ENV,
+      frontendPipelines: true,
+      source: PlatformSource.connection({ connectionArn: CONNECTION_ARN, repository: 'a/shop' }),
+      frontends: [{ name: 'admin', appPath: './web/a/' }],
+    });
+    expect(JSON.stringify(Template.fromStack(platform.appPipelineStacks[0]).toJSON())).toContain('"FilePaths":{"Includes":["web/a/**"]}');
+  });
+
+  test('props as JavaScript may pass them', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', { frontendPipelines: 'false' as any })).toThrow(/invalid `frontendPipelines` \("false"\): it must be true or false/);
+    expect(() => new EcomPlatform(app(), 'Platform', { source: {} as any, frontendPipelines: true })).toThrow(/invalid `source` \("a Object"\): it must be a PlatformSource/);
+    expect(() => new EcomPlatform(app(), 'Platform', { frontends: { name: 'admin' } as any })).toThrow(/invalid `frontends`.*it must be a list of apps/);
+    expect(() => new EcomPlatform(app(), 'Platform', { frontends: [{ appPath: 'web/a' } as any] })).toThrow(/invalid `frontends\[0\].name` \(undefined\): every app needs a name/);
+    expect(() => new EcomPlatform(app(), 'Platform', { env: { account: '1111-2222-3333', region: 'eu-west-1' } })).toThrow(/invalid `env.account` \("1111-2222-3333"\)/);
+    expect(() => new EcomPlatform(app(), 'Platform', { env: { account: '111122223333', region: 'Ireland' } })).toThrow(/invalid `env.region` \("Ireland"\)/);
+    expect(() => new EcomPlatform(app(), 'Platform', { backendLanguage: 'python' as any })).toThrow(/invalid `backendLanguage` \("python"\)/);
+  });
+
+  test('backend stage and order', () => {
+    const a = app();
+    const backend = new Backend(a, 'Backend', new PlatformNaming(), { env: ENV });
+    const other = new Backend(a, 'Other', new PlatformNaming({ stackPrefix: 'Other' }), { env: ENV });
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, backendStage: backend, backendStackOrder: [] }))
+      .toThrow(/invalid `backendStackOrder` \(\[\]\): an empty list orders nothing/);
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, backendStage: backend, backendStackOrder: [backend.data, other.data] }))
+      .toThrow(/invalid `backendStackOrder` \("Other\/Data"\): the stack is not in `backendStage`/);
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, backendStage: backend, backendStackOrder: [backend.data, backend.data] }))
+      .toThrow(/invalid `backendStackOrder` \("Backend\/Data"\): the stack is listed twice/);
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, backendStage: new Stage(a, 'Empty'), backendPipeline: false }))
+      .toThrow(/invalid `backendStage` \("Empty"\): it has no stacks/);
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, backendStage: new Backend(a, 'Agnostic', new PlatformNaming({ stackPrefix: 'Ag' })), backendPipeline: true, source: PlatformSource.codeCommit() }))
+      .toThrow(/invalid `backendStage` \("Agnostic\/Data"\): the stack is environment-agnostic/);
+    expect(() => new EcomPlatform(a, 'Platform', { env: ENV, backendStage: backend, backendAppPath: '$(id)' }))
+      .toThrow(/invalid `backendAppPath` \("\$\(id\)"\)/);
+  });
+
+  test('in direct mode, backendStackOrder orders `cdk deploy` too', () => {
+    const a = app();
+    const backend = new Backend(a, 'Backend', new PlatformNaming(), { env: ENV });
+    new EcomPlatform(a, 'Platform', { env: ENV, backendStage: backend, backendStackOrder: [backend.data, backend.compute] });
+    expect(backend.compute.dependencies).toContain(backend.data);
+  });
+
+  test('two platforms of one naming in one app', () => {
+    const a = app();
+    new EcomPlatform(a, 'Platform', { env: ENV });
+    expect(() => new EcomPlatform(a, 'Platform2', { env: ENV }))
+      .toThrow(/^Platform2: invalid `naming` \("E-Com67-FrontendStack"\): the app already has a construct with this stack name/);
   });
 
   test('unknown app names', () => {

@@ -121,7 +121,10 @@ class CodeCommitSpaSource extends SpaSource {
   }
 
   public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
+    checkResource(scope, 'source.repository', this.repository, 'repositoryArn', 'a CodeCommit repository',
+      'give a repository such as codecommit.Repository.fromRepositoryName(this, "Repo", "e-com67")');
     checkBranch(scope, 'source.branch', this.branch);
+    checkActionName(scope, this.options);
     return {
       action: new actions.CodeCommitSourceAction({
         actionName: this.options.actionName ?? 'Source',
@@ -144,8 +147,12 @@ class ConnectionSpaSource extends SpaSource {
 
   public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
     checkBranch(scope, 'source.branch', this.branch);
-    checkConnection(scope, 'source.repositoryName', this.repositoryName, this.options.connectionArn);
-    const filePaths = this.options.filePaths;
+    checkConnection(scope, 'source.repositoryName', this.repositoryName, this.options?.connectionArn);
+    checkActionName(scope, this.options);
+    const filePaths: unknown = this.options.filePaths;
+    if (filePaths !== undefined && (!Array.isArray(filePaths) || filePaths.some((p) => typeof p !== 'string'))) {
+      throw propError(scope, 'source.filePaths', filePaths, 'it must be a list of glob patterns', 'give patterns such as ["frontend/admin/**"]');
+    }
     if (filePaths !== undefined && (filePaths.length === 0 || filePaths.some((p) => !isToken(p) && p.trim() === ''))) {
       throw propError(scope, 'source.filePaths', filePaths, 'an empty list or an empty pattern matches nothing',
         'remove `filePaths` to build on every push, or give glob patterns such as "frontend/admin/**"');
@@ -180,8 +187,14 @@ class S3SpaSource extends SpaSource {
   }
 
   public bind(scope: IConstruct, output: codepipeline.Artifact): SpaSourceBinding {
-    if (!isToken(this.key) && (this.key.length === 0 || this.key.startsWith('/'))) {
-      throw propError(scope, 'source.key', this.key, 'an S3 object key is not empty and has no leading slash',
+    checkResource(scope, 'source.bucket', this.bucket, 'bucketArn', 'an S3 bucket', 'give a bucket such as s3.Bucket.fromBucketName(this, "Sources", "e-com67-sources")');
+    checkActionName(scope, this.options);
+    if (typeof this.key !== 'string') {
+      throw propError(scope, 'source.key', this.key, `an S3 object key is a string, not ${this.key === null ? 'null' : typeof this.key}`,
+        'give the key of the zip file, such as "sources/admin.zip"');
+    }
+    if (!isToken(this.key) && (this.key.length === 0 || this.key.startsWith('/') || this.key.length > 1024)) {
+      throw propError(scope, 'source.key', this.key, 'an S3 object key is 1-1024 characters with no leading slash',
         'give the key of the zip file, such as "sources/admin.zip"');
     }
     return {
@@ -194,5 +207,26 @@ class S3SpaSource extends SpaSource {
       }),
       sourceBucket: this.bucket,
     };
+  }
+}
+
+/** Refuses a missing resource, or an object that is not one (JavaScript and Python callers may pass anything). */
+function checkResource(scope: IConstruct, prop: string, value: unknown, member: string, what: string, fix: string): void {
+  if (value === null || typeof value !== 'object' || !(member in value)) {
+    throw propError(scope, prop, value === null || typeof value !== 'object' ? value : 'an object', value === undefined ? `${what} is required` : `it is not ${what}`, fix);
+  }
+}
+
+/** CodePipeline's action names: 1-100 letters, digits and . @ _ -. */
+const ACTION_NAME = /^[A-Za-z0-9.@_-]{1,100}$/;
+
+/** Checks a source's options object and its `actionName`, when given. */
+function checkActionName(scope: IConstruct, options: { readonly actionName?: string } | undefined): void {
+  if (options === undefined || options === null || typeof options !== 'object') {
+    throw propError(scope, 'source.options', options, 'the options are an object', 'give the options as an object, such as { actionName: "Source" }');
+  }
+  const name: unknown = options.actionName;
+  if (name !== undefined && (typeof name !== 'string' || (!isToken(name) && !ACTION_NAME.test(name)))) {
+    throw propError(scope, 'source.actionName', name, 'pipeline action names are 1-100 letters, digits and . @ _ -', 'use a name such as "Source" or "GitHub"');
   }
 }

@@ -547,3 +547,27 @@ describe('SpaPipeline grants the build exactly the secrets and parameters it nam
     ]));
   });
 });
+
+describe('SpaPipeline notification policies', () => {
+  const { template } = build({}, () => ({ notificationEmails: ['ops@example.com'] }));
+  const codestar = (statement: any) => JSON.stringify(statement.Principal ?? '').includes('codestar-notifications');
+
+  test('CodeStar Notifications may publish to the topic for rules of this account only', () => {
+    const statements = Object.values(template.findResources('AWS::SNS::TopicPolicy')).flatMap((p) => p.Properties.PolicyDocument.Statement).filter(codestar);
+    expect(statements).toEqual([expect.objectContaining({
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '111122223333' },
+        ArnLike: { 'aws:SourceArn': expect.objectContaining({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':codestar-notifications:eu-west-1:111122223333:notificationrule/*']] }) },
+      },
+    })]);
+  });
+
+  test('the key has one CodeStar Notifications statement, through SNS only, and the rule waits for the topic policy', () => {
+    const statements = Object.values(template.findResources('AWS::KMS::Key')).flatMap((k) => k.Properties.KeyPolicy.Statement).filter(codestar);
+    expect(statements).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'kms:ViaService': 'sns.eu-west-1.amazonaws.com' } } })]);
+    const [rule] = Object.values(template.findResources('AWS::CodeStarNotifications::NotificationRule'));
+    expect(rule.DependsOn).toEqual([expect.stringMatching(/NotificationsPolicy/)]);
+  });
+});

@@ -3,6 +3,7 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as notifications from 'aws-cdk-lib/aws-codestarnotifications';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -115,30 +116,67 @@ export function notifyPipelineEvents(scope: Construct, pipeline: codepipeline.IP
     return undefined;
   }
   const topic = options.topic ?? createNotificationTopic(scope, 'Notifications', options.key, options.emails ?? []);
-  pipeline.notifyOn('NotifyOn', topic, {
+  // Not the topic itself as the target: its binding grants CodeStar Notifications sns:Publish and the topic's key
+  // without any condition, beside the conditioned statements below.
+  const target: notifications.INotificationRuleTarget = {
+    bindAsNotificationRuleTarget: () => {
+      allowCodeStarNotifications(topic);
+      return { targetType: 'SNS', targetAddress: topic.topicArn };
+    },
+  };
+  const rule = pipeline.notifyOn('NotifyOn', target, {
     events: [
       codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
       codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
       codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED,
     ],
   });
+  // CodeStar Notifications checks that it may publish when the rule is created: the topic's policy comes first.
+  const policy = topic.node.tryFindChild('Policy');
+  if (policy && Stack.of(policy) === Stack.of(rule)) {
+    rule.node.addDependency(policy);
+  }
   return topic;
 }
 
 /**
- * A topic encrypted with `key` that refuses plain HTTP, with `emails` subscribed, and the key statement that lets
- * CodeStar Notifications publish to it.
+ * A topic encrypted with `key` that refuses plain HTTP, with `emails` subscribed, and the statements that let
+ * CodeStar Notifications of this account publish to it.
  */
 export function createNotificationTopic(scope: Construct, id: string, key: kms.IKey, emails: string[]): sns.Topic {
   const topic = new sns.Topic(scope, id, { masterKey: key, enforceSSL: true });
   for (const email of emails) {
     topic.addSubscription(new subscriptions.EmailSubscription(email));
   }
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal('codestar-notifications.amazonaws.com')],
+  allowCodeStarNotifications(topic);
+  return topic;
+}
+
+const CODESTAR_NOTIFICATIONS = 'codestar-notifications.amazonaws.com';
+
+/**
+ * Lets CodeStar Notifications publish to `topic`, for notification rules of the topic's own account only
+ * (`aws:SourceAccount`, `aws:SourceArn`: the confused-deputy guard), and use the topic's key through SNS only
+ * (`kms:ViaService`). An imported topic's policy is not changed (CDK can't): its owner sets it.
+ * Adding the same statements again (one per pipeline on a shared topic) leaves one of each.
+ */
+export function allowCodeStarNotifications(topic: sns.ITopic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CodeStarNotificationsPublish',
+    principals: [new iam.ServicePrincipal(CODESTAR_NOTIFICATIONS)],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'codestar-notifications', resource: 'notificationrule', resourceName: '*' }) },
+    },
+  }));
+  topic.masterKey?.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CodeStarNotificationsThroughSns',
+    principals: [new iam.ServicePrincipal(CODESTAR_NOTIFICATIONS)],
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
-    conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(scope).region}.amazonaws.com` } },
+    conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
   }));
-  return topic;
 }

@@ -101,12 +101,12 @@ export function checkCodeCommitRepositoryName(scope: IConstruct, prop: string, n
 }
 
 /** Checks a connection source's repository (`owner/repo`) and connection ARN; tokens are skipped. */
-export function checkConnection(scope: IConstruct, repositoryProp: string, repository: string, connectionArn: string): void {
-  if (!isToken(repository) && !CONNECTION_REPOSITORY.test(repository)) {
+export function checkConnection(scope: IConstruct, repositoryProp: string, repository: string, connectionArn: string | undefined): void {
+  if (typeof repository !== 'string' || (!isToken(repository) && !CONNECTION_REPOSITORY.test(repository))) {
     throw propError(scope, repositoryProp, repository, 'a connection source names its repository as "owner/repo"',
       'give the owner (user, organization or workspace) and the repository, such as "e-com67/shop"');
   }
-  if (!isToken(connectionArn) && !CONNECTION_ARN.test(connectionArn)) {
+  if (typeof connectionArn !== 'string' || (!isToken(connectionArn) && !CONNECTION_ARN.test(connectionArn))) {
     throw propError(scope, 'source.connectionArn', connectionArn, 'it is not a CodeConnections connection ARN',
       'copy the ARN from the console (Developer Tools > Settings > Connections): arn:aws:codeconnections:<region>:<account>:connection/<id>');
   }

@@ -251,3 +251,24 @@ describe('SpaHosting Content-Security-Policy: hostile sources and presets', () =
     expect(preset.sources.connectSources).toBeUndefined();
   });
 });
+
+describe('SpaHosting Content-Security-Policy: script hosts anyone can publish on', () => {
+  const warned = (props: SpaHostingProps) => Annotations.fromStack(hosting(props).stack).findWarning('*', Match.stringLikeRegexp('cspSharedScriptHost'));
+
+  test.each(['https://*.cloudfront.net', '*.s3.amazonaws.com', 'https://*.github.io', 'https://unpkg.com', 'https://cdn.jsdelivr.net/'])(
+    'scriptSources %s warns', (source) => {
+      expect(warned({ scriptSources: [source] })).toHaveLength(1);
+    });
+
+  test('worker sources and custom presets are looked at too', () => {
+    expect(warned({ workerSources: ['https://*.vercel.app'] })).toHaveLength(1);
+    expect(warned({ cspPresets: [CspPreset.custom('cdn', { scriptSources: ['https://cdnjs.cloudflare.com'] })] })).toHaveLength(1);
+  });
+
+  test('one distribution, a path to one package, other directives and the shipped presets do not warn', () => {
+    expect(warned({ scriptSources: ['https://d111111abcdef8.cloudfront.net', 'https://cdn.jsdelivr.net/npm/pkg@1.2.3/'] })).toHaveLength(0);
+    expect(warned({ imgSources: ['https://*.cloudfront.net'] })).toHaveLength(0);
+    expect(warned({ cspPresets: [CspPreset.stripe(), CspPreset.sentry(), CspPreset.googleAnalytics(), CspPreset.metaPixel(), CspPreset.cognito('eu-west-1')] }))
+      .toHaveLength(0);
+  });
+});

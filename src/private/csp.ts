@@ -93,6 +93,7 @@ export function validateCspSources(scope: IConstruct, options: CspOptions): void
       `the Content-Security-Policy has ${known} characters plus ${tokens.length} value(s) resolved at deploy time; at ${TOKEN_ESTIMATE} characters each it `
       + `would exceed the ${MAX_CSP_LENGTH} CloudFront accepts, and the deploy would fail. Remove sources the app does not load, or use host wildcards`);
   }
+  warnSharedScriptHosts(scope, options);
   if (options.allowUnsafeInline) {
     Annotations.of(scope).addWarningV2('cdk-ecom-platform:SpaHosting.unsafeInline',
       "`allowUnsafeInline` lets the policy hold 'unsafe-inline': an injected inline script or style runs. Move inline code into files, or use hashes ('sha256-...')");
@@ -179,5 +180,38 @@ function checkSource(scope: IConstruct, prop: string, directiveProp: keyof CspSo
   }
   if (sourceScheme !== undefined && sourceScheme !== 'https' && sourceScheme !== 'wss') {
     fail(`the scheme ${sourceScheme}:// is not one a single-page app loads from`, example);
+  }
+}
+
+/** Domains under which anyone can publish files: a wildcard over one lets any of their customers serve the app's scripts. */
+const SHARED_SUFFIXES = ['cloudfront.net', 'amazonaws.com', 'github.io', 'githubusercontent.com', 'herokuapp.com', 'azurewebsites.net',
+  'appspot.com', 'firebaseapp.com', 'web.app', 'netlify.app', 'vercel.app', 'pages.dev', 'workers.dev', 'googleusercontent.com'];
+/** Hosts that serve any package or any bucket: without a path, every one of them is allowed. */
+const SHARED_HOSTS = ['cdn.jsdelivr.net', 'unpkg.com', 'cdnjs.cloudflare.com', 's3.amazonaws.com', 'raw.githubusercontent.com', 'storage.googleapis.com'];
+
+/**
+ * Script and worker sources that allow code anyone can publish (`https://*.cloudfront.net`, `https://unpkg.com`)
+ * defeat the policy for scripts; they may still be meant (a vendor that documents it), so this warns.
+ */
+function warnSharedScriptHosts(scope: IConstruct, options: CspOptions): void {
+  const sources = (['scriptSources', 'workerSources'] as const).flatMap((prop) => [
+    ...(options[prop] ?? []),
+    ...(options.cspPresets ?? []).flatMap((preset) => preset.sources[prop] ?? []),
+  ]).filter((source) => !isToken(source));
+  const shared = sources.filter((source) => {
+    const [, rest] = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(.*)$/i.exec(source) ?? [];
+    const host = (rest ?? '').split(/[:/]/)[0].toLowerCase();
+    const path = (rest ?? '').slice(host.length).replace(/^:(\d+|\*)/, '');
+    if (host.startsWith('*.')) {
+      const base = host.slice(2);
+      return SHARED_SUFFIXES.some((suffix) => base === suffix || base.endsWith(`.${suffix}`));
+    }
+    return SHARED_HOSTS.includes(host) && (path === '' || path === '/');
+  });
+  if (shared.length > 0) {
+    Annotations.of(scope).addWarningV2('cdk-ecom-platform:SpaHosting.cspSharedScriptHost',
+      `script or worker sources ${shared.join(', ')} allow code that anyone can publish there, so an injected <script> can load from them and `
+      + 'the policy no longer stops it. Give your own host (d111111abcdef8.cloudfront.net, your bucket\'s host) or a path to the one package '
+      + "(https://cdn.jsdelivr.net/npm/pkg@1.2.3/). If it is intended, acknowledge it: Annotations.of(hosting).acknowledgeWarning('cdk-ecom-platform:SpaHosting.cspSharedScriptHost', '<why>')");
   }
 }

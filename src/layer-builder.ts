@@ -13,6 +13,7 @@ import {
   NEAR_LIMIT_SHARE, PipTarget, pipTarget, pipTargetArgs, sha256, stagedContents, withoutPassword,
 } from './private/pip-bundling';
 import { parsePowertoolsArn } from './private/powertools';
+import { checkEnum } from './private/prop-types';
 import { propError, validated } from './private/validation';
 
 /**
@@ -90,6 +91,8 @@ export interface LayerBuilderProps {
 const LAYER_NAME = /^[a-zA-Z0-9_-]{1,140}$/;
 const MAX_DESCRIPTION = 256;
 const DEPRECATED_PYTHON = ['python2.7', 'python3.6', 'python3.7', 'python3.8', 'python3.9'];
+/** The oldest Python 3 minor version AWS Lambda still supports. */
+const MIN_PYTHON_MINOR = 10;
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 interface Plan {
@@ -155,11 +158,13 @@ export class LayerBuilder extends Construct {
 
   constructor(scope: Construct, id: string, props: LayerBuilderProps) {
     super(scope, id);
-    this.runtime = props.runtime ?? lambda.Runtime.PYTHON_3_12;
-    this.architecture = props.architecture ?? lambda.Architecture.X86_64;
-    this.bundling = props.bundling ?? LayerBundling.LOCAL;
-    this.layerNames = (props.layers ?? []).map((l) => l.name);
-    validated(this, () => this.declare(validate(this, props, this.runtime, this.architecture), props));
+    // From JavaScript the props may be missing, and anything may be of another type: validate() says so.
+    const given: LayerBuilderProps = props ?? ({} as LayerBuilderProps);
+    this.runtime = given.runtime ?? lambda.Runtime.PYTHON_3_12;
+    this.architecture = given.architecture ?? lambda.Architecture.X86_64;
+    this.bundling = given.bundling ?? LayerBundling.LOCAL;
+    this.layerNames = Array.isArray(given.layers) ? given.layers.map((l) => l?.name) : [];
+    validated(this, () => this.declare(validate(this, given, this.runtime, this.architecture), given));
     // Not built here: functions take the layers after this constructor, and one that can't use them must fail
     // the synth before pip runs for any layer. Aspects run at synth, once the app's constructs exist.
     Aspects.of(this).add({
@@ -489,8 +494,14 @@ function defaultDescription(summary: string, runtime: lambda.Runtime, architectu
 
 /** Every check runs before a single child is created, so a bad prop leaves nothing half-built. */
 function validate(scope: Construct, props: LayerBuilderProps, runtime: lambda.Runtime, architecture: lambda.Architecture): Plan[] {
+  if (!(runtime instanceof lambda.Runtime)) {
+    throw propError(scope, 'runtime', runtime, 'it must be a lambda.Runtime', 'use lambda.Runtime.PYTHON_3_12 (the default) or another Python runtime');
+  }
+  if (!(architecture instanceof lambda.Architecture)) {
+    throw propError(scope, 'architecture', architecture, 'it must be a lambda.Architecture', 'use lambda.Architecture.X86_64 (the default) or lambda.Architecture.ARM_64');
+  }
   const minor = pythonMinor(runtime);
-  if (DEPRECATED_PYTHON.includes(runtime.name)) {
+  if (DEPRECATED_PYTHON.includes(runtime.name) || (minor !== undefined && minor < MIN_PYTHON_MINOR)) {
     throw propError(scope, 'runtime', runtime.name, 'AWS Lambda has deprecated this Python runtime',
       'use lambda.Runtime.PYTHON_3_12 (the default) or another supported runtime: python3.10 to python3.14');
   }
@@ -505,26 +516,38 @@ function validate(scope: Construct, props: LayerBuilderProps, runtime: lambda.Ru
   if (props.bundling !== undefined && !Object.values(LayerBundling).includes(props.bundling)) {
     throw propError(scope, 'bundling', props.bundling, 'unknown bundling mode', 'use LayerBundling.LOCAL or LayerBundling.DOCKER');
   }
+  checkEnum(scope, 'removalPolicy', props.removalPolicy, RemovalPolicy, 'RemovalPolicy');
   const indexUrl = props.pipIndexUrl;
   if (indexUrl !== undefined) {
-    let ok = !Token.isUnresolved(indexUrl);
+    let url: URL | undefined;
     try {
-      ok = ok && ['http:', 'https:'].includes(new URL(indexUrl).protocol);
+      url = typeof indexUrl === 'string' && !Token.isUnresolved(indexUrl) ? new URL(indexUrl) : undefined;
     } catch {
-      ok = false;
+      url = undefined;
     }
-    if (!ok) {
+    if (!url || !['http:', 'https:'].includes(url.protocol) || /\s/.test(indexUrl)) {
       throw propError(scope, 'pipIndexUrl', withoutPassword(String(indexUrl)), 'pip needs the literal http(s) URL of a package index at synth',
         'give a URL such as "https://pypi.org/simple" or a CodeArtifact repository endpoint ending in /simple/');
     }
+    if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      Annotations.of(scope).addWarningV2('cdk-ecom-platform:LayerBuilder.insecureIndexUrl',
+        `pipIndexUrl ${withoutPassword(indexUrl)} is plain HTTP: the packages of every layer (and any password in the URL) travel unencrypted and can be altered on the way. `
+        + 'Use the index\'s https:// URL; if this one is intended, acknowledge with Annotations.of(layerBuilder).acknowledgeWarning(\'cdk-ecom-platform:LayerBuilder.insecureIndexUrl\', reason).');
+    }
   }
 
+  if (props.layers !== undefined && !Array.isArray(props.layers)) {
+    throw propError(scope, 'layers', props.layers, 'it must be a list of layers', 'give [{ name: "stripe", source: LayerSource.fromRequirements(["stripe==11.1.0"]) }]');
+  }
   const layers = props.layers ?? [];
   if (layers.length === 0) {
     throw propError(scope, 'layers', layers, 'there is no layer to build', 'list at least one layer: { name: "stripe", source: LayerSource.fromRequirements(["stripe==11.1.0"]) }');
   }
   const seen = new Set<string>();
   return layers.map((spec, index) => {
+    if (typeof spec !== 'object' || spec === null) {
+      throw propError(scope, `layers[${index}]`, spec, 'each layer is an object with its name and source', 'give { name: "stripe", source: LayerSource.fromRequirements(["stripe==11.1.0"]) }');
+    }
     const name = spec.name;
     if (typeof name !== 'string' || Token.isUnresolved(name) || !LAYER_NAME.test(name)) {
       throw propError(scope, `layers[${index}].name`, name,
@@ -536,11 +559,17 @@ function validate(scope: Construct, props: LayerBuilderProps, runtime: lambda.Ru
       throw propError(scope, `layers[${index}].name`, name, 'another layer of this builder has the same name', 'give every layer its own name');
     }
     seen.add(name);
+    if (spec.description !== undefined && typeof spec.description !== 'string') {
+      throw propError(scope, `layers[${index}].description`, spec.description, 'it must be a string', 'give a description such as "Stripe SDK"');
+    }
     if (spec.description !== undefined && !Token.isUnresolved(spec.description) && spec.description.length > MAX_DESCRIPTION) {
       throw propError(scope, `layers[${index}].description`, spec.description,
         `Lambda accepts at most ${MAX_DESCRIPTION} characters, this one has ${spec.description.length}`, 'shorten the description');
     }
     if (spec.importCheck !== undefined) {
+      if (!Array.isArray(spec.importCheck)) {
+        throw propError(scope, `layers[${index}].importCheck`, spec.importCheck, 'it must be a list of module names', 'give a list such as ["stripe"]');
+      }
       if (spec.importCheck.length === 0) {
         throw propError(scope, `layers[${index}].importCheck`, spec.importCheck, 'an empty list checks nothing', 'list module names to import, or remove `importCheck`');
       }

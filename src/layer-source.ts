@@ -129,6 +129,10 @@ class RequirementsListSource extends LayerSource {
   }
 
   public _bind(scope: Construct, context: LayerBindContext): BoundLayerSource {
+    if (!Array.isArray(this.requirements)) {
+      throw propError(scope, context.prop, this.requirements, 'fromRequirements takes a list of requirements',
+        'give a list, such as LayerSource.fromRequirements(["stripe==11.1.0"])');
+    }
     if (this.requirements.length === 0) {
       throw propError(scope, context.prop, this.requirements, 'an empty list of requirements builds an empty layer',
         'list at least one requirement, such as LayerSource.fromRequirements(["stripe==11.1.0"])');

@@ -71,8 +71,8 @@ export class PlatformNaming {
   public readonly stackPrefix: string;
 
   constructor(props: PlatformNamingProps = {}) {
-    this.projectName = props.projectName ?? PlatformNaming.DEFAULT_PROJECT_NAME;
-    this.stackPrefix = props.stackPrefix ?? PlatformNaming.DEFAULT_STACK_PREFIX;
+    this.projectName = props?.projectName ?? PlatformNaming.DEFAULT_PROJECT_NAME;
+    this.stackPrefix = props?.stackPrefix ?? PlatformNaming.DEFAULT_STACK_PREFIX;
     const problem = namingProblem(this.projectName, this.stackPrefix);
     if (problem) {
       throw namingError('PlatformNaming', problem);
@@ -126,7 +126,7 @@ export class PlatformNaming {
    */
   public stackName(part: string): string {
     const name = `${this.stackPrefix}-${part}Stack`;
-    if (!isStackName(name)) {
+    if (typeof part !== 'string' || !isStackName(name)) {
       throw namingError('PlatformNaming.stackName', {
         prop: 'part',
         value: part,
@@ -157,7 +157,7 @@ export class PlatformNaming {
    */
   public bucketName(appName: string, account: string): string {
     checkAppName(this.projectName, appName);
-    if (!isUnresolvedString(account) && !ACCOUNT.test(account)) {
+    if (typeof account !== 'string' || (!isUnresolvedString(account) && !ACCOUNT.test(account))) {
       throw namingError('PlatformNaming.bucketName', {
         prop: 'account',
         value: account,

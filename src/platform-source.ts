@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { IConstruct } from 'constructs';
 import { PlatformNaming } from './platform-naming';
+import { checkBoolean, checkString } from './private/prop-types';
 import { checkBranch, checkCodeCommitRepositoryName, checkConnection, DEFAULT_BRANCH } from './private/source-rules';
 import { SpaSource } from './spa-source';
 
@@ -87,14 +88,20 @@ export abstract class PlatformSource {
 class CodeCommitPlatformSource extends PlatformSource {
   private readonly branch: string;
 
-  constructor(private readonly options: CodeCommitPlatformSourceOptions) {
+  private readonly options: CodeCommitPlatformSourceOptions;
+
+  constructor(options: CodeCommitPlatformSourceOptions | undefined) {
     super();
-    this.branch = options.branch ?? DEFAULT_BRANCH;
+    // From JavaScript, the options may be anything: checked in _validate, with the platform's path.
+    this.options = options ?? {};
+    this.branch = this.options.branch ?? DEFAULT_BRANCH;
   }
 
   public _validate(scope: IConstruct): void {
     checkBranch(scope, 'source.branch', this.branch);
+    checkString(scope, 'source.repositoryName', this.options.repositoryName, 'e-com67');
     checkCodeCommitRepositoryName(scope, 'source.repositoryName', this.options.repositoryName);
+    checkBoolean(scope, 'source.createRepository', this.options.createRepository);
   }
 
   public _createRepository(stack: Stack, naming: PlatformNaming): codecommit.IRepository | undefined {
@@ -131,14 +138,20 @@ class CodeCommitPlatformSource extends PlatformSource {
 class ConnectionPlatformSource extends PlatformSource {
   private readonly branch: string;
 
-  constructor(private readonly options: ConnectionPlatformSourceOptions) {
+  private readonly options: ConnectionPlatformSourceOptions;
+
+  constructor(options: ConnectionPlatformSourceOptions | undefined) {
     super();
-    this.branch = options.branch ?? DEFAULT_BRANCH;
+    // From JavaScript, the options may be missing: checked in _validate, with the platform's path.
+    this.options = options ?? ({} as ConnectionPlatformSourceOptions);
+    this.branch = this.options.branch ?? DEFAULT_BRANCH;
   }
 
   public _validate(scope: IConstruct): void {
     // SpaSource checks them again for each app; checked here so that a backend-only platform fails early too.
     checkBranch(scope, 'source.branch', this.branch);
+    checkString(scope, 'source.repository', this.options.repository, 'e-com67/shop');
+    checkString(scope, 'source.connectionArn', this.options.connectionArn, 'arn:aws:codeconnections:eu-west-1:111122223333:connection/<id>');
     checkConnection(scope, 'source.repository', this.options.repository, this.options.connectionArn);
   }
 

@@ -86,7 +86,11 @@ describe('PlatformNaming', () => {
   test.each([
     ['projectName', { projectName: 'E-Com67' }, /invalid `projectName` \("E-Com67"\): .*lowercase.*Fix: use a name such as "e-com67"/],
     ['projectName', { projectName: 'shop-' }, /invalid `projectName`/],
-    ['projectName', { projectName: 'xn--shop' }, /invalid `projectName`/],
+    ['projectName', { projectName: 'xn--shop' }, /invalid `projectName` \("xn--shop"\): .*S3 refuses bucket names starting with "xn--"/],
+    ['projectName', { projectName: 'sthree-shop' }, /invalid `projectName` \("sthree-shop"\): .*starting with "sthree-"/],
+    ['projectName', { projectName: 'amzn-s3-demo-shop' }, /starting with "amzn-s3-demo-"/],
+    ['projectName', { projectName: 67 as any }, /invalid `projectName` \(67\)/],
+    ['stackPrefix', { stackPrefix: ['Shop'] as any }, /invalid `stackPrefix` \(\["Shop"\]\)/],
     ['projectName', { projectName: 'a'.repeat(49) }, /would be longer than 63 characters.*at most 48/],
     ['stackPrefix', { stackPrefix: '1Shop' }, /invalid `stackPrefix` \("1Shop"\): .*starting with a letter/],
     ['stackPrefix', { stackPrefix: 'Shop_' }, /invalid `stackPrefix`/],
@@ -457,6 +461,17 @@ describe('EcomPlatform errors', () => {
       .toThrow(/invalid `source.repository` \("shop"\)/);
     expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.connection({ connectionArn: 'arn', repository: 'a/shop' }) }))
       .toThrow(/invalid `source.connectionArn` \("arn"\)/);
+  });
+
+  test('sources as JavaScript may pass them', () => {
+    expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.connection(undefined as any) }))
+      .toThrow(/invalid `source.repository` \(undefined\)/);
+    expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.codeCommit({ createRepository: 'yes' as any }) }))
+      .toThrow(/invalid `source.createRepository` \("yes"\): it must be true or false/);
+    expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.codeCommit({ repositoryName: 67 as any }) }))
+      .toThrow(/invalid `source.repositoryName` \(67\): it must be a string/);
+    expect(() => new EcomPlatform(app(), 'Platform', { source: PlatformSource.codeCommit({ branch: 'refs/heads/main' }) }))
+      .toThrow(/invalid `source.branch` \("refs\/heads\/main"\): it is a full git ref.*Fix: give "main"/);
   });
 
   test('an invalid context value', () => {

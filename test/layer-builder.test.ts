@@ -285,6 +285,18 @@ describe('LayerBuilder rejects bad input at synth', () => {
     ['a fractional Powertools version', () => one(LayerSource.powertools({ version: 2.5 })), 'layers[0].source version', /whole number from 1/],
     ['a description on a managed layer', () => one(LayerSource.powertools(), { description: 'mine' }), 'layers[0]', /managed layer/],
     ['an import check on a managed layer', () => one(LayerSource.powertools(), { importCheck: ['aws_lambda_powertools'] }), 'layers[0]', /managed layer/],
+    // As JavaScript or Python callers may pass them: the library's words, never a TypeError.
+    ['no props', () => undefined as any, 'layers', /no layer to build/],
+    ['layers as one object', () => ({ layers: { name: 'stripe', source: STRIPE() } as any }), 'layers', /it must be a list of layers/],
+    ['a layer that is null', () => ({ layers: [null as any] }), 'layers[0]', /each layer is an object/],
+    ['a runtime given as a string', () => ({ runtime: 'python3.12' as any, ...one(STRIPE()) }), 'runtime', /it must be a lambda.Runtime/],
+    ['an architecture given as a string', () => ({ architecture: 'arm64' as any, ...one(STRIPE()) }), 'architecture', /it must be a lambda.Architecture/],
+    ['Python 3.5, not in aws-cdk-lib\'s list', () => ({ runtime: new lambda.Runtime('python3.5', lambda.RuntimeFamily.PYTHON), ...one(STRIPE()) }), 'runtime', /deprecated/],
+    ['an unknown removal policy', () => ({ removalPolicy: 'keep' as any, ...one(STRIPE()) }), 'removalPolicy', /not a value of RemovalPolicy/],
+    ['a description that is a number', () => one(STRIPE(), { description: 7 }), 'layers[0].description', /it must be a string/],
+    ['an import check given as a string', () => one(STRIPE(), { importCheck: 'stripe' }), 'layers[0].importCheck', /it must be a list/],
+    ['requirements given as a string', () => one(LayerSource.fromRequirements('stripe==11.1.0' as any)), 'layers[0].source', /takes a list of requirements/],
+    ['an index URL with a space', () => ({ pipIndexUrl: 'https://pypi.example.com/simple --trusted-host x', ...one(STRIPE()) }), 'pipIndexUrl', /http\(s\) URL/],
   ];
 
   const REGIONAL_CASES: Array<[string, string, (stack: Stack) => LayerBuilderProps, string, RegExp]> = [
@@ -307,6 +319,18 @@ describe('LayerBuilder rejects bad input at synth', () => {
     expect(message).toMatch(/\. Fix: \S/);
     // Nothing half-created: the rejected construct is not left in the tree.
     expect(stack.node.tryFindChild('Layers')).toBeUndefined();
+  });
+
+  test('a plain-HTTP index warns, with how to acknowledge it; localhost does not', () => {
+    const warned = (pipIndexUrl: string) => {
+      const stack = new Stack(new App({ context: NO_BUNDLING }), 'Test', { env: ENV });
+      new LayerBuilder(stack, 'Layers', { pipIndexUrl, ...one(STRIPE()) });
+      return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('insecureIndexUrl')).map((w) => String(w.entry.data));
+    };
+    const [warning] = warned('http://aws:secret@pypi.example.com/simple');
+    expect(warning).toMatch(/plain HTTP.*acknowledgeWarning\('cdk-ecom-platform:LayerBuilder.insecureIndexUrl'/);
+    expect(warning).not.toContain('secret');
+    expect(warned('http://localhost:8080/simple')).toEqual([]);
   });
 
   test('the message shows the value received and how to fix it', () => {

@@ -21,6 +21,8 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 const PROJECT_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const APP_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MAX_BUCKET = 63;
+/** Bucket name prefixes S3 reserves (general purpose bucket naming rules). */
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const MAX_PIPELINE = 100;
 const MAX_STACK = 128;
 
@@ -91,11 +93,16 @@ function problemOf(field: NamingProblem['field'], value: unknown, problem: strin
  * when they are valid.
  */
 export function namingProblem(projectName: string, stackPrefix: string): NamingProblem | undefined {
-  if (isUnresolvedString(projectName) || !PROJECT_NAME.test(projectName) || projectName.startsWith('xn--')) {
+  if (typeof projectName !== 'string' || isUnresolvedString(projectName) || !PROJECT_NAME.test(projectName)) {
     return problemOf('projectName', projectName,
       `it starts bucket names (\`${projectName}-<app>-<account>\`), so it must be lowercase letters, digits and hyphens, `
         + 'starting with a letter and not ending with a hyphen, and a literal string',
       'use a name such as "e-com67"');
+  }
+  const reserved = RESERVED_BUCKET_PREFIXES.find((prefix) => projectName.startsWith(prefix));
+  if (reserved) {
+    return problemOf('projectName', projectName, `it starts bucket names, and S3 refuses bucket names starting with "${reserved}"`,
+      `use a name that doesn't start with "${reserved}", such as "e-com67"`);
   }
   // The shortest bucket name: a one-letter app and a 12-digit account.
   const shortestBucket = `${projectName}-a-111122223333`;
@@ -104,7 +111,7 @@ export function namingProblem(projectName: string, stackPrefix: string): NamingP
       `the bucket name "${projectName}-<app>-<account>" would be longer than ${MAX_BUCKET} characters even for a one-letter app`,
       `use at most ${MAX_BUCKET - '-a-111122223333'.length} characters, such as "e-com67"`);
   }
-  if (isUnresolvedString(stackPrefix) || !STACK_NAME.test(stackPrefix) || stackPrefix.endsWith('-')) {
+  if (typeof stackPrefix !== 'string' || isUnresolvedString(stackPrefix) || !STACK_NAME.test(stackPrefix) || stackPrefix.endsWith('-')) {
     return problemOf('stackPrefix', stackPrefix,
       `it starts stack names (\`${stackPrefix}-FrontendStack\`), which are letters, digits and hyphens starting with a letter`,
       'use a prefix such as "E-Com67"');
@@ -120,7 +127,7 @@ export function namingProblem(projectName: string, stackPrefix: string): NamingP
 
 /** What is wrong with an app name, judged by the names derived from it; undefined when it is valid. */
 export function appNameProblem(projectName: string, appName: string): NamingProblem | undefined {
-  if (isUnresolvedString(appName) || !APP_NAME.test(appName)) {
+  if (typeof appName !== 'string' || isUnresolvedString(appName) || !APP_NAME.test(appName)) {
     return problemOf('name', appName,
       'an app name is part of bucket, pipeline and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter',
       'use a name such as "admin-dashboard"');

@@ -10,6 +10,7 @@ module (fixtures) and the tests assert on what they recorded: moto's request log
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List
+from urllib.parse import unquote
 
 import pytest
 
@@ -377,7 +379,8 @@ def test_cra_layout_content_types_and_a_bounded_invalidation_wait(moto, deployer
     assert result.returncode == 0, result.output()  # a wait past the bound warns, it does not fail
     assert "still InProgress after 3s" in result.stderr
     polls = [c for c in result.calls if c["args"][:2] == ["cloudfront", "get-invalidation"]]
-    assert 3 <= len(polls) <= 5
+    # polled again until the bound, and stopped there (each call takes over a second on a busy machine: 2, not 3)
+    assert 2 <= len(polls) <= 5
     for key in CRA_LIKE:
         head = site.head(key)
         assert media_type(head) == MEDIA_TYPES[key.rsplit(".", 1)[-1]], (key, head["ContentType"])
@@ -446,3 +449,79 @@ def test_an_unknown_source_maps_setting_fails_before_any_aws_call(moto, deployer
     result = deployer.deploy(Site(moto.endpoint, "never-created", "E1"), builds["v1"], "bad", SPA_SOURCE_MAPS="yes")
     assert result.returncode != 0 and "SPA_SOURCE_MAPS must be 'private' or 'public'" in result.stderr
     assert result.calls == []
+
+
+# ------------------------------------------------------------------------- unusual build outputs, settings
+# Everything below is refused before the first AWS call (the wrapper logs none), through the synthesized
+# buildspec's copy of the script: nothing of the release reaches the bucket.
+def index_html_symlink(dist: Path) -> None:
+    (dist / "build").mkdir()
+    (dist / "index.html").rename(dist / "build" / "index.html")
+    (dist / "index.html").symlink_to("build/index.html")
+
+
+def newline_name(dist: Path) -> None:
+    (dist / "assets" / "a\nb.js").write_text("1")
+
+
+def link_outside(dist: Path) -> None:
+    (dist / "secrets.txt").symlink_to("/etc/passwd")
+
+
+def named_pipe(dist: Path) -> None:
+    os.mkfifo(dist / "events")
+
+
+@pytest.mark.parametrize("make, settings, message", [
+    (index_html_symlink, {}, "index.html is a symbolic link (to 'build/index.html')"),
+    (newline_name, {}, "'assets/a\\nb.js': its name has a control character"),
+    (link_outside, {}, "'secrets.txt': is a symbolic link (to '/etc/passwd')"),
+    (named_pipe, {}, "'events': is a named pipe"),
+    (None, {"SPA_RUNTIME_CONFIG_PATH": "../../outside.json"}, "SPA_RUNTIME_CONFIG_PATH '../../outside.json' must be a relative path"),
+    (None, {"SPA_RUNTIME_CONFIG_PATH": "/config.json"}, "SPA_RUNTIME_CONFIG_PATH '/config.json' is absolute"),
+    (None, {"SPA_HASHED_PATTERN": "(assets/"}, "SPA_HASHED_PATTERN '(assets/' is not a valid extended regular expression"),
+    (None, {"SPA_INVALIDATION_WAIT_SECONDS": "99999999999999999999"}, "SPA_INVALIDATION_WAIT_SECONDS must be an integer from 0 to 3600"),
+], ids=["index-symlink", "newline-name", "link-outside", "named-pipe", "config-dotdot", "config-absolute", "bad-regex", "huge-wait"])
+def test_unusable_build_outputs_and_settings_are_refused_before_any_aws_call(moto, deployer, tmp_path, make, settings, message):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html>")
+    (dist / "assets" / "index-Ab3_-xYz.js").write_text("1")
+    if make:
+        make(dist)
+    site = Site(moto.endpoint, "never-created", "E1")
+    result = deployer.deploy(site, dist, "bad", SPA_RUNTIME_CONFIG=json.dumps(CONFIG_1), **settings)
+    assert result.returncode != 0
+    assert message in result.stderr, result.output()
+    assert result.calls == [], "refused after an AWS call"
+    # the run's TMPDIR holds the script's work folder: ../../outside.json from its generated/ would land here
+    assert not (deployer.workdir / f"run-{deployer.runs}" / "outside.json").exists()
+
+
+ODD_NAMES = {
+    "assets/my file.js": b"console.log('space')",
+    "ünïcødé-日本.txt": "unicode".encode(),
+    "-rf": b"leading dash",
+    "a#b.txt": b"hash",
+    "100%.txt": b"percent",
+    "c++.txt": b"plus",
+    ".well-known/security.txt": b"Contact: mailto:security@example.com",
+}
+
+
+def test_odd_but_valid_names_and_a_multipart_sized_file_are_deployed(moto, deployer, tmp_path):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    files = {"index.html": b"<!doctype html>", **ODD_NAMES, "video.mp4": os.urandom(9 * 1024 * 1024)}  # > 8 MiB: multipart
+    for key, body in files.items():
+        (dist / key).parent.mkdir(parents=True, exist_ok=True)
+        (dist / key).write_bytes(body)
+    site = create_site(moto.endpoint, "odd-names")
+    result = deployer.deploy(site, dist, "odd", SPA_RUNTIME_CONFIG="")
+    assert result.returncode == 0, result.output()
+    for key, body in files.items():
+        assert site.read(key) == body, key
+    assert site.manifest()["releases"][0]["files"]["video.mp4"] == hashlib.md5(files["video.mp4"]).hexdigest()
+    paths = site.invalidations()[-1]
+    assert all(p.isascii() and " " not in p and "#" not in p for p in paths), paths  # percent-encoded
+    assert {"/" + key for key in ODD_NAMES} <= {unquote(p) for p in paths}, paths

@@ -21,7 +21,8 @@
 #   SPA_RUNTIME_CONFIG             optional JSON object text, written to SPA_RUNTIME_CONFIG_PATH (replacing a
 #                                  file of that name in the build output). Without it, a file at that path in
 #                                  the build output is still treated as the runtime config.
-#   SPA_RUNTIME_CONFIG_PATH        default config.json
+#   SPA_RUNTIME_CONFIG_PATH        default config.json; relative to the site root, without '..', '.' or empty
+#                                  segments, not index.html, not under _spa-deploy/, not matching SPA_HASHED_PATTERN
 #   SPA_SOURCE_MAPS                "private" (default): *.map files of the build output are not uploaded, so
 #                                  viewers can't read the original source (upload them to your error tracker
 #                                  in the build); "public": uploaded and served like the files they belong to
@@ -33,6 +34,14 @@
 #   SPA_RELEASE_ID                 default CODEBUILD_RESOLVED_SOURCE_VERSION, else a UTC timestamp. Deploying
 #                                  an id that is already in the manifest (a retry) merges into that release.
 #   AWS_*                          the AWS CLI's own variables (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL...)
+#
+# Before the first AWS call it checks every setting (numbers in range, a valid ERE that does not match
+# index.html, a bucket name without s3://, a distribution ID, no control characters) and the build output: an
+# index.html that is a non-empty regular file, and no entry it can't upload as it is: symbolic links (which
+# could point outside the build), pipes, sockets and devices, names with control characters (newline, tab),
+# backslashes or invalid UTF-8, keys over 1024 bytes, unreadable files, anything under _spa-deploy/. A refusal
+# names each offending file and uploads nothing. Spaces, non-ASCII letters, leading dashes, '#', '%' and '+'
+# in names are fine.
 #
 # What it does, in this order (any failing command stops it before index.html moves):
 #   1. lists the bucket and reads the release manifest s3://$SPA_BUCKET/_spa-deploy/releases.json

@@ -848,7 +848,8 @@ function validateTypes(scope: Construct, props: SpaHostingProps): void {
     }
   }
   for (const prop of ['noncurrentVersionExpiration', 'accessLogsRetention', 'hstsMaxAge'] as const) {
-    if (props[prop] !== undefined && !(props[prop] instanceof Duration)) {
+    // By shape, not instanceof: an app may load a second copy of aws-cdk-lib.
+    if (props[prop] !== undefined && !isDuration(props[prop])) {
       throw wrong(prop, props[prop], 'a Duration', `give \`${prop}\` as a Duration such as Duration.days(90), not a number`);
     }
   }
@@ -911,6 +912,11 @@ function validateChoices(scope: Construct, props: SpaHostingProps): void {
     throw propError(scope, 'removalPolicy', props.removalPolicy, 'S3 buckets have no snapshots, and CloudFormation refuses the Snapshot deletion policy on them',
       'use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY');
   }
+}
+
+function isDuration(value: unknown): boolean {
+  return typeof value === 'object' && value !== null
+    && typeof (value as Duration).toMilliseconds === 'function' && typeof (value as Duration).isUnresolved === 'function';
 }
 
 function isConstructWith(value: unknown, attribute: string): boolean {

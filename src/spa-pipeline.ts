@@ -258,7 +258,7 @@ export class SpaPipeline extends Construct {
   /** The artifact bucket. */
   public readonly artifactBucket: s3.IBucket;
 
-  /** The key encrypting artifacts, build caches and the created notification topic. */
+  /** The key encrypting artifacts, build caches, the projects' log groups and the created notification topic. */
   public readonly artifactKey: kms.IKey;
 
   /** The bucket receiving the artifact bucket's S3 access logs. */
@@ -294,11 +294,11 @@ export class SpaPipeline extends Construct {
     this.artifactKey = store.key;
     this.accessLogBucket = store.logBucket;
 
-    this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy);
+    this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy, store.key);
     this.buildProject = this.createBuildProject(props, store, appPath, outputDirectory);
     const environmentWildcards = grantBuildEnvironment(this.buildProject, props);
 
-    this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy);
+    this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy, store.key);
     this.deployProject = this.createDeployProject(props, store.key);
     props.hosting.grantDeploy(this.deployProject);
 

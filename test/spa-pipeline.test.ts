@@ -571,3 +571,20 @@ describe('SpaPipeline notification policies', () => {
     expect(rule.DependsOn).toEqual([expect.stringMatching(/NotificationsPolicy/)]);
   });
 });
+
+describe('SpaPipeline log groups and artifact bucket', () => {
+  const { template, stack, pipeline } = build({});
+  test('both log groups are encrypted with the artifact key, which CloudWatch Logs may use for this account\'s log groups only', () => {
+    const keyId = logicalId(stack, pipeline.artifactKey as any);
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.map((g) => g.Properties.KmsKeyId)).toEqual([{ 'Fn::GetAtt': [keyId, 'Arn'] }, { 'Fn::GetAtt': [keyId, 'Arn'] }]);
+    const statement = template.toJSON().Resources[keyId].Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'CloudWatchLogsOfThisAccount');
+    expect(statement.Principal).toEqual({ Service: 'logs.eu-west-1.amazonaws.com' });
+    expect(JSON.stringify(statement.Condition)).toContain(':logs:eu-west-1:111122223333:log-group:*');
+  });
+
+  test('checkov: the artifact bucket\'s versioning skip says why', () => {
+    const bucket = template.toJSON().Resources[logicalId(stack, pipeline.artifactBucket as any)];
+    expect(bucket.Metadata.checkov.skip).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'CKV_AWS_21', comment: expect.stringMatching(/unique to each execution/) })]));
+  });
+});

@@ -1,6 +1,6 @@
 // What every pipeline of this library creates and checks alike: the artifact store, log groups, notifications,
 // the build image and its Node.js versions, and the pipeline's name. Their cdk-nag acknowledgements are in nag.ts.
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as notifications from 'aws-cdk-lib/aws-codestarnotifications';
@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IConstruct } from 'constructs';
+import { skipCheckov } from './checkov';
 import { createLogBucket, logServerAccess } from './log-bucket';
 import { isToken, propError } from './validation';
 
@@ -49,12 +50,32 @@ export function createArtifactStore(scope: Construct, options: ArtifactStoreOpti
     removalPolicy: options.removalPolicy,
   });
   logServerAccess(bucket, logBucket, 's3-access-logs/');
+  skipCheckov(bucket, 'CKV_AWS_21', 'Pipeline artifacts are written once, under keys unique to each execution, and expire after the '
+    + 'pipeline\'s artifact retention: nothing is overwritten, so versioning would only keep expired artifacts longer. '
+    + 'The build cache under build-cache/ is rebuilt when lost.');
   return { key, bucket, logBucket };
 }
 
-/** A CloudWatch log group for a CodeBuild project, with retention. */
-export function createBuildLogGroup(scope: Construct, id: string, retention: logs.RetentionDays, removalPolicy: RemovalPolicy): logs.LogGroup {
-  return new logs.LogGroup(scope, id, { retention, removalPolicy });
+/**
+ * A CloudWatch log group for a CodeBuild project, with retention, encrypted with `key` when given (build logs
+ * can show what the build printed of its environment). The key lets CloudWatch Logs use it for this account's
+ * log groups in this region only.
+ */
+export function createBuildLogGroup(scope: Construct, id: string, retention: logs.RetentionDays, removalPolicy: RemovalPolicy,
+  key?: kms.IKey): logs.LogGroup {
+  if (key) {
+    const stack = Stack.of(scope);
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+  }
+  return new logs.LogGroup(scope, id, { retention, removalPolicy, encryptionKey: key });
 }
 
 /** The CodeBuild image every project of this library runs on. */

@@ -26,7 +26,9 @@ class Backend extends Stage {
 }
 
 /** A pipeline of `props` (on a CodeCommit repository unless they say otherwise) deploying one stage. */
-function pipeline(props: Partial<CdkBackendPipelineProps> | (() => Partial<CdkBackendPipelineProps>), stage?: (app: App) => { stage: Stage; options?: BackendStageOptions }) {
+type Props = Partial<CdkBackendPipelineProps> | (() => Partial<CdkBackendPipelineProps>);
+
+function pipeline(props: Props, stage?: (app: App) => { stage: Stage; options?: BackendStageOptions }) {
   return synth((stack, app) => {
     const given = typeof props === 'function' ? props() : props;
     const p = new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', ...given } as CdkBackendPipelineProps);

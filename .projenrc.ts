@@ -92,7 +92,7 @@ project.npmignore?.include('/assets/');
 project.npmignore?.exclude('/lib/cli/');
 // The SPA release module (src/release) is not wired into the constructs yet; it will ship bundled the same way.
 project.npmignore?.exclude('/lib/release/');
-project.npmignore?.exclude('/examples/', '/scripts/', '/.ci/', '/docs/', '/.cache/', '/cdk.out/', '/test/python/');
+project.npmignore?.exclude('/requirements-*.txt', '/examples/', '/scripts/', '/.ci/', '/docs/', '/.cache/', '/cdk.out/', '/test/python/');
 
 // npm reads only `node`; `python` says which Python the wheel supports (its Requires-Python).
 project.package.addEngine('python', '>= 3.10');
@@ -112,7 +112,7 @@ project.eslint?.addOverride({
 // --- The whole check: what the README's test command and .ci/run run -----------------------------------
 // Everything it needs besides node_modules, so that `npm ci && npx projen check` passes on a fresh machine.
 const setupTools = project.addTask('setup:tools', {
-  description: 'Install the Python tools of requirements-dev.txt (pip) and Debian\'s chromium (apt-get, as root) when missing',
+  description: 'Install the Python tools of requirements-dev.txt (pip), checkov into .cache/checkov-venv and Debian\'s chromium (apt-get, as root) when missing',
   exec: 'bash scripts/setup-tools.sh',
 });
 

@@ -1,0 +1,242 @@
+// EcomPlatform, PlatformNaming and PlatformSource: the platform's props, names and sources as a hostile-but-fair
+// reviewer (or a JavaScript caller) would pass them. Direct mode unless a case needs a pipeline.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnParameter, Stack, Stage } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { BadInput, ENV, Expected, Observed, accepted, refused, synth, warned } from './case';
+import { EcomPlatform, EcomPlatformProps, PlatformNaming, PlatformNamingProps, PlatformSource } from '../../src';
+
+const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
+/** cdk.json's keys as the test app sets them: no bundling, so no synth runs pip. */
+const CONTEXT = { 'aws:cdk:bundling-stacks': [] };
+
+/** A backend stage of three stacks named by `naming`, each with one resource. */
+class Backend extends Stage {
+  public readonly data: Stack;
+  public readonly compute: Stack;
+  public readonly api: Stack;
+  constructor(scope: App, id: string, names = new PlatformNaming(), env: { account?: string; region?: string } = ENV) {
+    super(scope, id, { env });
+    this.data = new Stack(this, 'Data', { stackName: names.dataStackName });
+    this.compute = new Stack(this, 'Compute', { stackName: names.computeStackName });
+    this.api = new Stack(this, 'Api', { stackName: names.apiStackName });
+    for (const stack of [this.data, this.compute, this.api]) {
+      new ssm.StringParameter(stack, 'Placeholder', { stringValue: stack.stackName });
+    }
+  }
+}
+
+/** A platform of `props` in a fresh app (the `Stack` the adapter makes is unused: the platform makes its own). */
+function platform(props: (app: App) => unknown, context: Record<string, unknown> = CONTEXT) {
+  return synth((_stack, app) => {
+    new EcomPlatform(app, 'Platform', props(app) as EcomPlatformProps);
+  }, context);
+}
+
+/** Both pipelines on, from a connection, deploying a backend stage; `extra` last. */
+function pipelines(extra: (app: App, backend: Backend) => Partial<EcomPlatformProps> = () => ({})) {
+  return platform((app) => {
+    const backend = new Backend(app, 'Backend');
+    return {
+      env: ENV,
+      backendStage: backend,
+      backendPipeline: true,
+      frontendPipelines: true,
+      source: PlatformSource.connection({ connectionArn: CONNECTION_ARN, repository: 'e-com67/shop' }),
+      ...extra(app, backend),
+    };
+  });
+}
+
+/** One app with the folder `appPath`, in frontend pipeline mode (its folder is its pipeline's path filter). */
+function appFolder(appPath: unknown) {
+  return platform(() => ({
+    env: ENV,
+    frontendPipelines: true,
+    source: PlatformSource.connection({ connectionArn: CONNECTION_ARN, repository: 'e-com67/shop' }),
+    frontends: [{ name: 'admin-dashboard', appPath }],
+  }));
+}
+
+/** A naming (no construct): its error has the library's shape with `PlatformNaming` where a path would be. */
+function naming(props: unknown): () => Observed {
+  return () => {
+    try {
+      new PlatformNaming(props as PlatformNamingProps);
+      return { warnings: [] };
+    } catch (error) {
+      return { refusal: (error as Error).message, warnings: [] };
+    }
+  };
+}
+
+function namingCall(call: (n: PlatformNaming) => unknown): () => Observed {
+  return () => {
+    try {
+      call(new PlatformNaming());
+      return { warnings: [] };
+    } catch (error) {
+      return { refusal: (error as Error).message, warnings: [] };
+    }
+  };
+}
+
+/** A platform with this source and the frontend pipelines on. */
+function source(make: () => PlatformSource) {
+  return platform(() => ({ env: ENV, frontendPipelines: true, source: make() }));
+}
+
+/** A repository root on disk (context ecom:repositoryRoot) holding only `frontend/customer-app/package.json`. */
+function repositoryRoot(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-inputs-repo-'));
+  fs.mkdirSync(path.join(root, 'frontend', 'customer-app'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'frontend', 'customer-app', 'package.json'), '{}');
+  return root;
+}
+
+const p = (input: string, expect: Expected, observe: () => Observed): BadInput => ({ subject: 'EcomPlatform', input, expect, observe });
+const n = (input: string, expect: Expected, observe: () => Observed): BadInput => ({ subject: 'PlatformNaming', input, expect, observe });
+const s = (input: string, expect: Expected, observe: () => Observed): BadInput => ({ subject: 'PlatformSource', input, expect, observe });
+
+export const CASES: BadInput[] = [
+  // The issue's "Why": the repository root as an app's folder made the trigger filter `./**`.
+  p("frontends[0].appPath: '.'", refused('frontends[0].appPath', /repository root/), appFolder('.')),
+  p("frontends[0].appPath: './'", refused('frontends[0].appPath', /repository root/), appFolder('./')),
+  p("frontends[0].appPath: '../admin'", refused('frontends[0].appPath'), appFolder('../admin')),
+  p("frontends[0].appPath: '/srv/admin'", refused('frontends[0].appPath'), appFolder('/srv/admin')),
+  p('frontends[0].appPath: a token', refused('frontends[0].appPath', /token/), appFolder(new CfnParameter(new Stack(), 'P').valueAsString)),
+  p("frontends[0].appPath: 'frontend/$(id)'", refused('frontends[0].appPath'), appFolder('frontend/$(id)')),
+  p("frontends[0].appPath: 'frontend/a b'", refused('frontends[0].appPath'), appFolder('frontend/a b')),
+  p("frontends[0].appPath: 'frontend/*'", refused('frontends[0].appPath'), appFolder('frontend/*')),
+  p("frontends[0].appPath: 'frontend/./admin'", refused('frontends[0].appPath'), appFolder('frontend/./admin')),
+  p("frontends[0].appPath: 'frontend//admin'", refused('frontends[0].appPath'), appFolder('frontend//admin')),
+  p("frontends[0].appPath: 'frontend/adm\\u00efn' (non-ASCII)", refused('frontends[0].appPath'), appFolder('frontend/admïn')),
+  p('frontends[0].appPath missing (JavaScript)', refused('frontends[0].appPath', /required/), appFolder(undefined)),
+  p('frontends[0].appPath: 42', refused('frontends[0].appPath', /must be a string/), appFolder(42)),
+  p("frontends[0].appPath: './frontend/admin/'", accepted(), appFolder('./frontend/admin/')),
+  p('frontends[0].appPath not in the repository on disk', warned('cdk-ecom-platform:EcomPlatform.appPathNotFound'),
+    platform(() => ({ env: ENV, frontends: [{ name: 'admin-dashboard', appPath: 'frontend/admin' }] }), { ...CONTEXT, 'ecom:repositoryRoot': repositoryRoot() })),
+
+  // Apps.
+  p('frontends: []', refused('frontends', /empty list/), platform(() => ({ frontends: [] }))),
+  p("frontends: { name: 'admin' } (not a list)", refused('frontends', /list/), platform(() => ({ frontends: { name: 'admin', appPath: 'a' } }))),
+  p('frontends: [null]', refused('frontends[0]'), platform(() => ({ frontends: [null] }))),
+  p('frontends[0].name missing', refused('frontends[0].name', /needs a name/), platform(() => ({ frontends: [{ appPath: 'web/a' }] }))),
+  p("frontends[0].name: 'Admin'", refused('frontends[0].name'), platform(() => ({ frontends: [{ name: 'Admin', appPath: 'web/a' }] }))),
+  p("frontends[0].name: 'admin--app'", refused('frontends[0].name'), platform(() => ({ frontends: [{ name: 'admin--app', appPath: 'web/a' }] }))),
+  p("frontends[0].name: 'a'.repeat(43) (bucket over 63)", refused('frontends[0].name', /63/), platform(() => ({ frontends: [{ name: 'a'.repeat(43), appPath: 'web/a' }] }))),
+  p('two apps named admin', refused('frontends[1].name', /same name/),
+    platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a' }, { name: 'admin', appPath: 'web/b' }] }))),
+  p("two apps in 'web/a' and 'web/a/'", refused('frontends[1].appPath', /same folder/),
+    platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a' }, { name: 'shop', appPath: 'web/a/' }] }))),
+  p('apps admin-dashboard and admin-reports (one pipeline stack name)', refused('frontends[1].pipelineStackName'),
+    platform(() => ({ frontends: [{ name: 'admin-dashboard', appPath: 'web/a' }, { name: 'admin-reports', appPath: 'web/b' }] }))),
+  p("frontends[0].pipelineStackName: 'Admin_Pipeline'", refused('frontends[0].pipelineStackName'),
+    platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', pipelineStackName: 'Admin_Pipeline' }] }))),
+  p("frontends[0].pipeline: 'fast' (not an object)", refused('frontends[0].pipeline'),
+    platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', pipeline: 'fast' }] }))),
+
+  // Modes, types and the environment.
+  p("frontendPipelines: 'false' (a string)", refused('frontendPipelines', /true or false/), platform(() => ({ frontendPipelines: 'false' }))),
+  p("backendPipeline: 'true' (a string)", refused('backendPipeline'), platform(() => ({ backendPipeline: 'true' }))),
+  p("context ecom:frontendPipelines: 'yes'", refused('ecom:frontendPipelines'), platform(() => ({}), { ...CONTEXT, 'ecom:frontendPipelines': 'yes' })),
+  p('apiUrlInRuntimeConfig: 0', refused('apiUrlInRuntimeConfig'), platform(() => ({ apiUrlInRuntimeConfig: 0 }))),
+  p('props: null (JavaScript)', refused('props'), platform(() => null)),
+  p("source: { repository: 'e-com67/shop' } (a plain object)", refused('source', /PlatformSource/),
+    platform(() => ({ frontendPipelines: true, env: ENV, source: { repository: 'e-com67/shop' } }))),
+  p('naming: { projectName: shop } (a plain object)', refused('naming', /PlatformNaming/), platform(() => ({ naming: { projectName: 'shop' } }))),
+  p('naming with projectName', refused('projectName'), platform(() => ({ naming: new PlatformNaming(), projectName: 'shop' }))),
+  p("backendLanguage: 'python'", refused('backendLanguage'), platform(() => ({ backendLanguage: 'python' }))),
+  p("env.account: '1111-2222-3333'", refused('env.account'), platform(() => ({ env: { account: '1111-2222-3333', region: 'eu-west-1' } }))),
+  p("env.region: 'Ireland'", refused('env.region'), platform(() => ({ env: { account: '111122223333', region: 'Ireland' } }))),
+  p("env.region: 'eusc-de-east-1'", accepted(), platform(() => ({ env: { account: '111122223333', region: 'eusc-de-east-1' } }))),
+  p('env.account: 111122223333 (a number)', refused('env.account'), platform(() => ({ env: { account: 111122223333, region: 'eu-west-1' } }))),
+  p('the backend pipeline without env', refused('env'), platform((app) => ({
+    backendPipeline: true, backendStage: new Backend(app, 'Backend'), source: PlatformSource.codeCommit(),
+  }))),
+  p('a pipeline without source', refused('source'), platform(() => ({ env: ENV, frontendPipelines: true }))),
+  p("apiUrlParameterName: 'api-url'", refused('apiUrlParameterName'), platform(() => ({ apiUrlParameterName: 'api-url' }))),
+  p("notificationEmails: ['ops'] ", refused('notificationEmails'), pipelines(() => ({ notificationEmails: ['ops'] }))),
+  p('notificationEmails with notificationTopic', refused('notificationEmails'), platform((app) => ({
+    env: ENV,
+    notificationEmails: ['ops@example.com'],
+    notificationTopic: sns.Topic.fromTopicArn(new Stack(app, 'Ops', { env: ENV }), 'T', 'arn:aws:sns:eu-west-1:111122223333:ops'),
+  }))),
+  p('notificationEmails in direct mode', warned('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines'),
+    platform(() => ({ env: ENV, notificationEmails: ['ops@example.com'] }))),
+  p('a second platform of the same naming in the app', refused('naming', /already has a construct/), synth((_stack, app) => {
+    new EcomPlatform(app, 'Platform', { env: ENV });
+    new EcomPlatform(app, 'Platform2', { env: ENV });
+  }, CONTEXT)),
+  p('the platform inside a Stack', refused('scope'), synth((stack) => {
+    new EcomPlatform(stack, 'Platform', { env: ENV });
+  }, CONTEXT)),
+
+  // The backend stage and its order.
+  p('the backend pipeline without backendStage', refused('backendStage'), platform(() => ({ env: ENV, backendPipeline: true, source: PlatformSource.codeCommit() }))),
+  p('backendStage: a Stack (not a Stage)', refused('backendStage', /Stage/), platform((app) => ({ env: ENV, backendStage: new Stack(app, 'Data', { env: ENV }) }))),
+  p('backendStage without stacks', refused('backendStage', /no stacks/), platform((app) => ({ env: ENV, backendStage: new Stage(app, 'Empty') }))),
+  p('backendStage environment-agnostic with the backend pipeline', refused('backendStage', /environment-agnostic/),
+    pipelines((app) => ({ backendStage: new Backend(app, 'Agnostic', new PlatformNaming({ stackPrefix: 'Ag' }), {}) }))),
+  p('backendStage in us-east-1, env in eu-west-1', refused('backendStage', /region/),
+    pipelines((app) => ({ backendStage: new Backend(app, 'East', new PlatformNaming({ stackPrefix: 'East' }), { ...ENV, region: 'us-east-1' }) }))),
+  p('a backend stack named E-Com67-FrontendStack', refused('backendStage', /like a stack of the platform/), platform((app) => {
+    const backend = new Backend(app, 'Backend');
+    new Stack(backend, 'Clash', { stackName: 'E-Com67-FrontendStack' });
+    return { env: ENV, backendStage: backend };
+  })),
+  p('backendStackOrder: []', refused('backendStackOrder', /empty list/), platform((app) => ({ env: ENV, backendStage: new Backend(app, 'Backend'), backendStackOrder: [] }))),
+  p('backendStackOrder with a stack of another stage', refused('backendStackOrder', /not in `backendStage`/), platform((app) => {
+    const other = new Backend(app, 'Other', new PlatformNaming({ stackPrefix: 'Other' }));
+    return { env: ENV, backendStage: new Backend(app, 'Backend'), backendStackOrder: [other.data] };
+  })),
+  p('backendStackOrder: [data, data]', refused('backendStackOrder', /twice/), platform((app) => {
+    const backend = new Backend(app, 'Backend');
+    return { env: ENV, backendStage: backend, backendStackOrder: [backend.data, backend.data] };
+  })),
+  p("backendStackOrder: ['Data'] (strings)", refused('backendStackOrder'), platform((app) => ({ env: ENV, backendStage: new Backend(app, 'Backend'), backendStackOrder: ['Data'] }))),
+  p('backendStackOrder without backendStage', refused('backendStackOrder'), platform((app) => ({ env: ENV, backendStackOrder: [new Stack(app, 'Data')] }))),
+  p("backendAppPath: '../backend'", refused('backendAppPath'), platform((app) => ({ env: ENV, backendStage: new Backend(app, 'Backend'), backendAppPath: '../backend' }))),
+  p("backendAppPath: 'backend;ls'", refused('backendAppPath'), pipelines(() => ({ backendAppPath: 'backend;ls' }))),
+  p('both pipelines, backendStackOrder and backendAppPath: backend', accepted(), pipelines((_app, backend) => ({
+    backendStackOrder: [backend.data, backend.compute, backend.api], backendAppPath: 'backend',
+  }))),
+
+  // PlatformNaming.
+  n("projectName: 'E-Com67'", refused('projectName'), naming({ projectName: 'E-Com67' })),
+  n("projectName: 'xn--shop'", refused('projectName', /xn--/), naming({ projectName: 'xn--shop' })),
+  n("projectName: 'sthree-shop'", refused('projectName', /sthree-/), naming({ projectName: 'sthree-shop' })),
+  n("projectName: 'shop-'", refused('projectName'), naming({ projectName: 'shop-' })),
+  n("projectName: 'a'.repeat(49)", refused('projectName', /63/), naming({ projectName: 'a'.repeat(49) })),
+  n("projectName: 'a'.repeat(48)", accepted(), naming({ projectName: 'a'.repeat(48) })),
+  n('projectName: 67', refused('projectName'), naming({ projectName: 67 })),
+  n("projectName: '\\u0435-com67' (Cyrillic e)", refused('projectName'), naming({ projectName: 'е-com67' })),
+  n("stackPrefix: 'E_Com67'", refused('stackPrefix'), naming({ stackPrefix: 'E_Com67' })),
+  n("stackPrefix: 'S'.repeat(108)", refused('stackPrefix', /128/), naming({ stackPrefix: 'S'.repeat(108) })),
+  n('props: null (JavaScript)', accepted(), naming(null)),
+  n("bucketName('admin-dashboard', '1234')", refused('account'), namingCall((x) => x.bucketName('admin-dashboard', '1234'))),
+  n("bucketName('Admin', '111122223333')", refused('appName'), namingCall((x) => x.bucketName('Admin', '111122223333'))),
+  n("stackName('Front end')", refused('part'), namingCall((x) => x.stackName('Front end'))),
+  n('stackName(42)', refused('part'), namingCall((x) => x.stackName(42 as any))),
+
+  // PlatformSource, through a platform with the frontend pipelines on.
+  s("codeCommit({ branch: 'refs/heads/main' })", refused('source.branch', /full git ref/), source(() => PlatformSource.codeCommit({ branch: 'refs/heads/main' }))),
+  s("connection({ branch: 'refs/heads/main' })", refused('source.branch', /full git ref/),
+    source(() => PlatformSource.connection({ connectionArn: CONNECTION_ARN, repository: 'e-com67/shop', branch: 'refs/heads/main' }))),
+  s("codeCommit({ branch: '' })", refused('source.branch'), source(() => PlatformSource.codeCommit({ branch: '' }))),
+  s("codeCommit({ branch: 'HEAD' })", refused('source.branch'), source(() => PlatformSource.codeCommit({ branch: 'HEAD' }))),
+  s("codeCommit({ branch: 'feature/x y' })", refused('source.branch'), source(() => PlatformSource.codeCommit({ branch: 'feature/x y' }))),
+  s('codeCommit({ branch: 7 })', refused('source.branch'), source(() => PlatformSource.codeCommit({ branch: 7 as any }))),
+  s("codeCommit({ repositoryName: 'e com67' })", refused('source.repositoryName'), source(() => PlatformSource.codeCommit({ repositoryName: 'e com67' }))),
+  s("codeCommit({ createRepository: 'yes' })", refused('source.createRepository'), source(() => PlatformSource.codeCommit({ createRepository: 'yes' as any }))),
+  s('connection() without options (JavaScript)', refused('source.repository'), source(() => PlatformSource.connection(undefined as any))),
+  s("connection({ repository: 'shop' })", refused('source.repository', /owner\/repo/),
+    source(() => PlatformSource.connection({ connectionArn: CONNECTION_ARN, repository: 'shop' }))),
+  s("connection({ connectionArn: 'arn:aws:codestar-connections:eu-west-1:111122223333:connection/x' })", refused('source.connectionArn'),
+    source(() => PlatformSource.connection({ connectionArn: 'arn:aws:codestar-connections:eu-west-1:111122223333:connection/x', repository: 'e-com67/shop' }))),
+  s("codeCommit({ branch: 'release/2026-11', createRepository: true })", accepted(),
+    source(() => PlatformSource.codeCommit({ branch: 'release/2026-11', createRepository: true }))),
+];

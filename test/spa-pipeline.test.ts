@@ -559,7 +559,6 @@ describe('SpaPipeline notification policies', () => {
       Action: 'sns:Publish',
       Condition: {
         StringEquals: { 'aws:SourceAccount': '111122223333' },
-        ArnLike: { 'aws:SourceArn': expect.objectContaining({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':codestar-notifications:eu-west-1:111122223333:notificationrule/*']] }) },
       },
     })]);
   });

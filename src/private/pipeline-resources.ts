@@ -177,7 +177,9 @@ const CODESTAR_NOTIFICATIONS = 'codestar-notifications.amazonaws.com';
 
 /**
  * Lets CodeStar Notifications publish to `topic`, for notification rules of the topic's own account only
- * (`aws:SourceAccount`, `aws:SourceArn`: the confused-deputy guard), and use the topic's key through SNS only
+ * (`aws:SourceAccount`: the confused-deputy guard; not also `aws:SourceArn`, which no AWS document shows
+ * CodeStar Notifications sending, and a condition it never meets would drop every notification without an
+ * error), and use the topic's key through SNS only
  * (`kms:ViaService`). An imported topic's policy is not changed (CDK can't): its owner sets it.
  * Adding the same statements again (one per pipeline on a shared topic) leaves one of each.
  */
@@ -190,7 +192,6 @@ export function allowCodeStarNotifications(topic: sns.ITopic): void {
     resources: [topic.topicArn],
     conditions: {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'codestar-notifications', resource: 'notificationrule', resourceName: '*' }) },
     },
   }));
   topic.masterKey?.addToResourcePolicy(new iam.PolicyStatement({

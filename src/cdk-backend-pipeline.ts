@@ -249,13 +249,13 @@ export class CdkBackendPipeline extends Construct {
   /** The artifact bucket. */
   public readonly artifactBucket: s3.IBucket;
 
-  /** The key encrypting artifacts, build caches, the CodeBuild projects' output and the created topic. */
+  /** The key encrypting artifacts, build caches, the CodeBuild projects' output and logs, and the created topic. */
   public readonly artifactKey: kms.IKey;
 
   /** The bucket receiving the artifact bucket's S3 access logs. */
   public readonly accessLogBucket: s3.IBucket;
 
-  /** The log group of every CodeBuild project of the pipeline. */
+  /** The log group of every CodeBuild project of the pipeline, encrypted with `artifactKey`. */
   public readonly buildLogGroup: logs.ILogGroup;
 
   /** The notification topic, when notifications are on. */
@@ -289,7 +289,7 @@ export class CdkBackendPipeline extends Construct {
     this.artifactBucket = store.bucket;
     this.artifactKey = store.key;
     this.accessLogBucket = store.logBucket;
-    this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy);
+    this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy, store.key);
 
     this.codePipeline = new codepipeline.Pipeline(this, 'CodePipeline', {
       pipelineName: props.pipelineName,

@@ -466,6 +466,7 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
     throw propError(scope, 'frontends', frontends, 'an empty list hosts nothing', 'remove `frontends` for E-Com67\'s two apps, or list your apps');
   }
   const stackNames = new Set([naming.frontendStackName, naming.backendPipelineStackName]);
+  // Shapes first, for every app: the checks below compare each app with the others.
   frontends.forEach((app, i) => {
     if (typeof app !== 'object' || app === null) {
       throw propError(scope, `frontends[${i}]`, app, 'each app is an object with its name and folder', 'give { name: \'admin-dashboard\', appPath: \'frontend/admin-dashboard\' }');
@@ -474,6 +475,9 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
     if (app.name === undefined) {
       throw propError(scope, `frontends[${i}].name`, app.name, 'every app needs a name', 'give a name such as "admin-dashboard"');
     }
+    checkRepositoryFolder(scope, `frontends[${i}].appPath`, app.appPath, { root: false, example: 'frontend/admin-dashboard' });
+  });
+  frontends.forEach((app, i) => {
     checkString(scope, `frontends[${i}].pipelineStackName`, app.pipelineStackName, 'E-Com67-AdminPipelineStack');
     for (const field of ['hosting', 'pipeline'] as const) {
       if (app[field] !== undefined && (typeof app[field] !== 'object' || app[field] === null || Array.isArray(app[field]))) {

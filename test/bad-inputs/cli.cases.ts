@@ -8,15 +8,9 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CodeCommitClient } from '@aws-sdk/client-codecommit';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
 import { BadInput, Expected, Observed, accepted, refused } from './case';
 import { AwsClients } from '../../src/cli/env';
-import { appFolder, fakeEnv } from '../cli/fake-env';
+import { appFolder, fakeEnv, testClients } from '../cli/fake-env';
 
 type Handler = (input: any) => unknown;
 
@@ -66,19 +60,7 @@ function stubClients(overrides: Record<string, Handler> = {}): AwsClients {
   } as unknown as AwsClients;
 }
 
-/** Real SDK clients at a local endpoint (one attempt, so a refused connection fails fast). */
-function clientsAt(endpoint: string): AwsClients {
-  const config = { region: 'eu-west-1', endpoint, maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
-  return {
-    sts: new STSClient(config),
-    cloudFormation: new CloudFormationClient(config),
-    codePipeline: new CodePipelineClient(config),
-    codeCommit: new CodeCommitClient(config),
-    connections: new CodeStarConnectionsClient(config),
-    ssm: new SSMClient(config),
-    region: async () => 'eu-west-1',
-  };
-}
+const clientsAt = (endpoint: string): AwsClients => testClients('eu-west-1', endpoint);
 
 /** A request that never answers, and Ctrl-C as soon as it is sent. */
 function slowThenCtrlC(interrupt: () => void): Handler {

@@ -1,12 +1,6 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CodeCommitClient } from '@aws-sdk/client-codecommit';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
-import { appFolder, fakeEnv } from './fake-env';
+import { appFolder, fakeEnv, testClients } from './fake-env';
 import { AwsClients } from '../../src/cli/env';
 
 /**
@@ -29,18 +23,7 @@ afterAll(() => new Promise((resolve) => {
 
 const HTML = '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body>It works</body></html>';
 
-function clientsAt(url: string): AwsClients {
-  const config = { region: 'eu-west-1', endpoint: url, maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
-  return {
-    sts: new STSClient(config),
-    cloudFormation: new CloudFormationClient(config),
-    codePipeline: new CodePipelineClient(config),
-    codeCommit: new CodeCommitClient(config),
-    connections: new CodeStarConnectionsClient(config),
-    ssm: new SSMClient(config),
-    region: async () => 'eu-west-1',
-  };
-}
+const clientsAt = (url: string): AwsClients => testClients('eu-west-1', url);
 
 describe('an endpoint that is not an AWS API', () => {
   test.each([200, 404, 502])('status: an HTML page (HTTP %d) is one line naming the endpoint and AWS_ENDPOINT_URL, exit 1', async (statusCode) => {

@@ -62,10 +62,17 @@ export function apiUrlParameter(name = '/e-com67/api-url', value = API_URL) {
   return { Parameter: { Name: name, Type: 'String' as const, Value: value, Version: 1 } };
 }
 
-/** Real SDK clients (whose `send` the mocks replace) in a fixed region; null: no region configured. */
-export function testClients(configured: string | null = 'eu-west-1'): AwsClients {
+/**
+ * Real SDK clients (whose `send` the mocks replace) in a fixed region; null: no region configured. With an
+ * `endpoint`, they talk to it for real, one attempt each (a refused connection fails fast).
+ */
+export function testClients(configured: string | null = 'eu-west-1', endpoint?: string): AwsClients {
   const region = configured ?? undefined;
-  const config = { region: region ?? 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
+  const config = {
+    region: region ?? 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    ...(endpoint ? { endpoint, maxAttempts: 1 } : {}),
+  };
   return {
     sts: new STSClient(config),
     cloudFormation: new CloudFormationClient(config),

@@ -23,7 +23,7 @@ import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
   notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-resources';
-import { checkBoolean, checkEnum, checkInstance, checkString, checkStringList } from './private/prop-types';
+import { checkBoolean, checkDuration, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { checkBranch, checkCodeCommitRepositoryName, DEFAULT_BRANCH } from './private/source-rules';
 import { checkWholeDays, isToken, propError, validated } from './private/validation';
 
@@ -376,7 +376,7 @@ export class CdkBackendPipeline extends Construct {
 
   /** The synth: in `appPath`, log in to CodeArtifact when given, install, synthesize into `<appPath>/cdk.out`. */
   private createSynthStep(props: CdkBackendPipelineProps, python: boolean, cdkCliVersion: string): pipelines.ShellStep {
-    const appPath = checkRepositoryFolder(this, 'appPath', props.appPath ?? '.', { root: true, example: 'backend' });
+    const appPath = checkRepositoryFolder(this, 'appPath', props.appPath ?? '.', { example: 'backend' });
     const cd = appPath === '.' ? [] : [`cd "$CODEBUILD_SRC_DIR/${appPath}"`];
     const codeArtifact = props.codeArtifactRepository;
     // The login configures pip or npm for the build's user, so it must come before any install.
@@ -541,9 +541,7 @@ function withoutCodeBuildWildcard(document: any): any {
 
 /** Types first, as JavaScript and Python callers may pass anything: each later check may then trust them. */
 function validateTypes(scope: Construct, props: CdkBackendPipelineProps): void {
-  if (typeof props !== 'object' || props === null) {
-    throw propError(scope, 'props', props, 'the props must be an object', 'give { repositoryName: \'e-com67\' } or { source: ... }');
-  }
+  checkObject(scope, 'props', props, 'give { repositoryName: \'e-com67\' } or { source: ... }');
   if (props.source !== undefined) {
     checkInstance(scope, 'source', props.source, props.source instanceof pipelines.CodePipelineSource, 'a pipelines.CodePipelineSource',
       'give a source such as pipelines.CodePipelineSource.connection(\'owner/repo\', \'main\', { connectionArn }), or `repositoryName` for CodeCommit');
@@ -562,17 +560,14 @@ function validateTypes(scope: Construct, props: CdkBackendPipelineProps): void {
   checkEnum(scope, 'executionMode', props.executionMode, codepipeline.ExecutionMode, 'ExecutionMode');
   checkEnum(scope, 'logRetention', props.logRetention, logs.RetentionDays, 'logs.RetentionDays');
   checkEnum(scope, 'removalPolicy', props.removalPolicy, RemovalPolicy, 'RemovalPolicy');
-  if (props.artifactRetention !== undefined) {
-    checkInstance(scope, 'artifactRetention', props.artifactRetention, props.artifactRetention instanceof Duration, 'a Duration', 'give Duration.days(30)');
-  }
+  checkDuration(scope, 'artifactRetention', props.artifactRetention, 'Duration.days(30)');
   if (props.notificationTopic !== undefined) {
     checkInstance(scope, 'notificationTopic', props.notificationTopic, typeof (props.notificationTopic as any)?.topicArn === 'string',
       'an sns.ITopic', 'give a topic, such as sns.Topic.fromTopicArn(this, \'Topic\', arn)');
   }
   const codeArtifact = props.codeArtifactRepository;
   if (codeArtifact !== undefined) {
-    checkInstance(scope, 'codeArtifactRepository', codeArtifact, typeof codeArtifact === 'object' && codeArtifact !== null,
-      'an object', 'give { domain: \'e-com67\', repository: \'shop\' }');
+    checkObject(scope, 'codeArtifactRepository', codeArtifact, 'give { domain: \'e-com67\', repository: \'shop\' }');
     for (const field of ['domain', 'repository'] as const) {
       if (typeof codeArtifact[field] !== 'string') {
         throw propError(scope, `codeArtifactRepository.${field}`, codeArtifact[field], `the ${field} is required, as a string`,
@@ -629,7 +624,7 @@ function validate(scope: Construct, props: CdkBackendPipelineProps): void {
       'pin `aws-cdk` in the app\'s package.json, and remove `cdkCliVersion`');
   }
   if (props.appPath !== undefined) {
-    checkRepositoryFolder(scope, 'appPath', props.appPath, { root: true, example: 'backend' });
+    checkRepositoryFolder(scope, 'appPath', props.appPath, { example: 'backend' });
   }
   for (const prop of ['installCommands', 'synthCommands'] as const) {
     const commands = props[prop];
@@ -649,9 +644,7 @@ function validate(scope: Construct, props: CdkBackendPipelineProps): void {
 
 function validateStage(scope: Construct, stage: Stage, options: BackendStageOptions, crossAccountKeys: boolean, added: Stage[]): void {
   checkInstance(scope, 'stage', stage, Stage.isStage(stage), 'a Stage', 'give the Stage holding the backend\'s stacks: new BackendStage(app, \'Prod\', { env })');
-  if (typeof options !== 'object' || options === null) {
-    throw propError(scope, 'options', options, 'the options must be an object', 'give { stackOrder: [...] }, or nothing');
-  }
+  checkObject(scope, 'options', options, 'give { stackOrder: [...] }, or nothing');
   checkBoolean(scope, 'manualApproval', options.manualApproval);
   checkBoolean(scope, 'confirmPermissionsBroadening', options.confirmPermissionsBroadening);
   for (const prop of ['pre', 'post'] as const) {

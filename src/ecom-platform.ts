@@ -8,12 +8,11 @@ import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { CodeArtifactRepository } from './code-artifact-repository';
 import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
-import { checkAppPath, checkRepositoryFolder, localPackagePaths } from './private/app-path';
+import { checkAppPath, checkRepositoryFolder, FolderRules, localPackagePaths, normalizePath } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, isStackName } from './private/naming-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
-import { checkBoolean, checkEnum, checkInstance, checkString, checkStringList } from './private/prop-types';
-import { normalizePath } from './private/source-rules';
+import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { isToken, propError, validated } from './private/validation';
 import { SpaHosting, SpaHostingOptions } from './spa-hosting';
 import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
@@ -456,6 +455,15 @@ function validateNaming(scope: Construct, props: EcomPlatformProps): PlatformNam
     (problem) => propError(scope, problem.prop, problem.value, problem.problem, problem.fix)));
 }
 
+/** An app's folder: relative to the repository root, and not the root, which holds every app and the backend. */
+const APP_FOLDER: FolderRules = {
+  example: 'frontend/admin-dashboard',
+  notItself: {
+    why: 'the repository root holds every app and the backend, so as an app\'s folder it would rebuild the app on every change',
+    fix: 'put the app in a folder of its own, such as "frontend/admin-dashboard"',
+  },
+};
+
 function validate(scope: Construct, parent: Construct, props: EcomPlatformProps, frontends: FrontendAppProps[], naming: PlatformNaming,
   backendPipeline: boolean, frontendPipelines: boolean): void {
   if (!Stage.isStage(parent)) {
@@ -468,20 +476,18 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
   const stackNames = new Set([naming.frontendStackName, naming.backendPipelineStackName]);
   // Shapes first, for every app: the checks below compare each app with the others.
   frontends.forEach((app, i) => {
-    if (typeof app !== 'object' || app === null) {
-      throw propError(scope, `frontends[${i}]`, app, 'each app is an object with its name and folder', 'give { name: \'admin-dashboard\', appPath: \'frontend/admin-dashboard\' }');
-    }
+    checkObject(scope, `frontends[${i}]`, app, 'give each app as { name: \'admin-dashboard\', appPath: \'frontend/admin-dashboard\' }');
     checkString(scope, `frontends[${i}].name`, app.name, 'admin-dashboard');
     if (app.name === undefined) {
       throw propError(scope, `frontends[${i}].name`, app.name, 'every app needs a name', 'give a name such as "admin-dashboard"');
     }
-    checkRepositoryFolder(scope, `frontends[${i}].appPath`, app.appPath, { root: false, example: 'frontend/admin-dashboard' });
+    checkRepositoryFolder(scope, `frontends[${i}].appPath`, app.appPath, APP_FOLDER);
   });
   frontends.forEach((app, i) => {
     checkString(scope, `frontends[${i}].pipelineStackName`, app.pipelineStackName, 'E-Com67-AdminPipelineStack');
     for (const field of ['hosting', 'pipeline'] as const) {
-      if (app[field] !== undefined && (typeof app[field] !== 'object' || app[field] === null || Array.isArray(app[field]))) {
-        throw propError(scope, `frontends[${i}].${field}`, app[field], 'the options must be an object', `give { ... } of ${field === 'hosting' ? 'SpaHostingOptions' : 'SpaPipelineOptions'}, or nothing`);
+      if (app[field] !== undefined) {
+        checkObject(scope, `frontends[${i}].${field}`, app[field], `give { ... } of ${field === 'hosting' ? 'SpaHostingOptions' : 'SpaPipelineOptions'}, or nothing`);
       }
     }
     const problem = appNameProblem(naming.projectName, app.name);
@@ -492,7 +498,6 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
       throw propError(scope, `frontends[${i}].name`, app.name, 'another app has the same name, so they would share a bucket and pipeline names',
         'give every app its own name');
     }
-    checkRepositoryFolder(scope, `frontends[${i}].appPath`, app.appPath, { root: false, example: 'frontend/admin-dashboard' });
     if (frontends.findIndex((other) => normalizePath(other.appPath) === normalizePath(app.appPath)) !== i) {
       throw propError(scope, `frontends[${i}].appPath`, app.appPath, 'another app has the same folder, so one pipeline would deploy the other\'s build',
         'give every app its own folder');
@@ -525,7 +530,7 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
       'give `backendStage`, or remove `backendStackOrder`');
   }
   if (props.backendAppPath !== undefined) {
-    checkRepositoryFolder(scope, 'backendAppPath', props.backendAppPath, { root: true, example: 'backend' });
+    checkRepositoryFolder(scope, 'backendAppPath', props.backendAppPath, { example: 'backend' });
   }
   if (props.backendStage && (props.backendStage === parent || props.backendStage.node.scopes.includes(scope))) {
     throw propError(scope, 'backendStage', props.backendStage.node.path, 'the backend stage must be a Stage of its own, not the one holding the platform',
@@ -558,9 +563,7 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
 
 /** Types first, as JavaScript and Python callers may pass anything: each later check may then trust them. */
 function validateTypes(scope: Construct, props: EcomPlatformProps): void {
-  if (typeof props !== 'object' || props === null) {
-    throw propError(scope, 'props', props, 'the props must be an object', 'give { env, backendStage, source, ... }, or nothing');
-  }
+  checkObject(scope, 'props', props, 'give { env, backendStage, source, ... }, or nothing');
   if (props.naming !== undefined) {
     checkInstance(scope, 'naming', props.naming, props.naming instanceof PlatformNaming, 'a PlatformNaming', 'give new PlatformNaming({ projectName, stackPrefix })');
   }
@@ -587,9 +590,7 @@ function validateTypes(scope: Construct, props: EcomPlatformProps): void {
   }
   const env = props.env;
   if (env !== undefined) {
-    if (typeof env !== 'object' || env === null) {
-      throw propError(scope, 'env', env, 'it must be an object', 'give env: { account: \'111122223333\', region: \'eu-west-1\' }');
-    }
+    checkObject(scope, 'env', env, 'give env: { account: \'111122223333\', region: \'eu-west-1\' }');
     checkString(scope, 'env.account', env.account, '111122223333');
     checkString(scope, 'env.region', env.region, 'eu-west-1');
     if (env.account !== undefined && !isToken(env.account) && !/^\d{12}$/.test(env.account)) {

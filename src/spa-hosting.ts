@@ -17,6 +17,7 @@ import { CSP_EXTENSION_PROPS, MAX_CSP_LENGTH, buildContentSecurityPolicy, valida
 import { domainNameProblem, isInZone } from './private/domain-name';
 import { createLogBucket, logServerAccess } from './private/log-bucket';
 import { acknowledge, acknowledgeGeneratedWildcards, bucketArnPattern } from './private/nag';
+import { checkBoolean, checkDuration, checkEnum, checkInstance, checkList, checkObject, checkString, checkStringList } from './private/prop-types';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 
 /**
@@ -341,10 +342,8 @@ export class SpaHosting extends Construct {
    * @param grantee the principal that deploys the app, such as a CodeBuild project
    */
   public grantDeploy(grantee: iam.IGrantable): iam.Grant {
-    if (typeof grantee !== 'object' || grantee === null || !grantee.grantPrincipal) {
-      throw propError(this, 'grantee', grantee, 'grantDeploy() needs the principal that deploys the app (an iam.IGrantable)',
-        'pass a role, a CodeBuild project or another IGrantable');
-    }
+    checkInstance(this, 'grantee', grantee, typeof grantee === 'object' && grantee !== null && !!grantee.grantPrincipal, 'an iam.IGrantable',
+      'pass the principal that deploys the app: a role, a CodeBuild project or another IGrantable');
     let grant = iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] })
       .combine(iam.Grant.addToPrincipal({
         grantee,
@@ -375,9 +374,8 @@ export class SpaHosting extends Construct {
    */
   public addBehavior(pathPattern: string, origin: cloudfront.IOrigin, options: cloudfront.AddBehaviorOptions = {}): void {
     checkPathPattern(this, pathPattern);
-    if (typeof origin !== 'object' || origin === null || typeof origin.bind !== 'function') {
-      throw propError(this, 'origin', origin, 'expected a cloudfront.IOrigin', 'pass an origin such as new origins.RestApiOrigin(api)');
-    }
+    checkInstance(this, 'origin', origin, typeof origin === 'object' && origin !== null && typeof origin.bind === 'function', 'a cloudfront.IOrigin',
+      'pass an origin such as new origins.RestApiOrigin(api)');
     if (options?.viewerProtocolPolicy === cloudfront.ViewerProtocolPolicy.ALLOW_ALL) {
       const id = 'cdk-ecom-platform:SpaHosting.behaviorAllowsHttp';
       Annotations.of(this).addWarningV2(id, `the behaviour ${pathPattern} answers plain HTTP (ViewerProtocolPolicy.ALLOW_ALL), while the rest of the site `
@@ -801,9 +799,7 @@ function validateEdgeProtection(scope: Construct, props: SpaHostingProps): void 
 
 /** A cache behaviour's path pattern: CloudFront takes at most 255 characters, and `*` is the default behaviour's. */
 function checkPathPattern(scope: Construct, pathPattern: string): void {
-  if (typeof pathPattern !== 'string') {
-    throw propError(scope, 'pathPattern', pathPattern, `expected a string, got ${describeType(pathPattern)}`, 'give a path pattern such as "/api/*"');
-  }
+  checkString(scope, 'pathPattern', pathPattern, '/api/*', { required: true });
   if (isToken(pathPattern)) {
     return;
   }
@@ -831,53 +827,24 @@ const SOURCE_PROPS = ['scriptSources', 'styleSources', 'imgSources', 'fontSource
  * reads which prop is wrong instead of a TypeError from deep inside this construct or aws-cdk-lib.
  */
 function validateTypes(scope: Construct, props: SpaHostingProps): void {
-  if (typeof props !== 'object' || Array.isArray(props)) {
-    throw propError(scope, 'props', props, 'the props of a SpaHosting are an object', 'pass an object such as { domainNames: [...] }, or nothing');
-  }
-  const wrong = (prop: string, value: unknown, expected: string, fix: string) =>
-    propError(scope, prop, value, `expected ${expected}, got ${describeType(value)}`, fix);
-
+  checkObject(scope, 'props', props, 'pass an object such as { domainNames: [...] }, or nothing');
   for (const prop of ['bucketName', 'comment', 'webAclArn', 'contentSecurityPolicy'] as const) {
-    if (props[prop] !== undefined && typeof props[prop] !== 'string') {
-      throw wrong(prop, props[prop], 'a string', `give \`${prop}\` as a string, or remove it`);
-    }
+    checkString(scope, prop, props[prop]);
   }
   for (const prop of ['accessLogs', 'allowUnsafeInline', 'allowUnsafeEval', 'hstsPreload'] as const) {
-    if (props[prop] !== undefined && typeof props[prop] !== 'boolean') {
-      throw wrong(prop, props[prop], 'true or false', `give \`${prop}\` as a boolean (not a string such as "false"), or remove it`);
-    }
+    checkBoolean(scope, prop, props[prop]);
   }
-  for (const prop of ['noncurrentVersionExpiration', 'accessLogsRetention', 'hstsMaxAge'] as const) {
-    // By shape, not instanceof: an app may load a second copy of aws-cdk-lib.
-    if (props[prop] !== undefined && !isDuration(props[prop])) {
-      throw wrong(prop, props[prop], 'a Duration', `give \`${prop}\` as a Duration such as Duration.days(90), not a number`);
-    }
+  for (const [prop, example] of [['noncurrentVersionExpiration', 'Duration.days(90)'], ['accessLogsRetention', 'Duration.days(90)'],
+    ['hstsMaxAge', 'Duration.days(365)']] as const) {
+    checkDuration(scope, prop, props[prop], example);
   }
-  for (const prop of ['domainNames', 'geoAllowList', 'geoDenyList', ...SOURCE_PROPS] as const) {
-    const list: unknown = props[prop];
-    if (list === undefined || isToken(list)) {
-      continue;
-    }
-    if (!Array.isArray(list)) {
-      throw wrong(prop, list, 'a list of strings', `put the value in a list: [${JSON.stringify(String(list))}]`);
-    }
-    const bad = list.findIndex((item) => typeof item !== 'string');
-    if (bad >= 0) {
-      throw propError(scope, prop, list, `expected a list of strings, entry ${bad} is ${describeType(list[bad])}`,
-        `give every entry of \`${prop}\` as a string`);
-    }
+  checkStringList(scope, 'domainNames', props.domainNames, '"shop.example.com"');
+  checkStringList(scope, 'geoAllowList', props.geoAllowList, '"DE"');
+  checkStringList(scope, 'geoDenyList', props.geoDenyList, '"DE"');
+  for (const prop of SOURCE_PROPS) {
+    checkStringList(scope, prop, props[prop], '"https://js.example.com"');
   }
-  const presets: unknown = props.cspPresets;
-  if (presets !== undefined) {
-    if (!Array.isArray(presets)) {
-      throw wrong('cspPresets', presets, 'a list of CspPreset', 'put the presets in a list: [CspPreset.stripe()]');
-    }
-    const bad = presets.findIndex((p) => !(p instanceof CspPreset));
-    if (bad >= 0) {
-      throw propError(scope, 'cspPresets', presets, `expected a list of CspPreset, entry ${bad} is ${describeType(presets[bad])}`,
-        'make each preset with a CspPreset factory, such as CspPreset.stripe() or CspPreset.custom()');
-    }
-  }
+  checkList(scope, 'cspPresets', props.cspPresets, (preset) => preset instanceof CspPreset, 'CspPresets', 'CspPreset.stripe()');
   // Resources by interface: an ARN or a name string instead of the object fails deep inside aws-cdk-lib.
   const resources: Array<[keyof SpaHostingProps, string, string, string]> = [
     ['existingBucket', 'bucketName', 'an s3.IBucket', 'import the bucket, such as s3.Bucket.fromBucketName(this, "Site", "my-bucket")'],
@@ -887,49 +854,23 @@ function validateTypes(scope: Construct, props: SpaHostingProps): void {
   ];
   for (const [prop, attribute, expected, fix] of resources) {
     const value: unknown = props[prop];
-    if (value !== undefined && !isConstructWith(value, attribute)) {
-      throw wrong(prop, value, expected, fix);
-    }
+    checkInstance(scope, prop, value, value === undefined || isConstructWith(value, attribute), expected, fix);
   }
 }
 
 /** Enum props hold one of their enum's values: from JavaScript anything can arrive, and would be shipped as is. */
 function validateChoices(scope: Construct, props: SpaHostingProps): void {
-  const choices: Array<[keyof SpaHostingProps, string, string[], string]> = [
-    ['spaRouting', 'SpaRouting', Object.values(SpaRouting), 'SpaRouting.REWRITE_FUNCTION'],
-    ['priceClass', 'cloudfront.PriceClass', Object.values(cloudfront.PriceClass), 'cloudfront.PriceClass.PRICE_CLASS_100'],
-    ['minimumProtocolVersion', 'cloudfront.SecurityPolicyProtocol', Object.values(cloudfront.SecurityPolicyProtocol),
-      'cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021'],
-    ['removalPolicy', 'RemovalPolicy', Object.values(RemovalPolicy), 'RemovalPolicy.RETAIN'],
-  ];
-  for (const [prop, enumName, values, example] of choices) {
-    const value = props[prop];
-    if (value !== undefined && !values.includes(value as string)) {
-      throw propError(scope, prop, value, `it is not a ${enumName} value (${values.join(', ')})`, `use a member of the enum, such as ${example}`);
-    }
-  }
+  checkEnum(scope, 'spaRouting', props.spaRouting, SpaRouting, 'SpaRouting');
+  checkEnum(scope, 'priceClass', props.priceClass, cloudfront.PriceClass, 'cloudfront.PriceClass');
+  checkEnum(scope, 'minimumProtocolVersion', props.minimumProtocolVersion, cloudfront.SecurityPolicyProtocol, 'cloudfront.SecurityPolicyProtocol');
+  checkEnum(scope, 'removalPolicy', props.removalPolicy, RemovalPolicy, 'RemovalPolicy');
   if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
     throw propError(scope, 'removalPolicy', props.removalPolicy, 'S3 buckets have no snapshots, and CloudFormation refuses the Snapshot deletion policy on them',
       'use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY');
   }
 }
 
-function isDuration(value: unknown): boolean {
-  return typeof value === 'object' && value !== null
-    && typeof (value as Duration).toMilliseconds === 'function' && typeof (value as Duration).isUnresolved === 'function';
-}
-
 function isConstructWith(value: unknown, attribute: string): boolean {
   return typeof value === 'object' && value !== null && 'node' in value
     && typeof (value as Record<string, unknown>)[attribute] === 'string';
-}
-
-function describeType(value: unknown): string {
-  if (value === null) {
-    return 'null';
-  }
-  if (Array.isArray(value)) {
-    return 'a list';
-  }
-  return typeof value === 'object' ? `an object (${(value as object).constructor?.name ?? 'Object'})` : `a ${typeof value}`;
 }

@@ -11,13 +11,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
-import { checkAppPath } from './private/app-path';
+import { checkAppPath, checkRepositoryFolder, normalizePath } from './private/app-path';
 import { acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards } from './private/nag';
 import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
   notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-resources';
-import { checkRelativePath, normalizePath } from './private/source-rules';
+import { checkBoolean, checkDuration, checkEnum, checkInstance, checkString, checkStringList, describeValue } from './private/prop-types';
 import { grantBuildEnvironment, validateBuildEnvironment } from './private/spa-build-variables';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
@@ -448,8 +448,15 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
   if (props.buildProjectName !== undefined && props.buildProjectName === props.deployProjectName) {
     throw propError(scope, 'deployProjectName', props.deployProjectName, 'it is the same as `buildProjectName`', 'give the two projects different names');
   }
-  checkRelativePath(scope, 'appPath', props.appPath, 'frontend/admin-dashboard');
-  checkRelativePath(scope, 'outputDirectory', props.outputDirectory, 'dist', false);
+  checkRepositoryFolder(scope, 'appPath', props.appPath ?? '.', { example: 'frontend/admin-dashboard' });
+  checkRepositoryFolder(scope, 'outputDirectory', props.outputDirectory ?? 'dist', {
+    example: 'dist',
+    relativeTo: 'the app\'s folder (`appPath`)',
+    notItself: {
+      why: 'it is the app\'s own folder, which holds its sources and node_modules: the deploy would publish them',
+      fix: 'give the folder the build writes the site to, such as "dist"',
+    },
+  });
   for (const prop of ['installCommands', 'buildCommands'] as const) {
     const commands = props[prop];
     if (commands !== undefined && (commands.length === 0 || commands.some((c) => !isToken(c) && c.trim() === ''))) {
@@ -479,16 +486,10 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
 
 /** The hosting and the source: given (JavaScript and Python callers may omit them), and reachable from here. */
 function validateTargets(scope: Construct, props: SpaPipelineProps): void {
-  const hosting: unknown = props.hosting;
-  if (!(hosting instanceof SpaHosting)) {
-    throw propError(scope, 'hosting', describe(hosting), hosting === undefined ? 'the pipeline needs the hosting it deploys to' : 'it is not a SpaHosting',
-      'give the SpaHosting the app is served from, such as `hosting: admin`');
-  }
-  const source: unknown = props.source;
-  if (!(source instanceof SpaSource)) {
-    throw propError(scope, 'source', describe(source), source === undefined ? 'the pipeline needs the app\'s source' : 'it is not a SpaSource',
-      'give one of SpaSource.codeCommit(), SpaSource.connection() or SpaSource.s3()');
-  }
+  checkInstance(scope, 'hosting', props.hosting, props.hosting instanceof SpaHosting, 'a SpaHosting',
+    'give the SpaHosting the app is served from, such as `hosting: admin`');
+  checkInstance(scope, 'source', props.source, props.source instanceof SpaSource, 'a SpaSource',
+    'give one of SpaSource.codeCommit(), SpaSource.connection() or SpaSource.s3()');
   const here = Stack.of(scope);
   const there = Stack.of(props.hosting);
   // Both environment-agnostic stacks have the same pseudo-parameter tokens, so a plain comparison is right.
@@ -514,45 +515,16 @@ const PIPELINES = new WeakMap<SpaHosting, SpaPipeline>();
 /** Props JavaScript and Python callers may give with another type, checked before anything reads them. */
 function validateTypes(scope: Construct, props: SpaPipelineProps): void {
   for (const prop of ['pipelineName', 'buildProjectName', 'deployProjectName', 'nodeVersion', 'hashedAssetPattern', 'runtimeConfigPath'] as const) {
-    const value: unknown = props[prop];
-    if (value !== undefined && typeof value !== 'string') {
-      throw propError(scope, prop, value, `it must be a string, and is ${value === null ? 'null' : `a ${typeof value}`}`, `give \`${prop}\` as a string, or remove it for the default`);
-    }
+    checkString(scope, prop, props[prop]);
   }
-  for (const prop of ['installCommands', 'testCommands', 'buildCommands', 'notificationEmails'] as const) {
-    const value: unknown = props[prop];
-    if (value !== undefined && !isToken(value) && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) {
-      throw propError(scope, prop, value, 'it must be a list of strings', `give \`${prop}\` as a list such as ["npm ci"], or remove it for the default`);
-    }
+  for (const [prop, example] of [['installCommands', '"npm ci"'], ['testCommands', '"npm test"'], ['buildCommands', '"npm run build"'],
+    ['notificationEmails', '"team@example.com"']] as const) {
+    checkStringList(scope, prop, props[prop], example);
   }
-  const flag: unknown = props.serveSourceMaps;
-  if (flag !== undefined && typeof flag !== 'boolean') {
-    throw propError(scope, 'serveSourceMaps', flag, `it must be true or false, and is ${flag === null ? 'null' : `a ${typeof flag}`} ("false" would turn it on)`,
-      'set `serveSourceMaps` to true or false');
-  }
-  const enums: Array<[string, unknown, object, string]> = [
-    ['executionMode', props.executionMode, codepipeline.ExecutionMode, 'codepipeline.ExecutionMode'],
-    ['logRetention', props.logRetention, logs.RetentionDays, 'logs.RetentionDays'],
-    ['removalPolicy', props.removalPolicy, RemovalPolicy, 'RemovalPolicy'],
-  ];
-  for (const [prop, value, values, name] of enums) {
-    const allowed = Object.values(values).filter((v) => typeof v !== 'string' || !Object.values(values).some((n) => typeof n === 'number'));
-    if (value !== undefined && !allowed.includes(value)) {
-      throw propError(scope, prop, value, `it is not a value of ${name}`, `use a member of ${name}, or remove \`${prop}\` for the default`);
-    }
-  }
-}
-
-/** A value for an error message: a construct by its path, an object by its class. */
-function describe(value: unknown): unknown {
-  if (value !== null && typeof value === 'object') {
-    if (Construct.isConstruct(value)) {
-      return `${value.constructor.name} ${value.node.path}`;
-    }
-    const kind = value.constructor?.name;
-    return kind && kind !== 'Object' ? `a ${kind}` : 'an object';
-  }
-  return value;
+  checkBoolean(scope, 'serveSourceMaps', props.serveSourceMaps);
+  checkEnum(scope, 'executionMode', props.executionMode, codepipeline.ExecutionMode, 'codepipeline.ExecutionMode');
+  checkEnum(scope, 'logRetention', props.logRetention, logs.RetentionDays, 'logs.RetentionDays');
+  checkEnum(scope, 'removalPolicy', props.removalPolicy, RemovalPolicy, 'RemovalPolicy');
 }
 
 /**
@@ -560,23 +532,19 @@ function describe(value: unknown): unknown {
  * (aws-cdk-lib's conversions would throw their own error). Tokens give undefined.
  */
 function durationMillis(scope: Construct, prop: string, value: unknown, example: string): number | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  if (!(value instanceof Duration)) {
-    throw propError(scope, prop, describe(value), 'it must be a Duration', `give a Duration such as ${example}, or remove \`${prop}\` for the default`);
-  }
-  if (value.isUnresolved()) {
+  checkDuration(scope, prop, value, example);
+  const duration = value as Duration | undefined;
+  if (duration === undefined || duration.isUnresolved()) {
     return undefined;
   }
   let millis: number;
   try {
-    millis = value.toMilliseconds({ integral: false });
+    millis = duration.toMilliseconds({ integral: false });
   } catch {
     millis = NaN;
   }
   if (!Number.isFinite(millis) || millis < 0) {
-    throw propError(scope, prop, value.toHumanString() === '' ? 'NaN' : value, 'it is not a finite amount of time', `give a Duration such as ${example}`);
+    throw propError(scope, prop, duration.toHumanString() === '' ? 'NaN' : duration, 'it is not a finite amount of time', `give a Duration such as ${example}`);
   }
   return millis;
 }
@@ -589,7 +557,7 @@ function validateRuntimeConfig(scope: Construct, props: SpaPipelineProps): void 
   const config: unknown = props.runtimeConfig;
   if (config !== undefined) {
     if (typeof config !== 'object' || config === null || Array.isArray(config) || isToken(config)) {
-      throw propError(scope, 'runtimeConfig', describe(config), 'it must be a map of keys to values', 'give an object such as { apiUrl: api.url }');
+      throw propError(scope, 'runtimeConfig', describeValue(config), 'it must be a map of keys to values', 'give an object such as { apiUrl: api.url }');
     }
     const keys = Object.keys(config);
     const bad = keys.filter((k) => !CONFIG_KEY.test(k));

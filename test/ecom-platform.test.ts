@@ -491,7 +491,7 @@ describe('EcomPlatform errors', () => {
     expect(folder(7)).toThrow(/invalid `frontends\[0\].appPath` \(7\): it must be a string/);
     expect(folder(new CfnParameter(new Stack(app(), 'Params'), 'P').valueAsString)).toThrow(/must be a literal, not a token/);
     expect(() => new EcomPlatform(app(), 'Platform', { frontends: [{ name: 'admin', appPath: 'web/a', pipeline: 'x' as any }] }))
-      .toThrow(/invalid `frontends\[0\].pipeline` \("x"\): the options must be an object/);
+      .toThrow(/invalid `frontends\[0\].pipeline` \("x"\): it must be an object, and is a string/);
     const platform = new EcomPlatform(app(), 'Platform', {
       env: ENV,
       frontendPipelines: true,
@@ -503,7 +503,7 @@ describe('EcomPlatform errors', () => {
 
   test('props as JavaScript may pass them', () => {
     expect(() => new EcomPlatform(app(), 'Platform', { frontendPipelines: 'false' as any })).toThrow(/invalid `frontendPipelines` \("false"\): it must be true or false/);
-    expect(() => new EcomPlatform(app(), 'Platform', { source: {} as any, frontendPipelines: true })).toThrow(/invalid `source` \("a Object"\): it must be a PlatformSource/);
+    expect(() => new EcomPlatform(app(), 'Platform', { source: {} as any, frontendPipelines: true })).toThrow(/invalid `source` \("an object"\): it must be a PlatformSource, and is an object/);
     expect(() => new EcomPlatform(app(), 'Platform', { frontends: { name: 'admin' } as any })).toThrow(/invalid `frontends`.*it must be a list of apps/);
     expect(() => new EcomPlatform(app(), 'Platform', { frontends: [{ appPath: 'web/a' } as any] })).toThrow(/invalid `frontends\[0\].name` \(undefined\): every app needs a name/);
     expect(() => new EcomPlatform(app(), 'Platform', { env: { account: '1111-2222-3333', region: 'eu-west-1' } })).toThrow(/invalid `env.account` \("1111-2222-3333"\)/);

@@ -437,7 +437,7 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       expect(() => site.addBehavior('', api)).toThrow(/invalid `pathPattern`/);
       expect(() => site.addBehavior(`/${'a'.repeat(255)}`, api)).toThrow(/at most 255 characters, this one has 256/);
       expect(() => site.addBehavior('/api v2/*', api)).toThrow(/no spaces/);
-      expect(() => site.addBehavior(undefined as unknown as string, api)).toThrow(/invalid `pathPattern` \(undefined\): expected a string/);
+      expect(() => site.addBehavior(undefined as unknown as string, api)).toThrow(/invalid `pathPattern` \(undefined\): it must be a string, and is undefined/);
       expect(() => site.addBehavior('/api/*', undefined as unknown as cloudfront.IOrigin)).toThrow(/invalid `origin`/);
       site.addBehavior('/legacy/*', api, { viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.ALLOW_ALL });
       Annotations.fromStack(stack).hasWarning('/Test/Site', Match.stringLikeRegexp('/legacy/\\* answers plain HTTP.*SpaHosting.behaviorAllowsHttp'));
@@ -593,25 +593,25 @@ describe('SpaHosting rejects bad input at synth', () => {
 
   // What JavaScript (or a Python dict) can pass that TypeScript would not compile: the library's own error, never a TypeError.
   const FROM_JS: Array<[string, Record<string, unknown>, string, RegExp]> = [
-    ['spaRouting "SPA"', { spaRouting: 'SPA' }, 'spaRouting', /not a SpaRouting value \(REWRITE_FUNCTION, ERROR_RESPONSES, NONE\)/],
-    ['spaRouting 99', { spaRouting: 99 }, 'spaRouting', /not a SpaRouting value/],
-    ['priceClass "cheap"', { priceClass: 'cheap' }, 'priceClass', /not a cloudfront\.PriceClass value/],
-    ['minimumProtocolVersion "TLSv9"', { minimumProtocolVersion: 'TLSv9' }, 'minimumProtocolVersion', /not a cloudfront\.SecurityPolicyProtocol value/],
-    ['removalPolicy "keep"', { removalPolicy: 'keep' }, 'removalPolicy', /not a RemovalPolicy value/],
-    ['domainNames as a string', { domainNames: 'shop.example.com' }, 'domainNames', /expected a list of strings, got a string.*Fix: put the value in a list: \["shop\.example\.com"\]/],
+    ['spaRouting "SPA"', { spaRouting: 'SPA' }, 'spaRouting', /not a value of SpaRouting.*use one of SpaRouting\.REWRITE_FUNCTION, SpaRouting\.ERROR_RESPONSES, SpaRouting\.NONE/],
+    ['spaRouting 99', { spaRouting: 99 }, 'spaRouting', /not a value of SpaRouting/],
+    ['priceClass "cheap"', { priceClass: 'cheap' }, 'priceClass', /not a value of cloudfront\.PriceClass/],
+    ['minimumProtocolVersion "TLSv9"', { minimumProtocolVersion: 'TLSv9' }, 'minimumProtocolVersion', /not a value of cloudfront\.SecurityPolicyProtocol/],
+    ['removalPolicy "keep"', { removalPolicy: 'keep' }, 'removalPolicy', /not a value of RemovalPolicy/],
+    ['domainNames as a string', { domainNames: 'shop.example.com' }, 'domainNames', /it must be a list of strings, and is a string.*Fix: put the value in a list: \["shop\.example\.com"\]/],
     ['a number in connectSources', { connectSources: [443] }, 'connectSources', /entry 0 is a number/],
-    ['geoAllowList as a string', { geoAllowList: 'DE' }, 'geoAllowList', /expected a list of strings/],
-    ['cspPresets not in a list', { cspPresets: CspPreset.stripe() }, 'cspPresets', /expected a list of CspPreset/],
+    ['geoAllowList as a string', { geoAllowList: 'DE' }, 'geoAllowList', /it must be a list of strings/],
+    ['cspPresets not in a list', { cspPresets: CspPreset.stripe() }, 'cspPresets', /it must be a list of CspPresets/],
     ['a plain object as a preset', { cspPresets: [{ scriptSources: ['https://js.example.com'] }] }, 'cspPresets', /entry 0 is an object/],
-    ['hstsMaxAge as a number', { hstsMaxAge: 300 }, 'hstsMaxAge', /expected a Duration, got a number/],
-    ['accessLogsRetention as a number', { accessLogsRetention: 90 }, 'accessLogsRetention', /expected a Duration/],
-    ['accessLogs "false"', { accessLogs: 'false' }, 'accessLogs', /expected true or false, got a string/],
-    ['bucketName as a number', { bucketName: 5 }, 'bucketName', /expected a string/],
-    ['comment as null', { comment: null }, 'comment', /expected a string, got null/],
-    ['existingBucket as a name', { existingBucket: 'old-bucket' }, 'existingBucket', /expected an s3\.IBucket/],
-    ['certificate as an ARN', { domainNames: ['admin.example.com'], certificate: CERT_ARN }, 'certificate', /expected an acm\.ICertificate/],
-    ['hostedZone as a name', { hostedZone: 'example.com' }, 'hostedZone', /expected a route53\.IHostedZone/],
-    ['encryptionKey as an alias', { encryptionKey: 'alias/site' }, 'encryptionKey', /expected a kms\.IKey/],
+    ['hstsMaxAge as a number', { hstsMaxAge: 300 }, 'hstsMaxAge', /it must be a Duration, and is a number/],
+    ['accessLogsRetention as a number', { accessLogsRetention: 90 }, 'accessLogsRetention', /it must be a Duration/],
+    ['accessLogs "false"', { accessLogs: 'false' }, 'accessLogs', /it must be true or false, and is a string/],
+    ['bucketName as a number', { bucketName: 5 }, 'bucketName', /it must be a string/],
+    ['comment as null', { comment: null }, 'comment', /it must be a string, and is null/],
+    ['existingBucket as a name', { existingBucket: 'old-bucket' }, 'existingBucket', /it must be an s3\.IBucket/],
+    ['certificate as an ARN', { domainNames: ['admin.example.com'], certificate: CERT_ARN }, 'certificate', /it must be an acm\.ICertificate/],
+    ['hostedZone as a name', { hostedZone: 'example.com' }, 'hostedZone', /it must be a route53\.IHostedZone/],
+    ['encryptionKey as an alias', { encryptionKey: 'alias/site' }, 'encryptionKey', /it must be a kms\.IKey/],
   ];
   test.each(FROM_JS)('from JavaScript: %s', (_name, props, prop, problem) => {
     const { stack, error } = attempt(() => props as SpaHostingProps);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { kindOf } from './prop-types';
 import { isToken, propError } from './validation';
 
 /** Context key naming the repository's root, relative to the folder `cdk synth` runs in (such as ".."). */
@@ -10,37 +11,53 @@ export const REPOSITORY_ROOT_CONTEXT = 'ecom:repositoryRoot';
 /** A component of a folder path: a plain name, nothing a shell, a glob or a path filter reads specially. */
 const PLAIN_NAME = /^[A-Za-z0-9_.@+-]+$/;
 
+/** A folder path as the build uses it: `./frontend/admin/` is `frontend/admin`, the folder itself `.`. */
+export function normalizePath(p: string): string {
+  return p.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
+}
+
+/** What differs between the folders `checkRepositoryFolder` checks. */
+export interface FolderRules {
+  /** A good value, for the fix. */
+  readonly example: string;
+  /** What the path is relative to, for the messages. @default 'the repository root' */
+  readonly relativeTo?: string;
+  /** Why `.` (the folder it is relative to) is refused here, and the fix; undefined when it is allowed. */
+  readonly notItself?: { readonly why: string; readonly fix: string };
+}
+
 /**
- * Checks a folder of the repository given as `prop` (an app's folder, the CDK app's folder), which a build
+ * Checks a folder given as `prop` (an app's folder, the CDK app's folder, an app's build output), which a build
  * `cd`s into and a path filter or an artifact path names, so it must be known at synth: a literal relative path
  * of plain names (letters, digits and `_ . @ + -`), without `..`, `.` or empty components. `./backend/` is
- * `backend`. The repository root (`.`) is refused unless `root` allows it. Returns the normalized path.
+ * `backend`. `.` is refused when the rules say why. Returns the normalized path.
  */
-export function checkRepositoryFolder(scope: IConstruct, prop: string, value: unknown, options: { root: boolean; example: string }): string {
-  const fix = `give the folder relative to the repository root, such as "${options.example}"`;
+export function checkRepositoryFolder(scope: IConstruct, prop: string, value: unknown, rules: FolderRules): string {
+  const relativeTo = rules.relativeTo ?? 'the repository root';
+  const fix = `give the folder relative to ${relativeTo}, such as "${rules.example}"`;
   if (typeof value !== 'string') {
-    throw propError(scope, prop, value, value === undefined ? 'the folder is required' : `it must be a string, and is a ${value === null ? 'null' : typeof value}`, fix);
+    throw propError(scope, prop, value, value === undefined ? 'the folder is required' : `it must be a string, and is ${kindOf(value)}`, fix);
   }
   if (isToken(value)) {
     throw propError(scope, prop, value, 'the folder is written into build commands and path filters at synth, so it must be a literal, not a token', fix);
   }
-  const normalized = value.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
+  const normalized = normalizePath(value);
   if (value.trim() === '' || value.startsWith('/') || /^[A-Za-z]:/.test(value)) {
     throw propError(scope, prop, value, 'it must be a relative path inside the repository', fix);
   }
   if (normalized === '.') {
-    if (!options.root) {
-      throw propError(scope, prop, value, 'the repository root holds every app and the backend, so as an app\'s folder it would rebuild the app on every change',
-        'put the app in a folder of its own, such as "frontend/admin-dashboard"');
+    if (rules.notItself) {
+      throw propError(scope, prop, value, rules.notItself.why, rules.notItself.fix);
     }
     return normalized;
   }
   const components = normalized.split('/');
   const bad = components.find((c) => c === '..' || c === '.' || c === '' || !PLAIN_NAME.test(c));
   if (bad !== undefined) {
-    const why = bad === '..' ? 'it leaves the folder it names ("..")'
+    const why = bad === '..' ? 'it must be a relative path inside the repository, and ".." leaves the folder it names'
       : bad === '.' || bad === '' ? 'it has an empty or "." component, which a path filter would not match'
-        : `the component ${JSON.stringify(bad)} has characters other than letters, digits and _ . @ + - (a shell, a glob or a path filter would read them)`;
+        : `the component ${JSON.stringify(bad)} has characters other than letters, digits and _ . @ + - (a shell, a glob or a path filter `
+          + 'would read them), so it is not a relative path of plain names';
     throw propError(scope, prop, value, why, fix);
   }
   return normalized;

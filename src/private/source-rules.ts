@@ -1,5 +1,5 @@
-// Where a pipeline gets the code: branches, repositories, connections and paths inside the repository. One home
-// for each rule, so SpaSource, PlatformSource, CdkBackendPipeline and SpaPipeline refuse the same values.
+// Where a pipeline gets the code: branches, repositories and connections (folders inside the repository are
+// app-path.ts's). One home for each rule, so SpaSource, PlatformSource, CdkBackendPipeline and SpaPipeline refuse the same values.
 import { IConstruct } from 'constructs';
 import { isToken, propError } from './validation';
 
@@ -11,8 +11,6 @@ const CODECOMMIT_REPOSITORY = /^[A-Za-z0-9_.-]{1,100}$/;
 /** A repository behind a CodeConnections connection: `owner/repo`. */
 const CONNECTION_REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
-/** An app's folder where it must be known at synth: path components of letters, digits and `_ . -`. */
-const LITERAL_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /**
  * Checks a branch name against git's ref-name rules (git check-ref-format --branch) and returns what is
@@ -109,53 +107,5 @@ export function checkConnection(scope: IConstruct, repositoryProp: string, repos
   if (typeof connectionArn !== 'string' || (!isToken(connectionArn) && !CONNECTION_ARN.test(connectionArn))) {
     throw propError(scope, 'source.connectionArn', connectionArn, 'it is not a CodeConnections connection ARN',
       'copy the ARN from the console (Developer Tools > Settings > Connections): arn:aws:codeconnections:<region>:<account>:connection/<id>');
-  }
-}
-
-/** A path relative to the repository root as the build uses it: `./frontend/admin/` is `frontend/admin`, the root `.`. */
-export function normalizePath(p: string): string {
-  return p.replace(/\/+$/, '').replace(/^\.\//, '') || '.';
-}
-
-/** A component of a path a build command uses: a plain name, nothing a shell or a glob reads specially. */
-const PLAIN_COMPONENT = /^[A-Za-z0-9_.@+-]+$/;
-
-/**
- * Checks a path inside the repository that a build command uses (`cd "$CODEBUILD_SRC_DIR/<path>"`, the
- * artifacts' base directory), when given: a literal (a token would be spliced into the command as it resolves),
- * relative, of plain names, without `..` or `.` components. `root` allows the repository root itself (`.`).
- */
-export function checkRelativePath(scope: IConstruct, prop: string, p: unknown, example: string, root = true): void {
-  if (p === undefined) {
-    return;
-  }
-  const fix = `give a path such as "${example}"`;
-  if (typeof p !== 'string') {
-    throw propError(scope, prop, p, `it must be a string, and is ${p === null ? 'null' : `a ${typeof p}`}`, fix);
-  }
-  if (isToken(p)) {
-    throw propError(scope, prop, p, 'it is written into the build\'s shell commands at synth, so it must be a literal, not a token', fix);
-  }
-  const normalized = normalizePath(p);
-  const components = normalized.split('/');
-  if (p.trim() === '' || p.startsWith('/') || /^[A-Za-z]:/.test(p)
-    || (normalized !== '.' && components.some((c) => c === '..' || c === '.' || c === '' || !PLAIN_COMPONENT.test(c)))) {
-    throw propError(scope, prop, p, 'it must be a relative path inside the repository, of names made of letters, digits and _ . @ + -, '
-      + 'without "..", "." or empty components (shell and glob characters would be read by the build\'s commands)', fix);
-  }
-  if (normalized === '.' && !root) {
-    throw propError(scope, prop, p, 'it is the app\'s own folder, which holds its sources and node_modules: the deploy would publish them', fix);
-  }
-}
-
-/**
- * Checks an app's folder that must be known at synth (a path filter, a folder compared with the others'):
- * a literal relative path of plain names, without `..`.
- */
-export function checkLiteralAppPath(scope: IConstruct, prop: string, p: string): void {
-  const normalized = normalizePath(p);
-  if (isToken(p) || p === '' || p.startsWith('/') || !LITERAL_PATH.test(normalized) || normalized.split('/').includes('..')) {
-    throw propError(scope, prop, p, 'it must be a literal relative path inside the repository, without ".."',
-      'give the app\'s folder, such as "frontend/admin-dashboard"');
   }
 }

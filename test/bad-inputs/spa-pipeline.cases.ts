@@ -149,16 +149,16 @@ export const CASES: BadInput[] = [
   p("keepReleases: '3' (a string, JavaScript)", refused('keepReleases'), () => ({ keepReleases: '3' as any })),
 
   // Required props, types and enums from JavaScript and Python.
-  p('hosting: undefined (JavaScript)', refused('hosting', /needs the hosting/), () => ({ hosting: undefined as any })),
-  p('source: undefined (JavaScript)', refused('source', /needs the app's source/), () => ({ source: undefined as any })),
-  p('hosting: { bucket, distribution } (a plain object)', refused('hosting', /not a SpaHosting/), () => ({ hosting: { bucket: {}, distribution: {} } as any })),
+  p('hosting: undefined (JavaScript)', refused('hosting', /a SpaHosting is required/), () => ({ hosting: undefined as any })),
+  p('source: undefined (JavaScript)', refused('source', /a SpaSource is required/), () => ({ source: undefined as any })),
+  p('hosting: { bucket, distribution } (a plain object)', refused('hosting', /it must be a SpaHosting, and is an object/), () => ({ hosting: { bucket: {}, distribution: {} } as any })),
   {
     subject: 'SpaPipeline',
     input: 'new SpaPipeline(stack, id) without props (JavaScript)',
-    expect: refused('hosting', /needs the hosting/),
+    expect: refused('hosting', /a SpaHosting is required/),
     observe: synth((stack) => new (SpaPipeline as any)(stack, 'Pipeline')),
   },
-  p("serveSourceMaps: 'false' (a string, JavaScript)", refused('serveSourceMaps', /would turn it on/), () => ({ serveSourceMaps: 'false' as any })),
+  p("serveSourceMaps: 'false' (a string, JavaScript)", refused('serveSourceMaps', /would count as true/), () => ({ serveSourceMaps: 'false' as any })),
   p("executionMode: 'PARALLEL' (JavaScript string)", refused('executionMode'), () => ({ executionMode: 'PARALLEL' as any })),
   p('executionMode: ExecutionMode.PARALLEL', refused('executionMode', /mix of releases/), () => ({ executionMode: codepipeline.ExecutionMode.PARALLEL })),
   p('logRetention: 42 (not a RetentionDays)', refused('logRetention', /RetentionDays/), () => ({ logRetention: 42 as any })),

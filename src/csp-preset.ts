@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { kindOf } from './private/prop-types';
 import { show } from './private/validation';
 
 /** The directive props of CspSources, the keys a preset may have. */
@@ -165,7 +166,7 @@ export class CspPreset {
    */
   public static sentry(ingestOrigin?: string): CspPreset {
     if (ingestOrigin !== undefined && typeof ingestOrigin !== 'string') {
-      throw presetError('sentry', 'ingestOrigin', ingestOrigin, 'expected a string', 'give your DSN\'s origin, such as "https://o123456.ingest.us.sentry.io"');
+      throw presetError('sentry', 'ingestOrigin', ingestOrigin, `it must be a string, and is ${kindOf(ingestOrigin)}`, 'give your DSN\'s origin, such as "https://o123456.ingest.us.sentry.io"');
     }
     return new CspPreset('sentry', {
       connectSources: ingestOrigin !== undefined ? [ingestOrigin]
@@ -196,7 +197,9 @@ export class CspPreset {
           `use ${SOURCE_PROPS.map((p) => `\`${p}\``).join(', ')}`);
       }
       if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) {
-        throw presetError('custom', `sources.${prop}`, list, 'expected a list of strings', 'give each directive\'s sources as a list of strings');
+        const at = Array.isArray(list) ? list.findIndex((item) => typeof item !== 'string') : -1;
+        const bad = Array.isArray(list) ? `, and entry ${at} is ${kindOf(list[at])}` : `, and is ${kindOf(list)}`;
+        throw presetError('custom', `sources.${prop}`, list, `it must be a list of strings${bad}`, 'give each directive\'s sources as a list of strings');
       }
     }
     return new CspPreset(name, { ...sources });

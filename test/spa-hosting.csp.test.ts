@@ -238,7 +238,7 @@ describe('SpaHosting Content-Security-Policy: hostile sources and presets', () =
     ['a misspelt directive', () => CspPreset.custom('x', { connectSrc: ['https://a.example.com'] } as CspSources), 'sources.connectSrc', /not a directive prop.*`connectSources`/],
     ['a string instead of a list', () => CspPreset.custom('x', { connectSources: 'https://a.example.com' } as unknown as CspSources), 'sources.connectSources', /list of strings/],
     ['a number as a region', () => CspPreset.cognito(5 as unknown as string), 'region', /not an AWS region name/],
-    ['a number as the Sentry origin', () => CspPreset.sentry(5 as unknown as string), 'ingestOrigin', /expected a string/],
+    ['a number as the Sentry origin', () => CspPreset.sentry(5 as unknown as string), 'ingestOrigin', /it must be a string, and is a number/],
   ])('CspPreset refuses %s', (_name, make, argument, message) => {
     expect(make).toThrow(new RegExp(`^CspPreset\\.\\w+\\(\\): invalid \`${argument.replace('.', '\\.')}\` \\(.*\\): .*\\. Fix: `));
     expect(make).toThrow(message);

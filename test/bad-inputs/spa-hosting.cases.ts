@@ -272,5 +272,5 @@ export const CASES: BadInput[] = [
   preset("CspPreset.cognito('Ireland')", refused('region', /not an AWS region name/), () => CspPreset.cognito('Ireland')),
   preset('CspPreset.cognito(5) (from JavaScript)', refused('region', /not an AWS region name/), () => CspPreset.cognito(5 as unknown as string)),
   preset("CspPreset.cognito('us-gov-west-1')", accepted(), () => CspPreset.cognito('us-gov-west-1')),
-  preset('CspPreset.sentry(5) (from JavaScript)', refused('ingestOrigin', /expected a string/), () => CspPreset.sentry(5 as unknown as string)),
+  preset('CspPreset.sentry(5) (from JavaScript)', refused('ingestOrigin', /it must be a string, and is a number/), () => CspPreset.sentry(5 as unknown as string)),
 ];

@@ -1,14 +1,27 @@
 // Bad and edge inputs across every construct, the operator CLI's arguments and the SPA deploy program's inputs,
 // each with its expected outcome: refused (the error names the prop), warned (a `cdk-ecom-platform:` ID), or
-// accepted. The cases live in test/bad-inputs/*.cases.ts, one file per subject; a count is printed at the end.
+// accepted. The cases live in test/bad-inputs/*.cases.ts, one file per area; a count is printed at the end.
 import * as fs from 'fs';
 import * as path from 'path';
+import { CASES as BACKEND } from './bad-inputs/backend.cases';
 import { BadInput, Observed } from './bad-inputs/case';
+import { CASES as CLI } from './bad-inputs/cli.cases';
+import { CASES as DEPLOY } from './bad-inputs/deploy.cases';
+import { CASES as LAYERS } from './bad-inputs/layers.cases';
+import { CASES as PLATFORM } from './bad-inputs/platform.cases';
+import { CASES as SPA_HOSTING } from './bad-inputs/spa-hosting.cases';
+import { CASES as SPA_PIPELINE } from './bad-inputs/spa-pipeline.cases';
 
-const CASES: BadInput[] = fs.readdirSync(path.join(__dirname, 'bad-inputs'))
-  .filter((f) => f.endsWith('.cases.ts'))
-  .sort()
-  .flatMap((f) => require(path.join(__dirname, 'bad-inputs', f)).CASES as BadInput[]);
+const FILES: Record<string, BadInput[]> = {
+  'backend.cases.ts': BACKEND,
+  'cli.cases.ts': CLI,
+  'deploy.cases.ts': DEPLOY,
+  'layers.cases.ts': LAYERS,
+  'platform.cases.ts': PLATFORM,
+  'spa-hosting.cases.ts': SPA_HOSTING,
+  'spa-pipeline.cases.ts': SPA_PIPELINE,
+};
+const CASES = Object.values(FILES).flat();
 
 const SUBJECTS = [...new Set(CASES.map((c) => c.subject))];
 const tally = new Map<string, { refused: number; warned: number; accepted: number }>();
@@ -20,8 +33,9 @@ afterAll(() => {
   console.log([`bad inputs: ${total} cases passed`, `${'subject'.padEnd(20)} refused  warned accepted`, ...rows].join('\n'));
 });
 
-test('the table is large enough and every input is listed once', () => {
+test('the table is large enough, has every cases file and lists every input once', () => {
   expect(CASES.length).toBeGreaterThanOrEqual(200);
+  expect(fs.readdirSync(path.join(__dirname, 'bad-inputs')).filter((f) => f.endsWith('.cases.ts')).sort()).toEqual(Object.keys(FILES));
   const keys = CASES.map((c) => `${c.subject}: ${c.input}`);
   expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
 });

@@ -7,6 +7,9 @@ import { ReleaseClients } from './clients';
 import { RELEASES_PREFIX, ReleaseError, ReleaseManifest, checkReleaseId, manifestKey, releaseIdOfKey } from './contract';
 import { readLiveState } from './live-store';
 
+/** How much older than the newest pruned release an unreferenced object must be to go (clock skew, S3's whole seconds). */
+const CLOCK_MARGIN_MS = 5 * 60 * 1000;
+
 /** Releases kept by default: enough to roll back across a bad week of deploys, a few MB of HTML each. */
 export const DEFAULT_KEEP = 10;
 
@@ -61,7 +64,9 @@ export function planPrune(input: PrunePlanInput): PrunePlan {
   // An object can only be left over from a pruned release (or the layout before releases) if it was written
   // before the newest pruned one was created; a crash between this run's deletes leaves a few such objects
   // for good (storage only: nothing serves them).
-  const threshold = Math.max(-Infinity, ...prunedManifests.map((m) => Date.parse(m.createdAt)));
+  // The manifests' times come from the deploy machine's clock, S3's LastModified from S3's (to the second in
+  // listings): the margin keeps a concurrent deploy's fresh, not yet referenced assets out of reach of either skew.
+  const threshold = Math.max(-Infinity, ...prunedManifests.map((m) => Date.parse(m.createdAt))) - CLOCK_MARGIN_MS;
 
   const deletes: string[] = [];
   for (const { key, lastModified } of input.objects) {

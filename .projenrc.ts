@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { awscdk, javascript } from 'projen';
 
 // aws-cdk-lib floor: cdk-nag v3's `Validations` API needs 2.257.0. The devDependency is pinned to the
@@ -162,25 +163,28 @@ const check = project.addTask('check', {
   description: 'The whole check: compile, unit tests, lint, API.md, npm and Python packages, Python end-to-end',
 });
 check.env('JSII_DEPRECATED', 'fail');
-check.spawn(setupTools);
-// What `build` does, with the npm and Python packages made once (`build` packages only npm when CI is set,
-// both otherwise), then the suites in three streams side by side: on 2 cores jest keeps one busy (one worker),
-// while the end-to-end suites mostly wait for subprocesses (npm, vite, the AWS CLI, moto, Chromium, synths).
-for (const step of ['default', 'pre-compile', 'compile', 'post-compile', 'package-all']) {
-  check.spawn(project.tasks.tryFind(step)!);
-}
 const side = (...tasks: string[]) => `'${tasks.join(' && ')}'`;
+// The tools (pip, a venv, apt: mostly downloads) are installed while jsii builds and makes the npm and Python
+// packages once (`build` packages only npm when CI is set, both otherwise).
+const build = ['default', 'pre-compile', 'compile', 'post-compile', 'package-all'].map((step) => `projen ${step}`);
+check.exec(`bash scripts/side-by-side.sh ${side(`projen ${setupTools.name}`)} ${side(...build)}`,
+  { name: 'setup:tools | build and package (side by side)' });
+// Then the suites in three streams side by side: on 2 cores jest keeps one busy (one worker), while the
+// end-to-end suites mostly wait for subprocesses (npm, vite, the AWS CLI, moto, Chromium, synths). jest's two
+// slowest files (the example's compliance, checkov) run in the other streams, so that jest does not end alone.
+const besideJest = ['test/examples.compliance.test.ts', 'test/checkov.test.ts'];
+const jestFile = (file: string) => `JEST_JUNIT_OUTPUT_NAME=junit-${path.basename(file, '.test.ts')}.xml jest --ci --coverage=false ${file}`;
 const streams = [
   // jest and eslint.
-  side(`projen ${project.testTask.name}`),
+  side(`projen ${project.testTask.name} --testPathIgnorePatterns /node_modules/ ${besideJest.map((f) => `/${f}`).join(' ')}`),
   // ts-jest and the examples' ts-node (--transpile-only) don't type-check: tsc does, here.
-  side('tsc --noEmit -p test/tsconfig.json', 'tsc --noEmit -p examples/typescript/tsconfig.json',
+  side('tsc --noEmit -p test/tsconfig.json', 'tsc --noEmit -p examples/typescript/tsconfig.json', jestFile(besideJest[0]),
     `projen ${testDeploy.name}`, `projen ${synthExample.name}`),
   // Python through the wheel (needs the packages above).
-  side(`projen ${testPython.name}`),
+  side(jestFile(besideJest[1]), `projen ${testPython.name}`),
 ];
 check.exec(`bash scripts/side-by-side.sh ${streams.join(' ')}`,
-  { name: 'test | tsc, test:deploy, synth-example | test:python (side by side)' });
+  { name: 'test | tsc, examples compliance, test:deploy, synth-example | checkov, test:python (side by side)' });
 // --- Code blocks of README.md and docs/: compiled by jsii-rosetta (strict), Python checked against its translation.
 // Needs lib/ and .jsii from the build; caches translations in .cache/rosetta (gitignored).
 const rosettaCheck = project.addTask('rosetta:check', {

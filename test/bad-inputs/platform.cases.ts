@@ -89,9 +89,14 @@ function source(make: () => PlatformSource) {
   return platform(() => ({ env: ENV, frontendPipelines: true, source: make() }));
 }
 
+/** The repository roots made below, removed after the table has run. */
+const roots: string[] = [];
+afterAll(() => roots.splice(0).forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+
 /** A repository root on disk (context ecom:repositoryRoot) holding only `frontend/customer-app/package.json`. */
 function repositoryRoot(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-inputs-repo-'));
+  roots.push(root);
   fs.mkdirSync(path.join(root, 'frontend', 'customer-app'), { recursive: true });
   fs.writeFileSync(path.join(root, 'frontend', 'customer-app', 'package.json'), '{}');
   return root;

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 // A world for the release module's unit tests: an in-memory bucket and KeyValueStore behind aws-sdk-client-mock
 // (every write appended to one ordered log), a distribution stand-in that routes like the contract says the
 // CloudFront Function will, a fake clock, and build outputs in temp folders.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import {
@@ -200,9 +200,14 @@ export class World {
   }
 }
 
+/** The build folders made by viteBuild in this test file, removed after it. */
+const builds: string[] = [];
+afterAll(() => builds.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A Vite-like build output in a temp folder; `version` changes the entry chunk and the page. */
 export function viteBuild(version: string, options: { sharedVendor?: string; extra?: Record<string, string> } = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'release-build-'));
+  builds.push(dir);
   const vendor = options.sharedVendor ?? 'vendor-AAAAAAAA';
   const entry = `index-${hash8(version)}`;
   const files: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CspPreset, SpaHosting, SpaRouting } from '../src';
 import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
+import { thirdPartySources } from './helpers/library-apps';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const CERT_ARN = 'arn:aws:acm:us-east-1:111122223333:certificate/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
@@ -30,15 +31,7 @@ const MATRIX: Record<string, (stack: Stack) => void> = {
   'error-response routing': (stack) => new SpaHosting(stack, 'Site', { spaRouting: SpaRouting.ERROR_RESPONSES }),
   'third parties in the CSP (every directive, every preset, a token)': (stack) => new SpaHosting(stack, 'Site', {
     cspPresets: [CspPreset.stripe(), CspPreset.cognito(stack.region), CspPreset.googleAnalytics(), CspPreset.metaPixel(), CspPreset.sentry()],
-    scriptSources: ['https://js.example.com'],
-    styleSources: ['https://fonts.googleapis.com'],
-    imgSources: ['https://images.example-cdn.com'],
-    fontSources: ['https://fonts.gstatic.com'],
-    connectSources: ['wss://chat.example.com', Fn.importValue('ApiUrl')],
-    frameSources: ['https://frames.example.com'],
-    mediaSources: ['https://media.example.com'],
-    workerSources: ['blob:'],
-    formActionSources: ['https://pay.example.com'],
+    ...thirdPartySources(),
   }),
   'granted to a deploy project': (stack) => {
     const site = new SpaHosting(stack, 'Site');

@@ -18,7 +18,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import {
-  BackendLanguage, CdkBackendPipeline, CspPreset, EcomPlatform, LayerBuilder, LayerBundling, LayerSource, PlatformNaming,
+  BackendLanguage, CdkBackendPipeline, CspPreset, CspSources, EcomPlatform, LayerBuilder, LayerBundling, LayerSource, PlatformNaming,
   PlatformSource, SpaHosting, SpaPipeline, SpaRouting, SpaSource,
 } from '../../src';
 import { BackendStage } from '../fixtures/backend/backend-stage';
@@ -29,6 +29,24 @@ const WEB_ACL_ARN = 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/shop/0e8
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 
 /** `cdk init`'s flags for the defaults, none for the rich configurations; no bundling (no pip, no Docker). */
+/**
+ * A source in every CSP directive (a token among them), as a real app's third parties need: used by the rich
+ * SpaHosting configuration here and by SpaHosting's compliance matrix.
+ */
+export function thirdPartySources(): CspSources {
+  return {
+    scriptSources: ['https://js.example.com'],
+    styleSources: ['https://fonts.googleapis.com'],
+    imgSources: ['https://images.example-cdn.com'],
+    fontSources: ['https://fonts.gstatic.com'],
+    connectSources: ['wss://chat.example.com', Fn.importValue('ApiUrl')],
+    frameSources: ['https://frames.example.com'],
+    mediaSources: ['https://media.example.com'],
+    workerSources: ['blob:'],
+    formActionSources: ['https://pay.example.com'],
+  };
+}
+
 const RECOMMENDED = { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, 'aws:cdk:bundling-stacks': [] };
 const NO_FLAGS = { 'aws:cdk:bundling-stacks': [] };
 
@@ -67,15 +85,7 @@ export const LIBRARY_APPS: LibraryApp[] = [
         accessLogsRetention: Duration.days(400),
         spaRouting: SpaRouting.ERROR_RESPONSES,
         cspPresets: [CspPreset.stripe(), CspPreset.cognito(stack.region), CspPreset.sentry('https://o1.ingest.sentry.io')],
-        scriptSources: ['https://js.example.com'],
-        styleSources: ['https://fonts.googleapis.com'],
-        imgSources: ['https://images.example-cdn.com'],
-        fontSources: ['https://fonts.gstatic.com'],
-        connectSources: ['wss://chat.example.com', Fn.importValue('ApiUrl')],
-        frameSources: ['https://frames.example.com'],
-        mediaSources: ['https://media.example.com'],
-        workerSources: ['blob:'],
-        formActionSources: ['https://pay.example.com'],
+        ...thirdPartySources(),
         allowUnsafeInline: true,
         hstsMaxAge: Duration.days(365),
         hstsPreload: true,

@@ -59,6 +59,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudfront@^3',
     '@aws-sdk/client-cloudfront-keyvaluestore@^3',
     '@aws-sdk/signature-v4a@^3',
+    // The deploy program's automatic rollback reads the user's alarm (DescribeAlarms).
+    '@aws-sdk/client-cloudwatch@^3',
     'mime-types@^3',
     '@types/mime-types@^3',
     // Drives the CLI's interactive menu in a pseudo-terminal in the tests.
@@ -91,7 +93,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.npmignore?.include('/assets/');
 // The CLI ships as one bundled file (lib/ecom-platform-cli.js); its unbundled modules would need the SDK.
 project.npmignore?.exclude('/lib/cli/');
-// The SPA release module (src/release) is not wired into the constructs yet; it will ship bundled the same way.
+// The SPA release module (src/release) ships as one bundled file too (lib/spa-release.js, run by the deploy action).
 project.npmignore?.exclude('/lib/release/');
 project.npmignore?.exclude('/requirements-*.txt', '/examples/', '/scripts/', '/.ci/', '/docs/', '/.cache/', '/cdk.out/', '/test/python/');
 
@@ -104,6 +106,13 @@ const bundleCli = project.addTask('bundle:cli', {
   exec: 'esbuild src/cli/main.ts --bundle --platform=node --target=node18 --main-fields=module,main --minify --log-level=warning --outfile=lib/ecom-platform-cli.js',
 });
 project.postCompileTask.spawn(bundleCli);
+// The SPA deploy program (src/release/program.ts): the pipeline's deploy action runs it with `node`; SpaPipeline
+// publishes it as an S3 asset. Same bundling as the CLI.
+const bundleRelease = project.addTask('bundle:release', {
+  description: 'Bundle the SPA deploy program (src/release/program.ts) and its AWS SDK clients into lib/spa-release.js',
+  exec: 'esbuild src/release/program.ts --bundle --platform=node --target=node18 --main-fields=module,main --minify --log-level=warning --outfile=lib/spa-release.js',
+});
+project.postCompileTask.spawn(bundleRelease);
 // The CLI's imports are bundled into it: they are devDependencies on purpose.
 project.eslint?.addOverride({
   files: ['src/cli/**/*.ts', 'src/release/**/*.ts'],

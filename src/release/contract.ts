@@ -3,13 +3,10 @@
 // and which request headers pin a release before it is live. Changing anything here changes what every
 // deployed function and every existing bucket expect: add, don't rename.
 
-/**
- * Where each release's un-hashed files live: `releases/<id>/index.html`, `releases/<id>/config.json`, ...
- * Hashed, content-addressed assets are NOT under it: they keep their build paths at the bucket root
- * (`assets/index-3f2a1b.js`), shared by every release, so an unchanged asset is uploaded once and keeps its
- * edge cache across releases and rollbacks.
- */
-export const RELEASES_PREFIX = 'releases/';
+// The values the routing function embeds live with the construct library (src/private/release-routing.ts),
+// which ships without this module; they are re-exported here.
+export { DEFAULT_HASHED_PATTERN, ENTRY_FILE, KVS_KEYS, PIN_HEADERS, RELEASES_PREFIX } from '../private/release-routing';
+import { RELEASES_PREFIX } from '../private/release-routing';
 
 /** The manifest's name inside a release's prefix; written last, so a release without it is incomplete. */
 export const MANIFEST_NAME = 'release.json';
@@ -28,33 +25,6 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
  * they must revalidate; the edge caches them under the rewritten, per-release URI.
  */
 export const ENTRY_CACHE_CONTROL = 'no-cache';
-
-/** The entry page every release has; navigation requests are served it. */
-export const ENTRY_FILE = 'index.html';
-
-/**
- * KeyValueStore keys. The routing function reads LIVE (and PIN_TOKEN when a request carries the pin header);
- * the deploy program and the CLI write them. PREVIOUS is written in the same UpdateKeys call as LIVE, so a
- * rollback without a target returns to exactly what was live before the last switch.
- */
-export const KVS_KEYS = {
-  /** The live release id. Absent: the function serves the bucket root (the layout before releases). */
-  live: 'release:live',
-  /** The release id that was live before the last switch (rollback's default target). */
-  previous: 'release:previous',
-  /** The secret a request must carry with the pin header; without it the header is ignored. */
-  pinToken: 'release:pin-token',
-} as const;
-
-/**
- * Request headers that open a release that isn't live yet (the smoke check, a user's Playwright or curl script).
- * The function honours PIN only when TOKEN equals the store's pin token, so strangers can't pin a release (an
- * old one with a known bug, say). Lower case: CloudFront Functions see header names lower-cased.
- */
-export const PIN_HEADERS = {
-  release: 'x-spa-release',
-  token: 'x-spa-release-token',
-} as const;
 
 /**
  * CloudFront KeyValueStore limits (CloudFront Developer Guide, "Quotas" and "File format for key-value pairs"):

@@ -1,15 +1,10 @@
 // Which build files are content-hashed (immutable, shared by releases, kept at the bucket root) and which are
 // not (copied into each release's prefix). The routing function must classify request paths the same way, so
 // the pattern is exported as text for it to embed.
+import { DEFAULT_HASHED_PATTERN } from '../private/release-routing';
 import { ReleaseError } from './contract';
 
-/**
- * What Vite emits (`assets/<name>-<hash>.<ext>`, hash 8+ chars of [A-Za-z0-9_-]) and what Create React App
- * emits (`static/js|css|media/<name>.<hash>[.chunk].<ext>`), with their `.map` and `.LICENSE.txt` companions.
- * The same default as `assets/spa-deploy.sh`, so a bucket deployed by it classifies the same way.
- */
-export const DEFAULT_HASHED_PATTERN =
-  '^(assets/[^/]+-[A-Za-z0-9_-]{8,}|static/(js|css|media)/[^/]+\\.[A-Za-z0-9_-]{8,}(\\.chunk)?)\\.[A-Za-z0-9]+(\\.map|\\.LICENSE\\.txt)?$';
+export { DEFAULT_HASHED_PATTERN };
 
 /** Classifies bucket-root-relative build paths (no leading slash). */
 export class HashedPaths {

@@ -49,6 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-codecommit@^3',
     '@aws-sdk/client-codepipeline@^3',
+    // `releases`/`rollback` find an app's bucket, store and site in its deploy project's environment.
+    '@aws-sdk/client-codebuild@^3',
     '@aws-sdk/client-codestar-connections@^3',
     '@aws-sdk/client-ssm@^3',
     '@aws-sdk/client-sts@^3',

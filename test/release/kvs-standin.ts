@@ -21,6 +21,16 @@
 // account is the ARN's, as the service's routing implies. Signatures are not verified, but the algorithm is
 // recorded, so a test can see SigV4A was used.
 //
+// The edge's side, for an emulated CloudFront Function (test/deploy/cloudfront-function-runner.js --kvs-url):
+//
+//   GET /__edge/{KvsARN or store id}/{Key}   -> 200, the value as a text/plain body; 404 when the edge has no such key
+//
+// answered from the store as an edge sees it (edgeGet: `propagationMs` behind the API), with no signature or
+// host check: the function runtime reads its associated store without credentials. A store that doesn't exist
+// answers 500 (a function's association names an existing store, so that is a test's setup error, not a miss).
+// `GET /__standin/state` returns the stores' committed items and every API request answered, for a test driving
+// the stand-in as a process (kvs-standin-server.ts).
+//
 // Not implemented: the control plane (CreateKeyValueStore, import from S3: createStore() instead), the
 // ThrottlingException the service sends on its own (inject() makes one), authorization. Choices where the
 // service's behaviour isn't documented: deleting a missing key with DeleteKey is ResourceNotFoundException,
@@ -103,6 +113,8 @@ export class KvsStandin {
 
   /** Every request answered, in order. */
   readonly requests: KvsRequest[] = [];
+  /** Every edge read (`/__edge/...`), in order: the key and whether the edge had it. */
+  readonly edgeReads: { readonly arn: string; readonly key: string; readonly found: boolean }[] = [];
   private readonly stores = new Map<string, Store>();
   private readonly injected: Injected[] = [];
   private readonly server: http.Server;
@@ -211,6 +223,10 @@ export class KvsStandin {
       }
     });
     const method = req.method ?? 'GET';
+    if (segments[0] === '__edge' || segments[0] === '__standin') {
+      this.answerTest(method, segments, res);
+      return;
+    }
     const authorization = String(req.headers.authorization ?? '');
     const record = { signature: authorization.split(' ')[0] || 'none', regionSet: req.headers['x-amz-region-set'] as string | undefined };
     let op = 'Unknown';
@@ -243,6 +259,38 @@ export class KvsStandin {
       const e = error instanceof ApiError ? error : new ApiError(500, 'InternalServerException', (error as Error).message);
       this.requests.push({ op, arn, key, status: e.status, error: e.type, ...record });
       send(res, e.status, { 'x-amzn-ErrorType': e.type }, { Message: e.message });
+    }
+  }
+
+  /** The edge read path and the state dump (see the header): not API operations, so not in `requests`. */
+  private answerTest(method: string, segments: string[], res: http.ServerResponse): void {
+    const text = (status: number, body: string) => {
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    };
+    if (method !== 'GET') {
+      text(405, `${method} is not answered on /${segments[0]}`);
+      return;
+    }
+    if (segments[0] === '__standin') {
+      const stores = Object.fromEntries([...this.stores.keys()].map((arn) => [arn, { items: this.items(arn), etag: this.etag(arn) }]));
+      send(res, 200, {}, { stores, requests: this.requests, edgeReads: this.edgeReads, propagationMs: this.propagationMs });
+      return;
+    }
+    // /__edge/<ARN or id>/<key>: an ARN arrives in several segments (it contains a slash) unless encoded.
+    const ref = segments.slice(1, -1).join('/');
+    const key = segments[segments.length - 1];
+    const store = this.stores.get(ref) ?? [...this.stores.values()].find((s) => s.arn.endsWith(`/${ref}`));
+    if (!store || segments.length < 3 || !key) {
+      text(500, `no store ${JSON.stringify(ref)} for the edge read /${segments.join('/')} (stores: ${[...this.stores.keys()].join(', ') || 'none'})`);
+      return;
+    }
+    const value = this.edgeGet(store.arn, key);
+    this.edgeReads.push({ arn: store.arn, key, found: value !== undefined });
+    if (value === undefined) {
+      text(404, `no key ${key} at the edge`);
+    } else {
+      text(200, value);
     }
   }
 

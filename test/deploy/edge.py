@@ -7,7 +7,12 @@ Everything it does comes from the template, resolved with `cloudfront_template.R
   sends `https`, as the viewer's scheme);
 - its viewer-request CloudFront Function (`FunctionCode` and runtime of the `AWS::CloudFront::Function` the
   association points at), run with node in a fresh vm context per site (cloudfront-function-runner.js); a
-  returned request's `uri` is what the origin is asked for, a returned response is sent as it is;
+  returned request's `uri` is what the origin is asked for, a returned response is sent as it is. The viewer's
+  headers reach it as CloudFront passes them: names lower-cased in `event.request.headers` (so a release pin,
+  `x-spa-release` and `x-spa-release-token`, arrives as sent);
+- the function's KeyValueStore association (`KeyValueStoreAssociations`): its `cloudfront` module's `kvs()`
+  reads the KeyValueStore stand-in (test/release/kvs-standin-server.ts) through its edge path, as an edge
+  sees the store (the stand-in's propagation delay), the same store the deploy writes with the real SDK;
 - the distribution's `DefaultRootObject` for `/`, and the origin's `OriginPath`;
 - the S3 origin with origin access control: the object is read from moto's S3 only if the bucket policy
   lets `cloudfront.amazonaws.com` `s3:GetObject` it (explicit Deny wins: `_spa-deploy/*` answers 403, as
@@ -20,13 +25,15 @@ Everything it does comes from the template, resolved with `cloudfront_template.R
 Not emulated (and refused where the template asks for it): caching and invalidations (every request goes to
 the origin), compression, additional cache behaviours, custom error responses, CORS and Server-Timing
 headers of a response headers policy, viewer-response functions, Lambda@Edge, geo restriction, WAF, custom
-domains and TLS, origin groups, KeyValueStore imports in functions.
+domains, origin groups. TLS is only the viewer's side: `EdgeServer(tls=self_signed_certificate(dir))` serves
+https with a certificate for 127.0.0.1 that a client must be told to trust (NODE_EXTRA_CA_CERTS for node).
 """
 from __future__ import annotations
 
 import fnmatch
 import http.server
 import json
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -51,12 +58,13 @@ FRAME_OPTIONS = {"DENY": "DENY", "SAMEORIGIN": "SAMEORIGIN"}
 class FunctionRunner:
     """One node process holding the function's code; events in, results out, one at a time."""
 
-    def __init__(self, code: str, runtime: str):
+    def __init__(self, code: str, runtime: str, kvs_url: Optional[str] = None):
+        """kvs_url: where the function's `kvs()` reads keys, `<kvs_url>/<url-encoded key>` (200 + value, or 404)."""
         self._dir = tempfile.TemporaryDirectory(prefix="cf-function-")
         code_file = Path(self._dir.name) / "function.js"
         code_file.write_text(code)
         self._process = subprocess.Popen(
-            ["node", str(RUNNER), str(code_file), runtime],
+            ["node", str(RUNNER), str(code_file), runtime] + (["--kvs-url", kvs_url] if kvs_url else []),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1,
         )
         self._lock = threading.Lock()
@@ -178,6 +186,10 @@ class EdgeSite:
     distribution_id: str = "E2EDGEEMULATOR"
     account: str = "111122223333"
     region: str = "us-east-1"
+    # logical ID of an AWS::CloudFront::KeyValueStore of the template -> its ARN (what Fn::GetAtt Arn gives)
+    key_value_stores: Mapping[str, str] = field(default_factory=dict)
+    # the KeyValueStore stand-in's endpoint (http://127.0.0.1:<port>); required when the function reads a store
+    kvs_edge_url: Optional[str] = None
     log: List[LogEntry] = field(default_factory=list)
 
     def __post_init__(self):
@@ -194,15 +206,22 @@ class EdgeSite:
         if "S3OriginConfig" not in origin or "OriginAccessControlId" not in origin:
             raise Unresolved(f"{dist_id}: only an S3 origin with origin access control is emulated, got {sorted(origin)}")
         bucket_logical = origin["DomainName"]["Fn::GetAtt"][0]
-        self.resolver = Resolver(
-            template, ssm=self.ssm, account=self.account, region=self.region,
-            refs={dist_id: self.distribution_id, bucket_logical: self.bucket},
-            attributes={
-                (bucket_logical, "Arn"): f"arn:aws:s3:::{self.bucket}",
-                (bucket_logical, "RegionalDomainName"): f"{self.bucket}.s3.{self.region}.amazonaws.com",
-                (dist_id, "DomainName"): f"{self.distribution_id.lower()}.cloudfront.net",
-            },
-        )
+        refs = {dist_id: self.distribution_id, bucket_logical: self.bucket}
+        attributes = {
+            (bucket_logical, "Arn"): f"arn:aws:s3:::{self.bucket}",
+            (bucket_logical, "RegionalDomainName"): f"{self.bucket}.s3.{self.region}.amazonaws.com",
+            (dist_id, "DomainName"): f"{self.distribution_id.lower()}.cloudfront.net",
+        }
+        for logical, arn in self.key_value_stores.items():
+            if template["Resources"].get(logical, {}).get("Type") != "AWS::CloudFront::KeyValueStore":
+                raise Unresolved(f"key_value_stores: {logical} is not an AWS::CloudFront::KeyValueStore of the template")
+            attributes[(logical, "Arn")] = arn
+            attributes[(logical, "Id")] = arn.rsplit("/", 1)[1]
+            name = template["Resources"][logical]["Properties"].get("Name")
+            if isinstance(name, str):
+                refs[logical] = name  # Ref of a KeyValueStore is its name
+        self.resolver = Resolver(template, ssm=self.ssm, account=self.account, region=self.region,
+                                 refs=refs, attributes=attributes)
         self.distribution_arn = f"arn:aws:cloudfront::{self.account}:distribution/{self.distribution_id}"
         self.allowed_methods = behaviour.get("AllowedMethods", ["GET", "HEAD"])
         self.viewer_protocol = behaviour["ViewerProtocolPolicy"]
@@ -210,12 +229,15 @@ class EdgeSite:
         self.origin_path = self.resolver.resolve(origin.get("OriginPath", ""), f"{dist_id}.OriginPath")
 
         self.function: Optional[FunctionRunner] = None
+        self.key_value_store_arn: Optional[str] = None
         for association in behaviour.get("FunctionAssociations", []):
             if association["EventType"] != "viewer-request":
                 raise Unresolved(f"{dist_id}: {association['EventType']} functions are not emulated")
-            function = template["Resources"][association["FunctionARN"]["Fn::GetAtt"][0]]["Properties"]
+            function_logical = association["FunctionARN"]["Fn::GetAtt"][0]
+            function = template["Resources"][function_logical]["Properties"]
             code = self.resolver.resolve(function["FunctionCode"], "FunctionCode")
-            self.function = FunctionRunner(code, function["FunctionConfig"]["Runtime"])
+            kvs_url = self._kvs_url(function_logical, function["FunctionConfig"])
+            self.function = FunctionRunner(code, function["FunctionConfig"]["Runtime"], kvs_url)
 
         self.statements: List[Statement] = []
         for key, policy in resources(template, "AWS::S3::BucketPolicy").items():
@@ -223,6 +245,19 @@ class EdgeSite:
                 self.statements += policy_statements(self.resolver.resolve(policy["Properties"]["PolicyDocument"], key))
 
         self.header_policy = self._header_policy(behaviour)
+
+    def _kvs_url(self, function_logical: str, config: dict) -> Optional[str]:
+        """The stand-in's edge path for the function's store: `<kvs_edge_url>/__edge/<store id>`."""
+        associations = config.get("KeyValueStoreAssociations") or []
+        if not associations:
+            return None
+        if len(associations) > 1:
+            raise Unresolved(f"{function_logical}: {len(associations)} KeyValueStore associations (CloudFront allows one per function)")
+        arn = self.resolver.resolve(associations[0]["KeyValueStoreARN"], f"{function_logical}.KeyValueStoreAssociations")
+        if self.kvs_edge_url is None:
+            raise Unresolved(f"{function_logical} reads KeyValueStore {arn}: give EdgeSite kvs_edge_url (the KeyValueStore stand-in)")
+        self.key_value_store_arn = arn
+        return f"{self.kvs_edge_url.rstrip('/')}/__edge/{quote(arn.rsplit('/', 1)[1], safe='')}"
 
     def _header_policy(self, behaviour: dict) -> dict:
         reference = behaviour.get("ResponseHeadersPolicyId")
@@ -374,12 +409,23 @@ def s3_error(status: int, code: str, message: str) -> Response:
     return Response(status, [("Content-Type", "application/xml")], body)
 
 
-class EdgeServer:
-    """Serves one EdgeSite on a free loopback port until `stop()`."""
+def self_signed_certificate(directory: Path) -> Tuple[Path, Path]:
+    """A certificate and key for https://127.0.0.1 (and localhost), valid for a day: (cert.pem, key.pem)."""
+    cert, key = Path(directory) / "edge-cert.pem", Path(directory) / "edge-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
 
-    def __init__(self, site: EdgeSite):
+
+class EdgeServer:
+    """Serves one EdgeSite on a free loopback port until `stop()`; over https when given `tls` (cert, key): a
+    viewer's connection is then https itself, as CloudFront sees it, without an X-Forwarded-Proto header."""
+
+    def __init__(self, site: EdgeSite, tls: Optional[Tuple[Path, Path]] = None):
         self.site = site
         edge = site
+        viewer_scheme = "https" if tls else None
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -391,8 +437,11 @@ class EdgeServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                if viewer_scheme:
+                    headers["x-forwarded-proto"] = viewer_scheme
                 try:
-                    response = edge.handle(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+                    response = edge.handle(self.command, self.path, headers)
                 except Exception as error:  # noqa: BLE001 - answered as a 500 and kept for the test to raise
                     edge_errors.append(error)
                     response = Response(500, [("Content-Type", "text/plain")], f"edge emulator error: {error}".encode())
@@ -415,7 +464,12 @@ class EdgeServer:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            # The handshake runs on the request's thread (its first read), not in the accepting loop.
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True, do_handshake_on_connect=False)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self) -> "EdgeServer":

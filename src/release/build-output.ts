@@ -39,10 +39,10 @@ export async function readBuildOutput(options: BuildOutputOptions): Promise<Buil
   for (const p of paths) {
     const problem = buildPathProblem(p);
     if (problem) {
-      throw new ReleaseError(`build file "${p}": ${problem}; rename it`);
+      throw new ReleaseError(`build file ${JSON.stringify(p)}: ${problem}; rename it`);
     }
     if (p.startsWith(RELEASES_PREFIX) || p.startsWith(LEGACY_STATE_PREFIX)) {
-      throw new ReleaseError(`build file "${p}": ${RELEASES_PREFIX} and ${LEGACY_STATE_PREFIX} are reserved for the deploy's own objects; rename the folder`);
+      throw new ReleaseError(`build file ${JSON.stringify(p)}: ${RELEASES_PREFIX} and ${LEGACY_STATE_PREFIX} are reserved for the deploy's own objects; rename the folder`);
     }
     if (config && p === config.path) {
       continue;
@@ -52,8 +52,12 @@ export async function readBuildOutput(options: BuildOutputOptions): Promise<Buil
   if (config) {
     files.push(file(config.path, Buffer.from(`${config.json.trim()}\n`), options.hashed));
   }
-  if (!files.some((f) => f.path === ENTRY_FILE)) {
+  const entry = files.find((f) => f.path === ENTRY_FILE);
+  if (!entry) {
     throw new ReleaseError(`${options.sourceDir} has no ${ENTRY_FILE}: was the app built, and is this its output directory?`);
+  }
+  if (entry.size === 0) {
+    throw new ReleaseError(`${options.sourceDir}/${ENTRY_FILE} is empty: was the app built?`);
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -78,7 +82,11 @@ function checkRuntimeConfig(config: { path: string; json: string }, hashed: Hash
   }
 }
 
-/** Build-relative paths of every regular file under `root` (symbolic links followed as files). */
+/**
+ * Build-relative paths of every regular file under `root`. Anything else is refused rather than followed or
+ * skipped: a symbolic link can point outside the build (a secret, a home folder) and S3 has no links; a named
+ * pipe or socket would block or fail the read; a name that isn't UTF-8 can't become an S3 key.
+ */
 async function walk(root: string, dir = ''): Promise<string[]> {
   let entries;
   try {
@@ -89,10 +97,16 @@ async function walk(root: string, dir = ''): Promise<string[]> {
   const out: string[] = [];
   for (const e of entries) {
     const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.name.includes('\uFFFD')) {
+      throw new ReleaseError(`build file ${JSON.stringify(rel)}: its name is not UTF-8; rename it`);
+    }
     if (e.isDirectory()) {
       out.push(...await walk(root, rel));
-    } else if (e.isFile() || (e.isSymbolicLink() && (await fs.stat(path.join(root, rel))).isFile())) {
+    } else if (e.isFile()) {
       out.push(rel);
+    } else {
+      const kind = e.isSymbolicLink() ? 'a symbolic link' : e.isFIFO() ? 'a named pipe' : e.isSocket() ? 'a socket' : 'not a regular file';
+      throw new ReleaseError(`build file ${JSON.stringify(rel)} is ${kind}: the build output must hold regular files only (copy what a link points to)`);
     }
   }
   return out;

@@ -28,6 +28,11 @@ export interface DeployOptions {
   readonly concurrency?: number;
   readonly sourceMaps?: 'private' | 'public';
   readonly runtimeConfig?: { readonly path: string; readonly json: string };
+  /**
+   * The build output already read with readBuildOutput (the deploy program reads and checks it before any AWS
+   * call); read from `sourceDir` with the options above when undefined.
+   */
+  readonly files?: readonly BuildFile[];
 }
 
 /** What a deploy did. */
@@ -56,7 +61,7 @@ export async function deployRelease(clients: ReleaseClients, options: DeployOpti
     throw new ReleaseError(`concurrency ${String(concurrency)} is not a whole number from 1 to 256`);
   }
   const createdAt = new Date(clients.now()).toISOString();
-  const files = await readBuildOutput({
+  const files = options.files ?? await readBuildOutput({
     sourceDir: options.sourceDir,
     hashed: new HashedPaths(options.hashedPattern),
     sourceMaps: options.sourceMaps,

@@ -28,6 +28,15 @@ export interface SwitchResult {
   readonly switchedAt: number;
 }
 
+/** Conditions of a switch. */
+export interface SwitchOptions {
+  /**
+   * Switch only if this release is live when the store is first read (undefined: only if none is): the
+   * automatic rollback must not undo a deploy or rollback that happened after the release it watches.
+   */
+  readonly expectedLive?: string;
+}
+
 /** How many times a switch re-reads the store after an ETag conflict that didn't change the live release. */
 const CONFLICT_ATTEMPTS = 3;
 
@@ -95,11 +104,14 @@ export async function ensurePinToken(clients: ReleaseClients, kvsArn: string): P
  * first (another key changed, say the pin token), the write is retried; if another deploy or rollback changed
  * the live release meanwhile, this one stops rather than overwrite it.
  */
-export async function switchLive(clients: ReleaseClients, kvsArn: string, target: string): Promise<SwitchResult> {
+export async function switchLive(clients: ReleaseClients, kvsArn: string, target: string, options: SwitchOptions = {}): Promise<SwitchResult> {
   checkReleaseId(target, 'target release');
   let first: LiveState | undefined;
   for (let attempt = 1; ; attempt++) {
     const state = await readLiveState(clients, kvsArn);
+    if (!first && 'expectedLive' in options && state.live !== options.expectedLive) {
+      throw new ReleaseError(`the live release is ${state.live ?? '(none)'}, not ${options.expectedLive ?? '(none)'}: another deploy or rollback switched it. Nothing was written.`);
+    }
     first ??= state;
     if (state.live !== first.live) {
       throw new ReleaseError(`the live release changed from ${first.live ?? '(none)'} to ${state.live ?? '(none)'} while switching to ${target}: another deploy or rollback ran at the same time. Nothing was written; check \`releases\` and try again.`);

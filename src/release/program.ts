@@ -1,23 +1,571 @@
-// The deploy program run by SpaPipeline's deploy action: `node spa-release.js deploy`, configured by the
-// environment. Exit codes: 0 live, 1 failed, 2 bad input (before any AWS call).
+// The deploy program SpaPipeline's deploy action runs: `node spa-release.js deploy`, in the build artifact's
+// folder, configured by the environment the pipeline sets (README.md beside this file). It uploads a release,
+// checks it pinned through the real distribution, makes it live with one store write, waits until it is served,
+// watches the user's alarms (rolling back on one) and prunes old releases.
+//
+// Exit codes: 0 live; 1 failed (the reason is the last line on stderr; the previous release stays or is made
+// live again); 2 bad input, found before any AWS call (or, for an unknown alarm, before any upload).
+import { spawn } from 'child_process';
+import { createHash } from 'crypto';
+import { statSync } from 'fs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { AlarmState, MAX_ROLLBACK_ALARMS, describeAlarmStates, watchAlarms } from './alarms';
+import { BuildFile, readBuildOutput } from './build-output';
+import { ReleaseClients, SDK_RETRY, defaultReleaseClients } from './clients';
+import {
+  ENTRY_FILE, LEGACY_STATE_PREFIX, PIN_HEADERS, RELEASES_PREFIX, ReleaseError, ReleaseManifest, buildPathProblem, releaseIdFor,
+} from './contract';
+import { deployRelease, DeployResult } from './deploy';
+import { discardRelease } from './discard';
+import { HashedPaths } from './hashed-paths';
+import { SwitchResult, ensurePinToken, goLive, requireManifest, switchLive } from './live-store';
+import { DEFAULT_KEEP, prune } from './prune';
+import { smokeCheck } from './smoke-check';
+import { waitUntilLive } from './wait-live';
+
+/** The program's exit codes. */
+export const EXIT = { live: 0, failed: 1, badInput: 2 } as const;
+
+/** Every setting the program reads; another `SPA_*` variable is most likely a typo and is warned about. */
+export const SETTINGS = [
+  'SPA_BUCKET', 'SPA_KVS_ARN', 'SPA_SITE_URL', 'SPA_SOURCE_DIR', 'SPA_HASHED_PATTERN', 'SPA_KEEP_RELEASES', 'SPA_SOURCE_MAPS',
+  'SPA_RUNTIME_CONFIG', 'SPA_RUNTIME_CONFIG_PATH', 'SPA_SMOKE_COMMANDS', 'SPA_ROLLBACK_ALARMS', 'SPA_ROLLBACK_WINDOW_SECONDS',
+  'SPA_PROPAGATION_TIMEOUT_SECONDS',
+] as const;
+
+/** The warning ID of an unknown `SPA_*` variable. */
+export const UNKNOWN_SETTING_WARNING = 'cdk-ecom-platform:deploy.unknownSetting';
+/** The warning ID of a rollback alarm already in ALARM before going live. */
+export const ALARM_BEFORE_LIVE_WARNING = 'cdk-ecom-platform:deploy.alarmBeforeLive';
+
+/** A bad setting: exit 2. The message is one line naming the variable, its value and the fix. */
+export class InputError extends Error {
+  constructor(readonly variable: string, value: string | undefined, problem: string, fix: string) {
+    super(oneLine(`${variable}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${problem}. Fix: ${fix}`));
+    this.name = 'InputError';
+  }
+}
+
+/** The checked settings. */
+export interface DeployConfig {
+  readonly bucket: string;
+  readonly kvsArn: string;
+  /** The site's origin, e.g. `https://d111111abcdef8.cloudfront.net`. */
+  readonly siteUrl: string;
+  readonly sourceDir: string;
+  readonly hashedPattern: string;
+  readonly keep: number;
+  readonly sourceMaps: 'private' | 'public';
+  readonly runtimeConfig?: { readonly path: string; readonly json: string };
+  readonly smokeCommands: readonly string[];
+  readonly rollbackAlarms: readonly string[];
+  readonly rollbackWindowMs: number;
+  readonly propagationTimeoutMs: number;
+  /** The source version (CODEBUILD_RESOLVED_SOURCE_VERSION), kept whole in the manifest. */
+  readonly commit: string;
+  readonly buildNumber: number;
+  readonly releaseId: string;
+}
+
+/** Reads and checks the environment; throws InputError. Touches nothing but the file system (SPA_SOURCE_DIR). */
+export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeployConfig; warnings: string[] } {
+  const get = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const warnings = Object.keys(env)
+    .filter((k) => k.startsWith('SPA_') && !(SETTINGS as readonly string[]).includes(k))
+    .sort()
+    .map((k) => `${UNKNOWN_SETTING_WARNING} ${k} is not a setting of this program and is ignored (settings: ${SETTINGS.join(', ')})`);
+
+  const bucket = required(get, 'SPA_BUCKET', 'the hosting bucket\'s name');
+  if (bucket.startsWith('s3://')) {
+    throw new InputError('SPA_BUCKET', bucket, 'a bucket name is expected, not a URL', 'give the name without s3://');
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    throw new InputError('SPA_BUCKET', bucket, 'not an S3 bucket name (3-63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit)', 'give the bucket\'s name (SpaHosting\'s bucket.bucketName)');
+  }
+
+  const kvsArn = required(get, 'SPA_KVS_ARN', 'the hosting\'s KeyValueStore ARN');
+  if (!/^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/.test(kvsArn)) {
+    throw new InputError('SPA_KVS_ARN', kvsArn, 'not a CloudFront KeyValueStore ARN (arn:aws:cloudfront::<account>:key-value-store/<id>)', 'give SpaHosting\'s keyValueStore.keyValueStoreArn');
+  }
+
+  const siteUrl = parseSiteUrl(required(get, 'SPA_SITE_URL', 'https://<the distribution\'s domain name>'));
+
+  const sourceDir = get('SPA_SOURCE_DIR') ?? '.';
+  let isDir = false;
+  try {
+    isDir = statSync(sourceDir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    throw new InputError('SPA_SOURCE_DIR', sourceDir, 'not a directory', 'give the build output folder, relative to the build artifact\'s root');
+  }
+
+  const hashedPattern = get('SPA_HASHED_PATTERN');
+  let hashed: HashedPaths;
+  try {
+    hashed = new HashedPaths(hashedPattern);
+  } catch (error) {
+    throw new InputError('SPA_HASHED_PATTERN', hashedPattern, (error as Error).message.replace(/^hashed-file pattern .*? is not/, 'not'), 'give a JavaScript regular expression\'s source');
+  }
+  if (hashed.isHashed(ENTRY_FILE)) {
+    throw new InputError('SPA_HASHED_PATTERN', hashedPattern, `it matches ${ENTRY_FILE}, which must change with each release`, 'match content-hashed names only (e.g. assets/<name>-<hash>.<ext>)');
+  }
+
+  const keep = wholeNumber(get, 'SPA_KEEP_RELEASES', DEFAULT_KEEP, 1, 1000);
+
+  const sourceMaps = get('SPA_SOURCE_MAPS') ?? 'private';
+  if (sourceMaps !== 'private' && sourceMaps !== 'public') {
+    throw new InputError('SPA_SOURCE_MAPS', sourceMaps, 'not "private" or "public"', 'set private (source maps not uploaded) or public');
+  }
+
+  const configJson = get('SPA_RUNTIME_CONFIG');
+  const configPath = get('SPA_RUNTIME_CONFIG_PATH');
+  if (configPath !== undefined) {
+    const problem = buildPathProblem(configPath)
+      ?? (configPath === ENTRY_FILE ? `it is the entry page ${ENTRY_FILE}` : undefined)
+      ?? (configPath.startsWith(RELEASES_PREFIX) || configPath.startsWith(LEGACY_STATE_PREFIX) ? `${RELEASES_PREFIX} and ${LEGACY_STATE_PREFIX} are reserved for the deploy's own objects` : undefined)
+      ?? (hashed.isHashed(configPath) ? 'it matches SPA_HASHED_PATTERN (a hashed asset never changes; the config changes per deploy)' : undefined);
+    if (problem) {
+      throw new InputError('SPA_RUNTIME_CONFIG_PATH', configPath, problem, 'give a relative path inside the build output, such as config.json');
+    }
+  }
+  let runtimeConfig: DeployConfig['runtimeConfig'];
+  if (configJson !== undefined) {
+    let value: unknown;
+    try {
+      value = JSON.parse(configJson);
+    } catch (error) {
+      throw new InputError('SPA_RUNTIME_CONFIG', configJson, `not valid JSON (${(error as Error).message})`, 'give a JSON object');
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new InputError('SPA_RUNTIME_CONFIG', configJson, 'not a JSON object', 'give a JSON object, e.g. {"apiUrl": "https://api.example.com"}');
+    }
+    runtimeConfig = { path: configPath ?? 'config.json', json: configJson };
+  }
+
+  const smokeCommands = stringList(get, 'SPA_SMOKE_COMMANDS', 20, 64 * 1024, 'a JSON array of shell commands, e.g. ["npx playwright test"]');
+  const rollbackAlarms = stringList(get, 'SPA_ROLLBACK_ALARMS', MAX_ROLLBACK_ALARMS, 255, 'a JSON array of CloudWatch alarm names');
+  const rollbackWindowMs = wholeNumber(get, 'SPA_ROLLBACK_WINDOW_SECONDS', 300, 1, 3600) * 1000;
+  const propagationTimeoutMs = wholeNumber(get, 'SPA_PROPAGATION_TIMEOUT_SECONDS', 300, 1, 3600) * 1000;
+
+  const commit = required(get, 'CODEBUILD_RESOLVED_SOURCE_VERSION', 'the source commit (CodeBuild sets it)');
+  // eslint-disable-next-line no-control-regex
+  if (commit.length > 1024 || /[\u0000-\u001f\u007f]/.test(commit)) {
+    throw new InputError('CODEBUILD_RESOLVED_SOURCE_VERSION', commit, 'not a source version (too long, or has control characters)', 'run the program in a CodeBuild action of the pipeline');
+  }
+  const buildText = required(get, 'CODEBUILD_BUILD_NUMBER', 'the build number (CodeBuild sets it)');
+  if (!/^(0|[1-9][0-9]{0,11})$/.test(buildText)) {
+    throw new InputError('CODEBUILD_BUILD_NUMBER', buildText, 'not a whole number without leading zeros, at most 12 digits', 'run the program in a CodeBuild action of the pipeline');
+  }
+  const buildNumber = Number(buildText);
+  // A git commit gives its short form; any other source version (an S3 object version, say) a stable 7-hex tag.
+  const releaseId = /^[0-9a-fA-F]{7,64}$/.test(commit)
+    ? releaseIdFor(commit, buildNumber)
+    : `${createHash('sha1').update(commit).digest('hex').slice(0, 7)}-${buildNumber}`;
+
+  return {
+    warnings,
+    config: {
+      bucket,
+      kvsArn,
+      siteUrl,
+      sourceDir,
+      hashedPattern: hashed.source,
+      keep,
+      sourceMaps,
+      runtimeConfig,
+      smokeCommands,
+      rollbackAlarms,
+      rollbackWindowMs,
+      propagationTimeoutMs,
+      commit,
+      buildNumber,
+      releaseId,
+    },
+  };
+}
+
+type Getter = (name: string) => string | undefined;
+
+function required(get: Getter, name: string, what: string): string {
+  const value = get(name);
+  if (value === undefined) {
+    throw new InputError(name, undefined, 'required', `set it to ${what}`);
+  }
+  return value;
+}
+
+function wholeNumber(get: Getter, name: string, fallback: number, min: number, max: number): number {
+  const text = get(name);
+  if (text === undefined) {
+    return fallback;
+  }
+  if (!/^[0-9]{1,10}$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new InputError(name, text, `not a whole number from ${min} to ${max}`, `set a decimal number from ${min} to ${max}, or leave it unset for ${fallback}`);
+  }
+  return Number(text);
+}
+
+function stringList(get: Getter, name: string, maxItems: number, maxLength: number, what: string): string[] {
+  const text = get(name);
+  if (text === undefined) {
+    return [];
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(name, text, `not valid JSON (${(error as Error).message})`, `give ${what}`);
+  }
+  if (!Array.isArray(value) || value.length > maxItems) {
+    throw new InputError(name, text, `not a JSON array of at most ${maxItems} items`, `give ${what}`);
+  }
+  for (const item of value) {
+    // eslint-disable-next-line no-control-regex
+    if (typeof item !== 'string' || item.trim() === '' || item.length > maxLength || /\u0000/.test(item)) {
+      throw new InputError(name, text, `item ${JSON.stringify(item)} is not a non-empty string of at most ${maxLength} characters`, `give ${what}`);
+    }
+  }
+  const dup = value.find((v, i) => value.indexOf(v) !== i);
+  if (dup !== undefined) {
+    throw new InputError(name, text, `${JSON.stringify(dup)} is listed twice`, 'list each once');
+  }
+  return value as string[];
+}
+
+function parseSiteUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError('SPA_SITE_URL', text, 'not a URL', 'give https://<the distribution\'s domain name>');
+  }
+  // Plain http only to this machine: the end-to-end tests' local distribution.
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new InputError('SPA_SITE_URL', text, 'not an https URL', 'give https://<the distribution\'s domain name>');
+  }
+  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+    throw new InputError('SPA_SITE_URL', text, 'has credentials, a path, a query or a fragment', 'give the origin only: https://<the distribution\'s domain name>');
+  }
+  return url.origin;
+}
+
+/** What the program needs from the world; production values by default. */
+export interface ProgramDeps {
+  readonly clients?: ReleaseClients;
+  readonly cloudwatch?: CloudWatchClient;
+  /** Runs a smoke command with `bash -c` and the given environment; resolves to its exit code. */
+  readonly runCommand?: (command: string, env: NodeJS.ProcessEnv) => Promise<number>;
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+  /** Between alarm polls; default 15,000 ms. */
+  readonly alarmIntervalMs?: number;
+  /** Between propagation polls; default 2,000 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+/** The numbers of the final summary. */
+export interface DeploySummary {
+  releaseId?: string;
+  deployed?: DeployResult;
+  smokeCheckMs?: number;
+  /** From the last upload (the manifest) to the store's switch. */
+  uploadToSwitchMs?: number;
+  /** From the last upload to the release being served. */
+  uploadToServedMs?: number;
+  propagationMs?: number;
+  pruned?: readonly string[];
+  prunedObjects?: number;
+  rolledBackTo?: string;
+}
 
 /** Runs the program; resolves to its exit code. */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  if (argv[0] !== 'deploy') {
-    process.stderr.write(`usage: spa-release deploy (got ${argv[0] === undefined ? 'no command' : JSON.stringify(argv[0])})\n`);
-    return 2;
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, deps: ProgramDeps = {}): Promise<number> {
+  const out = deps.stdout ?? ((text: string) => process.stdout.write(text));
+  const err = deps.stderr ?? ((text: string) => process.stderr.write(text));
+  if (argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    out(`usage: node spa-release.js deploy\n  settings (environment): ${SETTINGS.join(', ')}, CODEBUILD_RESOLVED_SOURCE_VERSION, CODEBUILD_BUILD_NUMBER\n  exit: 0 live, 1 failed, 2 bad input\n`);
+    return EXIT.live;
   }
-  if (!env.SPA_BUCKET) {
-    process.stderr.write('SPA_BUCKET is not set: set it to the hosting bucket\'s name\n');
-    return 2;
+  if (argv[0] !== 'deploy' || argv.length > 1) {
+    err(`usage: node spa-release.js deploy (got ${argv.length === 0 ? 'no command' : JSON.stringify(argv.join(' '))}); the settings come from the environment\n`);
+    return EXIT.badInput;
   }
-  process.stderr.write('the deploy program is not complete yet\n');
-  return 1;
+  let config: DeployConfig;
+  let files: BuildFile[];
+  try {
+    const parsed = parseEnvironment(env);
+    config = parsed.config;
+    for (const w of parsed.warnings) {
+      out(`WARNING: ${w}\n`);
+    }
+    files = await readBuild(config);
+  } catch (error) {
+    if (error instanceof InputError) {
+      err(`${error.message}\n`);
+      return EXIT.badInput;
+    }
+    throw error;
+  }
+  const log = (line: string) => out(`${line}\n`);
+  const clients = deps.clients ?? defaultReleaseClients({ log });
+  const cloudwatch = deps.cloudwatch ?? (config.rollbackAlarms.length > 0 ? new CloudWatchClient({ ...SDK_RETRY }) : undefined);
+  const summary: DeploySummary = { releaseId: config.releaseId };
+  try {
+    const code = await deploy(config, files, { ...deps, clients: { ...clients, log: clients.log ?? log }, cloudwatch, env }, summary);
+    printSummary(out, summary);
+    return code.exit;
+  } catch (error) {
+    printSummary(out, summary);
+    if (error instanceof InputError) {
+      err(`${error.message}\n`);
+      return EXIT.badInput;
+    }
+    err(`deploy failed: ${oneLine(error instanceof ReleaseError ? error.message : `${(error as Error).name}: ${(error as Error).message}`)}\n`);
+    return EXIT.failed;
+  } finally {
+    if (!deps.clients) {
+      clients.s3.destroy();
+      clients.kvs.destroy();
+    }
+    if (!deps.cloudwatch) {
+      cloudwatch?.destroy();
+    }
+  }
+}
+
+/** The build output, read and checked before any AWS call; its problems are SPA_SOURCE_DIR's. */
+async function readBuild(config: DeployConfig): Promise<BuildFile[]> {
+  try {
+    return await readBuildOutput({
+      sourceDir: config.sourceDir,
+      hashed: new HashedPaths(config.hashedPattern),
+      sourceMaps: config.sourceMaps,
+      runtimeConfig: config.runtimeConfig,
+    });
+  } catch (error) {
+    if (error instanceof ReleaseError) {
+      throw new InputError('SPA_SOURCE_DIR', config.sourceDir, error.message, 'fix the build output (see the file named)');
+    }
+    throw error;
+  }
+}
+
+interface DeployWorld extends ProgramDeps {
+  readonly clients: ReleaseClients;
+  readonly cloudwatch?: CloudWatchClient;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The sequence after the inputs are checked. A thrown error is exit 1 (InputError: 2). */
+async function deploy(config: DeployConfig, files: BuildFile[], world: DeployWorld, summary: DeploySummary): Promise<{ exit: number }> {
+  const { clients } = world;
+  const log = (line: string) => clients.log?.(line);
+  const fail = (reason: string) => {
+    (world.stderr ?? ((text: string) => process.stderr.write(text)))(`${oneLine(reason)}\n`);
+    return { exit: EXIT.failed };
+  };
+
+  // Alarms first: an unknown name is a bad input, and must stop the deploy before anything is uploaded.
+  if (config.rollbackAlarms.length > 0) {
+    const states = await describeAlarmStates(world.cloudwatch!, config.rollbackAlarms);
+    const missing = config.rollbackAlarms.filter((n) => !states.has(n));
+    if (missing.length > 0) {
+      throw new InputError('SPA_ROLLBACK_ALARMS', JSON.stringify(config.rollbackAlarms), `no CloudWatch alarm named ${missing.map((n) => JSON.stringify(n)).join(', ')} in this account and region`, 'give the names of existing alarms (metric, composite or log alarms)');
+    }
+  }
+
+  log(`release ${config.releaseId}: uploading ${config.sourceDir} to s3://${config.bucket}`);
+  const deployed = await deployRelease(clients, {
+    bucket: config.bucket,
+    sourceDir: config.sourceDir,
+    commit: config.commit,
+    buildNumber: config.buildNumber,
+    releaseId: config.releaseId,
+    hashedPattern: config.hashedPattern,
+    sourceMaps: config.sourceMaps,
+    runtimeConfig: config.runtimeConfig,
+    files,
+  });
+  summary.deployed = deployed;
+  const id = deployed.manifest.id;
+  log(`uploaded ${deployed.uploadedObjects} objects (${deployed.uploadedBytes} bytes); ${deployed.skippedAssets} hashed assets already in the bucket`);
+
+  // From here until the check passes, a failure leaves a release nobody checked: it is discarded so that no
+  // later `releases`, `rollback` or prune offers it.
+  let reasons: string[];
+  let pinToken: string;
+  const checkStart = clients.now();
+  try {
+    pinToken = await ensurePinToken(clients, config.kvsArn);
+    const check = await smokeCheck(clients, {
+      baseUrl: config.siteUrl, releaseId: id, pinToken, entryMd5: entryMd5(deployed.manifest), pinWaitMs: config.propagationTimeoutMs,
+    });
+    reasons = [...check.reasons];
+    log(`smoke check: ${check.requests.length} requests${check.pinWaitMs > 0 ? `, ${check.pinWaitMs} ms waiting for the pinned release` : ''}: ${check.ok ? 'passed' : 'FAILED'}`);
+    if (check.ok) {
+      reasons = await runSmokeCommands(config, world, id, pinToken);
+    }
+    summary.smokeCheckMs = clients.now() - checkStart;
+    if (reasons.length > 0) {
+      const discarded = await discard(clients, config, id);
+      return fail(`release ${id} failed its smoke check and ${discarded.discarded ? 'was discarded' : `was kept (${discarded.keptBecause})`}; the live release is unchanged: ${reasons.join('; ')}`);
+    }
+    // goLive re-checks the built-in result; the commands' outcome is already folded into `reasons`.
+    const baseline = await alarmBaseline(config, world);
+    const switched = await goLive(clients, { bucket: config.bucket, kvsArn: config.kvsArn, releaseId: id, check });
+    summary.uploadToSwitchMs = switched.switchedAt - deployed.uploadedAt;
+    return await afterSwitch(config, world, summary, deployed.manifest, switched, baseline, fail);
+  } catch (error) {
+    if (summary.uploadToSwitchMs === undefined && summary.smokeCheckMs === undefined) {
+      await discard(clients, config, id).catch((e: Error) => log(`WARNING: release ${id} could not be discarded (${e.message}); it was never checked: do not roll back to it`));
+    }
+    throw error;
+  }
+}
+
+async function afterSwitch(
+  config: DeployConfig, world: DeployWorld, summary: DeploySummary, manifest: ReleaseManifest,
+  switched: SwitchResult, baseline: Map<string, AlarmState>, fail: (reason: string) => { exit: number },
+): Promise<{ exit: number }> {
+  const { clients } = world;
+  const log = (line: string) => clients.log?.(line);
+  const id = manifest.id;
+  const wait = await waitUntilLive(clients, {
+    baseUrl: config.siteUrl,
+    entryMd5: entryMd5(manifest),
+    since: switched.switchedAt,
+    timeoutMs: config.propagationTimeoutMs,
+    intervalMs: world.pollIntervalMs,
+  });
+  if (!wait.live) {
+    return fail(`release ${id} is live in the store but ${config.siteUrl} did not serve it within ${config.propagationTimeoutMs / 1000} s (last: ${wait.last}); check the distribution's routing function`);
+  }
+  summary.propagationMs = wait.propagationMs;
+  summary.uploadToServedMs = switched.switchedAt + wait.propagationMs - (summary.deployed?.uploadedAt ?? switched.switchedAt);
+  log(`served: ${id} answered at ${config.siteUrl} ${wait.propagationMs} ms after the switch (${wait.polls} polls)`);
+
+  if (config.rollbackAlarms.length > 0) {
+    log(`watching ${config.rollbackAlarms.length} alarms for ${config.rollbackWindowMs / 1000} s: ${config.rollbackAlarms.join(', ')}`);
+    const watch = await watchAlarms(clients, world.cloudwatch!, {
+      alarms: config.rollbackAlarms, baseline, since: switched.switchedAt, windowMs: config.rollbackWindowMs, intervalMs: world.alarmIntervalMs,
+    });
+    if (watch.triggered) {
+      const alarm = watch.triggered;
+      const target = switched.previous;
+      if (target === undefined || target === id) {
+        return fail(`alarm "${alarm.name}" went into ALARM ${watch.watchedMs} ms after release ${id} went live, but there is no earlier release to roll back to: ${id} stays live`);
+      }
+      log(`alarm "${alarm.name}" is in ALARM (${alarm.reason ?? 'no reason given'}): rolling back to ${target}`);
+      const previous = await requireManifest(clients, config.bucket, target);
+      const back = await switchLive(clients, config.kvsArn, target, { expectedLive: id });
+      const served = await waitUntilLive(clients, {
+        baseUrl: config.siteUrl,
+        entryMd5: entryMd5(previous),
+        since: back.switchedAt,
+        timeoutMs: config.propagationTimeoutMs,
+        intervalMs: world.pollIntervalMs,
+      });
+      summary.rolledBackTo = target;
+      return fail(`alarm "${alarm.name}" went into ALARM ${watch.watchedMs} ms after release ${id} went live: rolled back to ${target} (${served.live ? `served after ${served.propagationMs} ms` : `not yet served after ${served.propagationMs} ms`})`);
+    }
+    log(`no alarm went into ALARM within ${config.rollbackWindowMs / 1000} s (${watch.polls} polls)`);
+  }
+
+  // The release is live and served: a failed prune is a warning (the next deploy prunes again), not a failure.
+  try {
+    const plan = await prune(clients, { bucket: config.bucket, kvsArn: config.kvsArn, keep: config.keep });
+    summary.pruned = plan.pruned;
+    summary.prunedObjects = plan.deletes.length;
+  } catch (error) {
+    log(`WARNING: pruning failed (${oneLine((error as Error).message)}); release ${id} is live, the next deploy prunes again`);
+  }
+  return { exit: EXIT.live };
+}
+
+/** The alarms' states just before the switch; one already in ALARM is reported and only a new transition counts. */
+async function alarmBaseline(config: DeployConfig, world: DeployWorld): Promise<Map<string, AlarmState>> {
+  if (config.rollbackAlarms.length === 0) {
+    return new Map();
+  }
+  const states = await describeAlarmStates(world.cloudwatch!, config.rollbackAlarms);
+  for (const s of states.values()) {
+    if (s.state === 'ALARM') {
+      world.clients.log?.(`WARNING: ${ALARM_BEFORE_LIVE_WARNING} alarm "${s.name}" is already in ALARM before going live: it does not stop this deploy (a fix may be what it needs) and triggers a rollback only if it leaves ALARM and returns within the window`);
+    }
+  }
+  return states;
+}
+
+async function runSmokeCommands(config: DeployConfig, world: DeployWorld, id: string, pinToken: string): Promise<string[]> {
+  const run = world.runCommand ?? defaultRunCommand(world);
+  const env: NodeJS.ProcessEnv = {
+    ...world.env,
+    SPA_RELEASE_URL: config.siteUrl,
+    SPA_RELEASE_ID: id,
+    SPA_RELEASE_HEADER_NAME: PIN_HEADERS.release,
+    SPA_RELEASE_TOKEN_HEADER_NAME: PIN_HEADERS.token,
+    SPA_RELEASE_TOKEN: pinToken,
+  };
+  for (const [i, command] of config.smokeCommands.entries()) {
+    world.clients.log?.(`smoke command ${i + 1}/${config.smokeCommands.length}: ${command}`);
+    const code = await run(command, env);
+    if (code !== 0) {
+      return [`smoke command ${i + 1} (${JSON.stringify(command)}) exited with ${code}`];
+    }
+  }
+  return [];
+}
+
+function defaultRunCommand(world: DeployWorld): (command: string, env: NodeJS.ProcessEnv) => Promise<number> {
+  const out = world.stdout ?? ((text: string) => process.stdout.write(text));
+  const err = world.stderr ?? ((text: string) => process.stderr.write(text));
+  return (command, env) => new Promise((resolve) => {
+    const child = spawn('bash', ['-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => out(chunk.toString('utf-8')));
+    child.stderr.on('data', (chunk: Buffer) => err(chunk.toString('utf-8')));
+    child.on('error', (error) => {
+      err(`${error.message}\n`);
+      resolve(127);
+    });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+async function discard(clients: ReleaseClients, config: DeployConfig, id: string) {
+  return discardRelease(clients, { bucket: config.bucket, kvsArn: config.kvsArn, releaseId: id });
+}
+
+function printSummary(out: (text: string) => void, s: DeploySummary): void {
+  const rows: [string, string | undefined][] = [
+    ['release', s.releaseId],
+    ['uploaded', s.deployed && `${s.deployed.uploadedObjects} objects, ${s.deployed.uploadedBytes} bytes`],
+    ['assets skipped', s.deployed && `${s.deployed.skippedAssets} (already in the bucket)`],
+    ['smoke check', s.smokeCheckMs === undefined ? undefined : `${s.smokeCheckMs} ms`],
+    ['last upload to live', s.uploadToSwitchMs === undefined ? undefined
+      : `${s.uploadToSwitchMs} ms to the switch${s.uploadToServedMs === undefined ? '' : `, ${s.uploadToServedMs} ms to served`}`],
+    ['propagation', s.propagationMs === undefined ? undefined : `${s.propagationMs} ms`],
+    ['pruned', s.pruned && `${s.pruned.length} releases${s.pruned.length ? ` (${s.pruned.join(', ')})` : ''}, ${s.prunedObjects} objects`],
+    ['rolled back to', s.rolledBackTo],
+  ];
+  out(`summary:\n${rows.filter(([, v]) => v !== undefined).map(([k, v]) => `  ${k.padEnd(20)} ${v}`).join('\n')}\n`);
+}
+
+const entryMd5 = (m: ReleaseManifest) => m.files.find((f) => f.path === ENTRY_FILE)!.md5;
+
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), process.env).then((code) => { process.exitCode = code; }, (error) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  main(process.argv.slice(2), process.env).then((code) => {
+    process.exitCode = code;
+  }, (error) => {
+    process.stderr.write(`deploy failed: ${oneLine(String((error as Error)?.stack ?? error))}\n`);
+    process.exitCode = EXIT.failed;
   });
 }

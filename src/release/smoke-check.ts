@@ -19,6 +19,14 @@ export interface SmokeCheckOptions {
   readonly deepLink?: string;
   /** Extra attempts after a network error or a 5xx (not after a 4xx: that is an answer); default 2. */
   readonly retries?: number;
+  /**
+   * With `entryMd5`: how long to keep asking for the entry page until the pinned release answers; default
+   * 60,000 ms. A pin token the deploy has just created reaches the edges seconds after the write, and until
+   * then the edge ignores the pin headers (it serves the live release, or nothing on a first deploy). 0: one try.
+   */
+  readonly pinWaitMs?: number;
+  /** Between those tries; default 1,000 ms. */
+  readonly pinIntervalMs?: number;
 }
 
 /** One request the check made. */
@@ -38,6 +46,8 @@ export interface SmokeCheckResult {
   readonly requests: readonly SmokeCheckRequest[];
   /** References to other origins (CDNs, analytics), not checked. */
   readonly skipped: readonly string[];
+  /** How long the check waited for the pinned release to answer (pin token propagation), in ms. */
+  readonly pinWaitMs: number;
 }
 
 const PLAUSIBLE: Record<SmokeCheckRequest['kind'], RegExp> = {
@@ -57,7 +67,8 @@ export async function smokeCheck(clients: ReleaseClients, options: SmokeCheckOpt
   const requests: SmokeCheckRequest[] = [];
   const retries = options.retries ?? 2;
 
-  const get = async (url: URL, kind: SmokeCheckRequest['kind']): Promise<Buffer | undefined> => {
+  /** One answer after the retries of network errors and 5xx, or the error that ended them. */
+  const fetchOnce = async (url: URL): Promise<{ status: number; contentType: string; body: Buffer } | { error: string }> => {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -67,36 +78,58 @@ export async function smokeCheck(clients: ReleaseClients, options: SmokeCheckOpt
           await clients.sleep(250 * 2 ** attempt);
           continue;
         }
-        reasons.push(`${kind} ${url.pathname}: request failed: ${(error as Error).message}`);
-        return undefined;
+        return { error: (error as Error).message };
       }
       if (response.status >= 500 && attempt < retries) {
         await response.arrayBuffer().catch(() => undefined);
         await clients.sleep(250 * 2 ** attempt);
         continue;
       }
-      const contentType = response.headers.get('content-type') ?? '';
-      const body = Buffer.from(await response.arrayBuffer());
-      requests.push({ url: url.href, kind, status: response.status, contentType });
-      if (response.status !== 200) {
-        reasons.push(`${kind} ${url.pathname}: HTTP ${response.status} (expected 200)`);
-        return undefined;
-      }
-      if (!PLAUSIBLE[kind].test(contentType)) {
-        reasons.push(`${kind} ${url.pathname}: Content-Type "${contentType}" is not what a browser accepts for a ${kind}`);
-        return undefined;
-      }
-      return body;
+      return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: Buffer.from(await response.arrayBuffer()) };
     }
   };
+  /** Records an answer; its body when it is a 200 of a plausible type. */
+  const accept = (url: URL, kind: SmokeCheckRequest['kind'], answer: Awaited<ReturnType<typeof fetchOnce>>): Buffer | undefined => {
+    if ('error' in answer) {
+      reasons.push(`${kind} ${url.pathname}: request failed: ${answer.error}`);
+      return undefined;
+    }
+    requests.push({ url: url.href, kind, status: answer.status, contentType: answer.contentType });
+    if (answer.status !== 200) {
+      reasons.push(`${kind} ${url.pathname}: HTTP ${answer.status} (expected 200)`);
+      return undefined;
+    }
+    if (!PLAUSIBLE[kind].test(answer.contentType)) {
+      reasons.push(`${kind} ${url.pathname}: Content-Type "${answer.contentType}" is not what a browser accepts for a ${kind}`);
+      return undefined;
+    }
+    return answer.body;
+  };
+  const get = async (url: URL, kind: SmokeCheckRequest['kind']) => accept(url, kind, await fetchOnce(url));
+  const md5 = (body: Buffer) => createHash('md5').update(body).digest('hex');
   const isOwnEntry = (body: Buffer, kind: string) => {
-    if (options.entryMd5 && createHash('md5').update(body).digest('hex') !== options.entryMd5) {
+    if (options.entryMd5 && md5(body) !== options.entryMd5) {
       reasons.push(`${kind}: the page served is not release ${releaseId}'s ${ENTRY_FILE} (is the pin token right, and does the routing function read the store?)`);
     }
   };
 
+  // Until the pin token has reached the edge, the edge answers as if no pin header had been sent: keep asking
+  // (bounded) until the release's own entry page comes back, and judge only the last answer.
   const entryUrl = new URL('/', base);
-  const entry = await get(entryUrl, 'entry');
+  const waitStart = clients.now();
+  const pinWaitMs = options.entryMd5 ? options.pinWaitMs ?? 60_000 : 0;
+  const interval = options.pinIntervalMs ?? 1_000;
+  const isPinned = (a: Awaited<ReturnType<typeof fetchOnce>>) => 'status' in a && a.status === 200 && md5(a.body) === options.entryMd5;
+  let answer = await fetchOnce(entryUrl);
+  while (!isPinned(answer) && clients.now() - waitStart + interval <= pinWaitMs) {
+    await clients.sleep(interval);
+    answer = await fetchOnce(entryUrl);
+  }
+  const waited = clients.now() - waitStart;
+  if (waited > 0 && isPinned(answer)) {
+    clients.log?.(`smoke check: release ${releaseId} answered pinned after ${waited} ms (the pin token reaching the edge)`);
+  }
+  const entry = accept(entryUrl, 'entry', answer);
   if (entry) {
     isOwnEntry(entry, 'entry');
   }
@@ -123,7 +156,7 @@ export async function smokeCheck(clients: ReleaseClients, options: SmokeCheckOpt
     });
     await mapLimit(own, 8, ({ url, kind }) => get(url, kind));
   }
-  return { releaseId, ok: reasons.length === 0, reasons, requests, skipped };
+  return { releaseId, ok: reasons.length === 0, reasons, requests, skipped, pinWaitMs: waited };
 }
 
 /** A reference the entry page makes that the browser loads before the app runs. */

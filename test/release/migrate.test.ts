@@ -1,6 +1,11 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, S3ServiceException } from '@aws-sdk/client-s3';
+import * as net from 'net';
+import {
+  CopyObjectCommand, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from './harness';
+import { SDK_RETRY } from '../../src/release/clients';
 import { ENTRY_CACHE_CONTROL, IMMUTABLE_CACHE_CONTROL, KVS_KEYS, manifestKey, parseManifest } from '../../src/release/contract';
 import { contentType, deployRelease } from '../../src/release/deploy';
 import { ensurePinToken, goLive } from '../../src/release/live-store';
@@ -349,4 +354,75 @@ describe('adoptRootRelease', () => {
     await expect(adoptRootRelease(other.clients(), { bucket: BUCKET, hashedPattern: '\\.(html|js)$' })).rejects.toThrow(/matches index.html/);
     expect(other.s3Mock.calls()).toEqual([]);
   });
+});
+
+// The same migration against moto's S3 through the real SDK client: CopySource encoding (spaces, '+', non-ASCII),
+// the REPLACE metadata directive, CopySourceIfMatch and ETags as S3 computes them, not as the mock above does.
+const hasMoto = spawnSync('sh', ['-c', 'command -v moto_server']).status === 0;
+(hasMoto || process.env.CI ? describe : describe.skip)('adoptRootRelease against moto S3', () => {
+  let moto: ChildProcess | undefined;
+  let s3: S3Client;
+
+  beforeAll(async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as net.AddressInfo;
+        server.close(() => resolve(free));
+      });
+    });
+    moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore' });
+    const endpoint = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${endpoint}/moto-api/data.json`)).ok) {
+          break;
+        }
+      } catch {
+        // not listening yet
+      }
+      if (moto.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`moto_server did not answer on ${endpoint}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+    s3 = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials, ...SDK_RETRY });
+  }, 40_000);
+
+  afterAll(async () => {
+    s3?.destroy();
+    const child = moto;
+    if (child?.pid !== undefined && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+  });
+
+  test('copies keep bytes, get the release headers, and the manifest lists what a rollback needs', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const put = (Key: string, Body: string, extra: { CacheControl?: string; ContentType?: string; Metadata?: Record<string, string> } = {}) =>
+      s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, ...extra }));
+    await put('_spa-deploy/releases.json', '{"version":1,"releases":[{"id":"c0ffee1","status":"live","files":{}}]}');
+    await put('index.html', OLD_INDEX, { CacheControl: 'no-cache', ContentType: 'text/html; charset=utf-8' });
+    await put('assets/index-BBBBBBBB.js', 'console.log(1)', { CacheControl: IMMUTABLE_CACHE_CONTROL, ContentType: 'text/javascript' });
+    await put('images/hero banner+1 é.png', 'png', { CacheControl: 'public, max-age=300', ContentType: 'image/png', Metadata: { owner: 'shop' } });
+    await put('favicon.ico', 'ico');
+    const clients = { ...new World().clients(), s3 };
+
+    const result = await adoptRootRelease(clients, { bucket: BUCKET, now: NOW });
+    expect(result.manifest).toMatchObject({ commit: 'c0ffee1', assets: ['assets/index-BBBBBBBB.js'] });
+    expect(result.manifest!.files.map((f) => f.path)).toEqual(['favicon.ico', 'images/hero banner+1 é.png', 'index.html']);
+    const image = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'releases/root-0/images/hero banner+1 é.png' }));
+    expect(await image.Body!.transformToString()).toBe('png');
+    expect(image).toMatchObject({ CacheControl: ENTRY_CACHE_CONTROL, ContentType: 'image/png', Metadata: { owner: 'shop' } });
+    const entry = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'releases/root-0/index.html' }));
+    expect(md5(Buffer.from(await entry.Body!.transformToByteArray()))).toBe(result.manifest!.files.find((f) => f.path === 'index.html')!.md5);
+    const root = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'images/hero banner+1 é.png' }));
+    expect(root.CacheControl).toBe('public, max-age=300');
+    expect((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'releases/root-0/favicon.ico' }))).ContentType).toBe(contentType('favicon.ico'));
+
+    expect((await adoptRootRelease(clients, { bucket: BUCKET, now: NOW })).outcome).toBe('already-adopted');
+  }, 30_000);
 });

@@ -1,8 +1,9 @@
 import { UsageError } from './env';
 import { isStackName } from '../private/naming-rules';
 import { hasTerminalControls, terminalSafe } from '../private/text';
+import { releaseIdProblem } from '../release';
 
-export const COMMANDS = ['doctor', 'deploy', 'status', 'destroy-legacy', 'help'] as const;
+export const COMMANDS = ['doctor', 'deploy', 'status', 'destroy-legacy', 'releases', 'rollback', 'help'] as const;
 export type Command = typeof COMMANDS[number];
 
 export const DEPLOY_TARGETS = ['backend-pipeline', 'frontend', 'frontend-pipelines', 'all'] as const;
@@ -15,6 +16,12 @@ export interface Args {
   /** `help <command>` or `<command> --help`: the command whose help to print. */
   readonly helpTopic?: Command;
   readonly target?: DeployTarget;
+  /** `releases <app>`, `rollback <app>`: the frontend app (one of the platform's apps). */
+  readonly appName?: string;
+  /** `rollback --to <id>`: the release to make live (default: the previous one). */
+  readonly to?: string;
+  /** `rollback --no-wait`: return once the store is written, without waiting for the edge to serve it. */
+  readonly noWait: boolean;
   readonly app?: string;
   readonly project?: string;
   readonly prefix?: string;
@@ -89,7 +96,7 @@ const OPTIONS: OptionSpec[] = [
     commands: ['doctor'],
     help: 'check this CodeConnections connection instead of the CodeCommit repository',
   },
-  { flag: '--json', field: 'json', commands: ['status'], help: 'print JSON, for scripts' },
+  { flag: '--json', field: 'json', commands: ['status', 'releases'], help: 'print JSON, for scripts' },
   { flag: '--watch', field: 'watch', commands: ['status'], help: 'redraw every --interval seconds until Ctrl-C' },
   {
     flag: '--interval',
@@ -127,8 +134,18 @@ const OPTIONS: OptionSpec[] = [
     commands: ['destroy-legacy'],
     help: 'where to write the backup (default: <stack>-backup-<time>.json)',
   },
-  { flag: '--yes', field: 'yes', commands: ['destroy-legacy'], help: 'delete without asking (for scripts)' },
-  { flag: '-y', field: 'yes', commands: ['destroy-legacy'], help: 'the same as --yes' },
+  {
+    flag: '--to',
+    field: 'to',
+    placeholder: '<id>',
+    accepts: 'a release id such as 0123456-42 (ecom-platform releases <app> lists them)',
+    check: (v) => (releaseIdProblem(v) === undefined ? undefined : 'not a release id'),
+    commands: ['rollback'],
+    help: 'the release to make live (default: the one live before the last switch)',
+  },
+  { flag: '--no-wait', field: 'noWait', commands: ['rollback'], help: 'return once the switch is written, without waiting for the site to serve it' },
+  { flag: '--yes', field: 'yes', commands: ['destroy-legacy', 'rollback'], help: 'go ahead without asking (for scripts)' },
+  { flag: '-y', field: 'yes', commands: ['destroy-legacy', 'rollback'], help: 'the same as --yes' },
   { flag: '--help', field: 'helpTopic', help: 'this help; `<command> --help`: the command\'s' },
   { flag: '-h', field: 'helpTopic', help: 'the same as --help' },
   { flag: '--version', field: 'version', help: 'the package\'s version' },
@@ -166,6 +183,23 @@ const COMMAND_HELP: Record<Exclude<Command, 'help'>, { synopsis: string; short: 
     summary: 'back up, then delete the old pipeline stack (<prefix>-PipelineStack)',
     details: 'Writes describe-stacks and the template of the old pipeline stack to a backup file, then deletes the stack once\n'
       + 'you type its name (or with --yes), and waits for the deletion. Without a terminal and without --yes it refuses.',
+  },
+  'releases': {
+    short: 'releases <app> [--json]',
+    synopsis: 'releases <app> [--json]',
+    summary: 'an app\'s kept releases, newest first: id, commit, time, live and previous',
+    details: 'Lists the releases kept in the app\'s bucket, newest first: id, commit, build, when it was created, and which one\n'
+      + 'is live and which was live before (rollback\'s default). The bucket and store come from the environment of the\n'
+      + 'app\'s deploy project (<project>-<app>-deploy). Only reads.',
+  },
+  'rollback': {
+    short: 'rollback <app> [--to <id>]',
+    synopsis: 'rollback <app> [--to <id>] [--yes] [--no-wait]',
+    summary: 'make an earlier kept release live: one store write, no build, no upload, no invalidation',
+    details: 'Makes the release live before the last switch (or --to <id>, a kept release) live again with one write to the\n'
+      + 'app\'s KeyValueStore: nothing is built, uploaded or invalidated. Asks first on a terminal; without a terminal it\n'
+      + 'needs --yes. Then waits (up to 5 minutes) until the site serves it and prints the wall time and propagation.\n'
+      + 'A release that is already live is not written again (exit 0).',
   },
 };
 
@@ -227,7 +261,7 @@ export function showValue(value: string): string {
 }
 
 /** The closest known name, when one is a small typo away. */
-function closest(name: string, known: string[]): string | undefined {
+export function closest(name: string, known: string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const candidate of known) {
     const distance = editDistance(name.toLowerCase(), candidate);
@@ -263,7 +297,7 @@ function looksLikeOption(word: string): boolean {
  * command.
  */
 export function parseArgs(argv: string[]): Args {
-  const values: Record<string, unknown> = { json: false, watch: false, yes: false, version: false };
+  const values: Record<string, unknown> = { json: false, watch: false, yes: false, version: false, noWait: false };
   const given = new Map<string, string>();
   const positional: string[] = [];
   const seen: string[] = [];
@@ -350,11 +384,18 @@ export function parseArgs(argv: string[]): Args {
       throw new UsageError(`unknown deploy target ${showValue(target)}: ${guess ? `did you mean ${guess}? ` : ''}use one of ${DEPLOY_TARGETS.join(', ')}`);
     }
     values.target = target;
+  } else if (command === 'releases' || command === 'rollback') {
+    if (target === undefined) {
+      throw new UsageError(`${command} needs an app: ecom-platform ${command} <app>, such as ${command} admin-dashboard (see ecom-platform ${command} --help)`);
+    }
+    values.appName = target;
   } else if (target !== undefined) {
     throw new UsageError(`unexpected argument ${showValue(target)}${command ? ` after ${command}: it takes no argument (see ecom-platform ${command} --help)` : ''}`);
   }
   if (extra.length > 0) {
-    throw new UsageError(`unexpected argument ${showValue(extra[0])} after deploy ${target}: deploy takes one target`);
+    throw new UsageError(command === 'deploy'
+      ? `unexpected argument ${showValue(extra[0])} after deploy ${target}: deploy takes one target`
+      : `unexpected argument ${showValue(extra[0])} after ${command} ${showValue(target!)}: ${command} takes one app`);
   }
   if (command !== undefined) {
     const allowed = optionsOf(command).map((o) => o.flag);

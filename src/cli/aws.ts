@@ -1,10 +1,14 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsClients } from './env';
+import { SDK_RETRY } from '../release';
 
 /** The SDK clients, for a region and profile given on the command line, else the SDK's defaults. */
 export function awsClients(options: { region?: string; profile?: string }): AwsClients {
@@ -29,6 +33,12 @@ export function awsClients(options: { region?: string; profile?: string }): AwsC
     codeCommit: new CodeCommitClient(config),
     connections: new CodeStarConnectionsClient(config),
     ssm: new SSMClient(config),
+    codeBuild: new CodeBuildClient(config),
+    // The release module's retry strategy (adaptive, for S3 and the store's throttling), as in the deploy action;
+    // a bucket in another region than the CLI's is followed rather than refused.
+    s3: new S3Client({ ...config, ...SDK_RETRY, followRegionRedirects: true }),
+    // The store's endpoint is global (SigV4A for every region); the client still needs a region for its rules.
+    kvs: new CloudFrontKeyValueStoreClient({ ...config, ...SDK_RETRY, region: async () => (await region()) ?? 'us-east-1' }),
     region,
   };
 }

@@ -5,6 +5,7 @@ import { doctor, renderFindings } from './doctor';
 import { CliEnv, CliError, EXIT, InterruptedError, messageOf, UsageError } from './env';
 import { guardClients } from './guard';
 import { loadPlatform, Platform } from './platform';
+import { releases, rollback } from './releases';
 import { pipelineStatuses, renderStatus } from './status';
 import { formatTime } from './table';
 import { hasTerminalControls, terminalSafe } from '../private/text';
@@ -34,7 +35,7 @@ export async function runCli(argv: string[], rawEnv: CliEnv, info: RunInfo = { v
       return EXIT.ok;
     }
     if (args.command === undefined && !cliEnv.interactive) {
-      throw new UsageError('no command given and not on a terminal: use doctor, deploy <target>, status or destroy-legacy (see --help)');
+      throw new UsageError('no command given and not on a terminal: use doctor, deploy <target>, status, destroy-legacy, releases <app> or rollback <app> (see --help)');
     }
     checkEnvironment(args, cliEnv.env);
     const platform = loadPlatform(args, cliEnv.cwd);
@@ -65,6 +66,8 @@ function safeEnv(cliEnv: CliEnv): CliEnv {
     err: { write: (text) => cliEnv.err.write(terminalSafe(text)) },
     ask: (question) => cliEnv.ask(terminalSafe(question)),
     clients: (options) => guardClients(cliEnv.clients(options), cliEnv.signal, cliEnv.env),
+    // Ctrl-C aborts a request to the site too.
+    fetch: (url, init) => cliEnv.fetch(url, { ...init, signal: cliEnv.signal }),
     // Bound: a CliEnv's methods may use `this`.
     sleep: (ms) => cliEnv.sleep(ms),
     now: () => cliEnv.now(),
@@ -113,6 +116,10 @@ async function runCommand(platform: Platform, args: Args, cliEnv: CliEnv, target
       return status(platform, args, cliEnv);
     case 'destroy-legacy':
       return destroyLegacy(platform, cliEnv, cliEnv.clients(clientOptions), { yes: args.yes, backup: args.backup });
+    case 'releases':
+      return releases(platform, cliEnv, cliEnv.clients(clientOptions), { appName: args.appName, json: args.json });
+    case 'rollback':
+      return rollback(platform, cliEnv, cliEnv.clients(clientOptions), { appName: args.appName, to: args.to, yes: args.yes, wait: !args.noWait });
     default:
       throw new UsageError(`unknown command ${args.command}`);
   }
@@ -140,7 +147,7 @@ async function status(platform: Platform, args: Args, cliEnv: CliEnv): Promise<n
   return 0;
 }
 
-/** The seed's menu, plus doctor. */
+/** The seed's menu, plus doctor, releases and rollback (which ask for the app). */
 const MENU: Array<{ key: string; label: (p: Platform) => string; args: Partial<Args> }> = [
   { key: '1', label: (p) => `Deploy backend pipeline (${p.backendPipeline.stackName})`, args: { command: 'deploy', target: 'backend-pipeline' } },
   { key: '2', label: (p) => `Deploy frontend stack (${p.naming.frontendStackName})`, args: { command: 'deploy', target: 'frontend' } },
@@ -149,6 +156,8 @@ const MENU: Array<{ key: string; label: (p: Platform) => string; args: Partial<A
   { key: '5', label: () => 'Show pipeline status', args: { command: 'status' } },
   { key: '6', label: () => 'Deploy all (backend pipeline, frontend stack, frontend pipelines)', args: { command: 'deploy', target: 'all' } },
   { key: '7', label: () => 'Doctor: check prerequisites', args: { command: 'doctor' } },
+  { key: '8', label: () => 'Show an app\'s releases', args: { command: 'releases' } },
+  { key: '9', label: () => 'Roll back an app to its previous release', args: { command: 'rollback' } },
 ];
 
 async function menu(platform: Platform, args: Args, cliEnv: CliEnv): Promise<number> {

@@ -1,7 +1,10 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -33,6 +36,12 @@ export interface AwsClients {
   readonly connections: CodeStarConnectionsClient;
   /** Reads the API URL parameter (deploy, doctor). */
   readonly ssm: SSMClient;
+  /** Reads an app's deploy project: where its releases are (releases, rollback). */
+  readonly codeBuild: CodeBuildClient;
+  /** Reads an app's bucket: the release manifests (releases, rollback). */
+  readonly s3: S3Client;
+  /** Reads, and for rollback writes, the release keys of an app's KeyValueStore. */
+  readonly kvs: CloudFrontKeyValueStoreClient;
   /** The region the clients use, or undefined when none is configured. */
   region(): Promise<string | undefined>;
 }
@@ -54,6 +63,8 @@ export interface CliEnv {
    */
   readonly signal: AbortSignal;
   clients(options: { region?: string; profile?: string }): AwsClients;
+  /** Requests to a site (rollback waits until the distribution serves the release); Node's fetch. */
+  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
   /** Asks a question at the terminal; undefined when the input has ended. */
   ask(question: string): Promise<string | undefined>;
   sleep(ms: number): Promise<void>;

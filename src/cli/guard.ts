@@ -9,6 +9,9 @@ const ENDPOINT_VARIABLES: Record<string, string> = {
   codeCommit: 'AWS_ENDPOINT_URL_CODECOMMIT',
   connections: 'AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS',
   ssm: 'AWS_ENDPOINT_URL_SSM',
+  codeBuild: 'AWS_ENDPOINT_URL_CODEBUILD',
+  s3: 'AWS_ENDPOINT_URL_S3',
+  kvs: 'AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE',
 };
 
 /** An endpoint answered something that is not an AWS API (an HTML page, a body the SDK could not read). */
@@ -140,6 +143,11 @@ const notAwsApiMiddleware = (next: (args: any) => Promise<any>, context: any) =>
   const result = await next(args);
   const response = result?.response;
   const body = response?.body;
+  // An object's content is the bucket owner's data (an HTML page is a fine object), and S3 hands it on as a
+  // stream: left as it is.
+  if (context?.commandName === 'GetObjectCommand' && response?.statusCode < 300) {
+    return result;
+  }
   if (body && typeof body[Symbol.asyncIterator] === 'function') {
     const chunks: Buffer[] = [];
     for await (const chunk of body) {

@@ -82,6 +82,7 @@ export function nodeCliEnv(clients: (options: { region?: string; profile?: strin
     nodeVersion: process.versions.node,
     runner: processRunner,
     clients,
+    fetch: (url, init) => fetch(url, init),
     ask: (question) => {
       if (ended) {
         return Promise.resolve(undefined);

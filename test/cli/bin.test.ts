@@ -44,6 +44,8 @@ test.each([
   [['deploy', '--help'], 'Usage: ecom-platform deploy <backend-pipeline | frontend | frontend-pipelines | all> [--wait-minutes <minutes>] [--interval <seconds>] [options]', 'Options of deploy:\n  --interval <seconds>'],
   [['help', 'destroy-legacy'], 'Usage: ecom-platform destroy-legacy [--stack <name>] [--backup <file>] [--yes] [options]', '  --yes, -y '],
   [['doctor', '-h', '--colour'], 'Usage: ecom-platform doctor [--connection-arn <arn>] [options]', 'Options of doctor:\n  --connection-arn <arn>'],
+  [['releases', '--help'], 'Usage: ecom-platform releases <app> [--json] [options]', 'Options of releases:\n  --json '],
+  [['help', 'rollback'], 'Usage: ecom-platform rollback <app> [--to <id>] [--yes] [--no-wait] [options]', 'Options of rollback:\n  --to <id> '],
 ])('%j prints that command\'s help only, exit 0', (args, first, options) => {
   const result = run(args);
   expect(result.code).toBe(0);
@@ -55,7 +57,7 @@ test.each([
 
 describe('bad inputs: one line on stderr, exit 2, no stack trace', () => {
   test.each([
-    ['an unknown subcommand', ['frobnicate'], 'ecom-platform: unknown command "frobnicate": use one of doctor, deploy, status, destroy-legacy, help'],
+    ['an unknown subcommand', ['frobnicate'], 'ecom-platform: unknown command "frobnicate": use one of doctor, deploy, status, destroy-legacy, releases, rollback, help'],
     ['an unknown deploy target', ['deploy', 'everything'], 'ecom-platform: unknown deploy target "everything": use one of backend-pipeline, frontend, frontend-pipelines, all'],
     ['deploy without a target', ['deploy'], 'ecom-platform: deploy needs a target: backend-pipeline | frontend | frontend-pipelines | all'],
     ['an invalid project name', ['status', '--project', 'E_Com'],
@@ -67,7 +69,7 @@ describe('bad inputs: one line on stderr, exit 2, no stack trace', () => {
     ['an invalid app name', ['status', '--apps', 'Admin'], 'ecom-platform: invalid app name "Admin" in --apps: an app name is part of bucket, pipeline and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter'],
     ['--watch with --json', ['status', '--watch', '--json'], 'ecom-platform: --watch redraws a table for people and --json prints once for scripts: use one of them'],
     ['an unknown option', ['status', '--colour'], 'ecom-platform: unknown option --colour (see ecom-platform status --help)'],
-    ['an option of another command', ['deploy', 'all', '--yes'], 'ecom-platform: --yes does not apply to deploy: it is an option of destroy-legacy (see ecom-platform deploy --help)'],
+    ['an option of another command', ['deploy', 'all', '--yes'], 'ecom-platform: --yes does not apply to deploy: it is an option of destroy-legacy and rollback (see ecom-platform deploy --help)'],
     ['an option without its value', ['status', '--project'], 'ecom-platform: --project needs a value: a project name such as e-com67'],
     ['a negative interval: the value, not "needs a value"', ['status', '--watch', '--interval', '-5'], 'ecom-platform: invalid --interval "-5": expected a whole number of seconds from 1 to 3600'],
     ['a bad interval', ['status', '--watch', '--interval', '0'], 'ecom-platform: invalid --interval "0": expected a whole number of seconds from 1 to 3600'],
@@ -75,7 +77,13 @@ describe('bad inputs: one line on stderr, exit 2, no stack trace', () => {
     ['--wait-minutes for status', ['status', '--wait-minutes', '5'], 'ecom-platform: --wait-minutes does not apply to status: it is an option of deploy (see ecom-platform status --help)'],
     ['control characters in an argument are escaped, never echoed raw', ['destroy-legacy', '--stack', '\x1b[31mred\x07'],
       'ecom-platform: invalid --stack "\\u001b[31mred\\u0007": it holds control characters; expected a CloudFormation stack name: letters, digits and hyphens starting with a letter, at most 128'],
-    ['no command, not on a terminal', [], 'ecom-platform: no command given and not on a terminal: use doctor, deploy <target>, status or destroy-legacy (see --help)'],
+    ['rollback without an app', ['rollback'], 'ecom-platform: rollback needs an app: ecom-platform rollback <app>, such as rollback admin-dashboard (see ecom-platform rollback --help)'],
+    ['rollback --to without its value', ['rollback', 'admin-dashboard', '--to'], 'ecom-platform: --to needs a value: a release id such as 0123456-42 (ecom-platform releases <app> lists them)'],
+    ['rollback --to a path', ['rollback', 'admin-dashboard', '--to', '../0123456-1'],
+      'ecom-platform: invalid --to "../0123456-1": not a release id; expected a release id such as 0123456-42 (ecom-platform releases <app> lists them)'],
+    ['an app that is not one of the platform\'s', ['releases', 'storefront'],
+      'ecom-platform: unknown app "storefront": the platform\'s apps are admin-dashboard, customer-app; another app needs --apps or cdk.json\'s context ecom:apps'],
+    ['no command, not on a terminal', [], 'ecom-platform: no command given and not on a terminal: use doctor, deploy <target>, status, destroy-legacy, releases <app> or rollback <app> (see --help)'],
   ])('%s', (_, args, message) => {
     const result = run(args);
     expect(result.stderr).toBe(`${message}\n`);

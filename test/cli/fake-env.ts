@@ -2,9 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { ActionExecutionStatus, ActionState, CodePipelineClient, GetPipelineExecutionCommand, GetPipelineStateCommand, StageExecutionStatus } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -80,6 +83,9 @@ export function testClients(configured: string | null = 'eu-west-1', endpoint?: 
     codeCommit: new CodeCommitClient(config),
     connections: new CodeStarConnectionsClient(config),
     ssm: new SSMClient(config),
+    codeBuild: new CodeBuildClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    kvs: new CloudFrontKeyValueStoreClient(config),
     region: async () => region,
   };
 }
@@ -114,6 +120,8 @@ export function fakeEnv(options: {
   /** How many sleeps before Ctrl-C (the signal aborts). */
   stopAfterSleeps?: number;
   env?: Record<string, string | undefined>;
+  /** Requests to a site (rollback's wait); default: none expected. */
+  fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
 }) {
   const out: string[] = [];
   const err: string[] = [];
@@ -143,6 +151,9 @@ export function fakeEnv(options: {
       },
     },
     clients: () => options.clients ?? testClients(),
+    fetch: options.fetch ?? (async (url) => {
+      throw new Error(`no site stub for ${String(url)}`);
+    }),
     ask: async (question) => {
       questions.push(question);
       out.push(question);

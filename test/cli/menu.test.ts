@@ -70,6 +70,8 @@ test('choosing "Show pipeline status" in the menu shows the status table, then q
       '  5) Show pipeline status',
       '  6) Deploy all (backend pipeline, frontend stack, frontend pipelines)',
       '  7) Doctor: check prerequisites',
+      '  8) Show an app\'s releases',
+      '  9) Roll back an app to its previous release',
       '  q) Quit',
     ].join('\n'));
 
@@ -79,8 +81,8 @@ test('choosing "Show pipeline status" in the menu shows the status table, then q
     expect(afterChoice).toContain(THREE_PIPELINES_TABLE);
     expect(afterChoice).toContain('Done.');
 
-    term.type('9\r');
-    await term.waitFor((s) => s.includes('"9" is not an option.'), 'the refusal of 9');
+    term.type('42\r');
+    await term.waitFor((s) => s.includes('"42" is not an option.'), 'the refusal of 42');
     term.type('q\r');
     expect(await term.exit()).toBe(0);
   } finally {

@@ -1,0 +1,295 @@
+// `releases <app>` and `rollback <app>`: an app's releases (issue 14). Where they are (bucket, KeyValueStore,
+// site) is read from the app's deploy project, whose environment SpaPipeline sets for the deploy action, so the
+// CLI needs no stack outputs and acts on exactly what the pipeline deploys to.
+import { BatchGetProjectsCommand, EnvironmentVariable } from '@aws-sdk/client-codebuild';
+import { closest, showValue } from './args';
+import { AwsClients, CliEnv, CliError, errorName, InterruptedError, messageOf, UsageError } from './env';
+import { Platform } from './platform';
+import { formatTime, table } from './table';
+import { ENTRY_FILE, ListedRelease, ReleaseClients, ReleaseList, listReleases, rollback as switchToRelease, waitUntilLive } from '../release';
+
+/** How long rollback waits for the site to serve the release: the deploy action's default bound. */
+export const ROLLBACK_WAIT_MS = 5 * 60 * 1000;
+/** Between two requests to the site while waiting. */
+export const ROLLBACK_POLL_MS = 2000;
+
+/** Where an app's releases are, from its deploy project's environment. */
+export interface ReleaseSite {
+  readonly app: string;
+  readonly deployProject: string;
+  readonly bucket: string;
+  readonly kvsArn: string;
+  readonly siteUrl: string;
+}
+
+/** The variables SpaPipeline sets on the deploy project, each with what a valid value is. */
+const SITE_VARIABLES = {
+  SPA_BUCKET: { accepts: 'an S3 bucket name', valid: (v: string) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) },
+  SPA_KVS_ARN: {
+    accepts: 'a KeyValueStore ARN, arn:aws:cloudfront::<account>:key-value-store/<id>',
+    valid: (v: string) => /^arn:aws[a-z-]*:cloudfront::\d{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/.test(v),
+  },
+  SPA_SITE_URL: { accepts: 'the site\'s https:// URL', valid: (v: string) => siteUrlOf(v) !== undefined },
+} as const;
+
+function siteUrlOf(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return ['https:', 'http:'].includes(url.protocol) && !url.username && !url.password ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The app named on the command line (one of the platform's apps, else a usage error), or, from the menu, the
+ * one chosen at the terminal (undefined: none chosen).
+ */
+async function chooseApp(platform: Platform, cliEnv: CliEnv, appName: string | undefined): Promise<string | undefined> {
+  if (appName !== undefined) {
+    if (!platform.apps.includes(appName)) {
+      const guess = closest(appName, platform.apps);
+      throw new UsageError(`unknown app ${showValue(appName)}: ${guess ? `did you mean ${guess}? ` : ''}the platform's apps are ${platform.apps.join(', ')}; `
+        + 'another app needs --apps or cdk.json\'s context ecom:apps');
+    }
+    return appName;
+  }
+  if (platform.apps.length === 1) {
+    return platform.apps[0];
+  }
+  const answer = (await cliEnv.ask(`Which app? ${platform.apps.map((a, i) => `${i + 1}) ${a}`).join('  ')}: `))?.trim();
+  if (!answer) {
+    return undefined;
+  }
+  const chosen = /^\d+$/.test(answer) ? platform.apps[Number(answer) - 1] : answer;
+  if (chosen === undefined) {
+    throw new UsageError(`${showValue(answer)} is not one of the apps`);
+  }
+  return chooseApp(platform, cliEnv, chosen);
+}
+
+/** Reads the app's deploy project and the three variables that say where its releases are. */
+export async function findReleaseSite(platform: Platform, clients: AwsClients, app: string): Promise<ReleaseSite> {
+  const deployProject = platform.naming.deployProjectName(app);
+  const stack = platform.appPipelines.find((p) => p.role === app)?.stackName;
+  let projects;
+  try {
+    projects = await clients.codeBuild.send(new BatchGetProjectsCommand({ names: [deployProject] }));
+  } catch (error) {
+    if (errorName(error) === 'AccessDeniedException') {
+      throw new CliError(`not allowed to read ${app}'s deploy project ${deployProject}, where its bucket and store are named: allow codebuild:BatchGetProjects on it (${messageOf(error)})`);
+    }
+    throw error;
+  }
+  const project = projects.projects?.find((p) => p.name === deployProject);
+  if (!project) {
+    throw new CliError(`${app}'s deploy project ${deployProject} does not exist in ${await clients.region() ?? 'the region'}: its pipeline stack ${stack} is not deployed there. `
+      + 'Deploy it (ecom-platform deploy frontend-pipelines), or check --region, and --project or cdk.json\'s ecom:projectName');
+  }
+  const variables = new Map<string, EnvironmentVariable>((project.environment?.environmentVariables ?? []).map((v) => [v.name ?? '', v]));
+  if (!variables.has('SPA_KVS_ARN')) {
+    throw new CliError(`${deployProject} predates releases (its environment has no SPA_KVS_ARN): ${app} is deployed over the live site and has no releases to list or roll back to. `
+      + `Upgrade cdk-ecom-platform, deploy the app's pipeline stack ${stack} (ecom-platform deploy frontend-pipelines), and let the pipeline deploy once`);
+  }
+  const value = (name: keyof typeof SITE_VARIABLES): string => {
+    const variable = variables.get(name);
+    const spec = SITE_VARIABLES[name];
+    if (!variable || (variable.type !== undefined && variable.type !== 'PLAINTEXT') || !variable.value || !spec.valid(variable.value)) {
+      const what = !variable ? 'is missing' : variable.type !== undefined && variable.type !== 'PLAINTEXT'
+        ? `is a ${variable.type} variable` : `is ${showValue(variable.value ?? '')}`;
+      throw new CliError(`${deployProject}'s environment variable ${name} ${what}, not ${spec.accepts} as the pipeline sets it: `
+        + `the project was changed outside its stack; deploy ${stack} again (ecom-platform deploy frontend-pipelines)`);
+    }
+    return variable.value;
+  };
+  return { app, deployProject, bucket: value('SPA_BUCKET'), kvsArn: value('SPA_KVS_ARN'), siteUrl: value('SPA_SITE_URL') };
+}
+
+/** The release module's world, made of the CLI's: its clients, Ctrl-C, clock and site requests. */
+function releaseClients(clients: AwsClients, cliEnv: CliEnv): ReleaseClients {
+  return {
+    s3: clients.s3,
+    kvs: clients.kvs,
+    fetch: (input, init) => cliEnv.fetch(input as string | URL, init),
+    now: () => cliEnv.now().getTime(),
+    sleep: async (ms) => {
+      await cliEnv.sleep(ms);
+      // The CLI's sleep ends early on Ctrl-C; the wait must end with it, not poll again.
+      if (cliEnv.signal.aborted) {
+        throw new InterruptedError();
+      }
+    },
+  };
+}
+
+/** `2.4s`: rollback is measured in seconds, not minutes. */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function describe(release: ListedRelease): string {
+  return `${release.manifest.id} (commit ${release.manifest.commit.slice(0, 12)}, created ${formatTime(new Date(release.manifest.createdAt))})`;
+}
+
+/** The release table: newest first, the live and previous ones marked. */
+export function renderReleases(site: ReleaseSite, list: ReleaseList): string {
+  const lines: string[] = [];
+  const count = list.releases.length;
+  lines.push(`Releases of ${site.app} in s3://${site.bucket}, newest first (${count} kept; ${site.siteUrl} serves the live one):`, '');
+  if (count === 0) {
+    lines.push('No release yet: the app\'s pipeline creates one on its next deploy.');
+  } else {
+    lines.push(table(['ID', 'COMMIT', 'CREATED', 'FILES', 'STATUS'], list.releases.map((r) => [
+      r.manifest.id,
+      r.manifest.commit.slice(0, 12),
+      formatTime(new Date(r.manifest.createdAt)),
+      String(r.manifest.files.length + r.manifest.assets.length),
+      r.live ? 'live' : r.previous ? 'previous (rollback\'s default)' : '',
+    ])).trimEnd());
+  }
+  const kept = new Set(list.releases.map((r) => r.manifest.id));
+  if (list.live === undefined) {
+    lines.push('', 'No release is live: the site serves the bucket root (the layout before releases).');
+  } else if (!kept.has(list.live)) {
+    lines.push('', `The live release ${list.live} has no manifest in the bucket (incomplete or pruned): make a kept one live with rollback --to <id>.`);
+  }
+  if (list.previous !== undefined && !kept.has(list.previous)) {
+    lines.push('', `The previous release ${list.previous} is no longer kept: rollback needs --to <id>.`);
+  }
+  if (count > 1) {
+    lines.push('', `Roll back: ecom-platform rollback ${site.app} [--to <id>]`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `releases <app>`: the kept releases as a table (or JSON). Only reads. */
+export async function releases(platform: Platform, cliEnv: CliEnv, clients: AwsClients,
+  options: { appName?: string; json: boolean }): Promise<number> {
+  const app = await chooseApp(platform, cliEnv, options.appName);
+  if (app === undefined) {
+    return 0;
+  }
+  const site = await findReleaseSite(platform, clients, app);
+  const list = await listReleases(releaseClients(clients, cliEnv), { bucket: site.bucket, kvsArn: site.kvsArn });
+  if (options.json) {
+    cliEnv.out.write(JSON.stringify({
+      ...site,
+      live: list.live ?? null,
+      previous: list.previous ?? null,
+      releases: list.releases.map(({ manifest, live, previous }) => ({
+        id: manifest.id,
+        commit: manifest.commit,
+        buildNumber: manifest.buildNumber,
+        createdAt: manifest.createdAt,
+        live,
+        previous,
+        files: manifest.files.length,
+        assets: manifest.assets.length,
+      })),
+    }, null, 2) + '\n');
+    return 0;
+  }
+  cliEnv.out.write(renderReleases(site, list));
+  return 0;
+}
+
+/** rollback's options from the command line. */
+export interface RollbackCommandOptions {
+  readonly appName?: string;
+  readonly to?: string;
+  /** Don't ask. */
+  readonly yes: boolean;
+  /** Wait until the site serves the release. */
+  readonly wait: boolean;
+}
+
+/**
+ * `rollback <app>`: makes `--to` (or the release live before the last switch) live with one store write,
+ * after a confirmation at the terminal (or `--yes`), then waits, bounded, until the site serves it. A release
+ * already live is not written again (exit 0); one that isn't kept is refused with the kept ones listed.
+ */
+export async function rollback(platform: Platform, cliEnv: CliEnv, clients: AwsClients, options: RollbackCommandOptions): Promise<number> {
+  const started = cliEnv.now().getTime();
+  const app = await chooseApp(platform, cliEnv, options.appName);
+  if (app === undefined) {
+    return 0;
+  }
+  if (!options.yes && !cliEnv.interactive) {
+    throw new CliError(`refusing to roll back ${app} without confirmation: not on a terminal, so pass --yes`);
+  }
+  const site = await findReleaseSite(platform, clients, app);
+  const world = releaseClients(clients, cliEnv);
+  const list = await listReleases(world, { bucket: site.bucket, kvsArn: site.kvsArn });
+  const keptIds = list.releases.map((r) => r.manifest.id);
+  const kept = keptIds.length > 0 ? `the kept ones are ${keptIds.join(', ')}` : `no release is kept in s3://${site.bucket}`;
+  let target = options.to;
+  if (target === undefined) {
+    // As the release module chooses: the one live before the last switch, else the newest older than the live one.
+    const liveIndex = list.releases.findIndex((r) => r.live);
+    target = list.previous ?? (liveIndex < 0 ? undefined : list.releases[liveIndex + 1]?.manifest.id);
+    if (target === undefined) {
+      throw new CliError(`${app} has no release to roll back to: ${list.live === undefined ? 'no release is live' : `${list.live} is the oldest kept release`}; ${kept}`);
+    }
+    if (!keptIds.includes(target)) {
+      throw new CliError(`${app}'s previous release ${target} is no longer kept in s3://${site.bucket}: pass --to <id>; ${kept}`);
+    }
+  } else if (!keptIds.includes(target)) {
+    throw new CliError(`release ${target} of ${app} is not kept in s3://${site.bucket} (never deployed, or pruned): ${kept}`);
+  }
+  const release = list.releases.find((r) => r.manifest.id === target)!;
+  if (target === list.live) {
+    cliEnv.out.write(`${describe(release)} is already live on ${site.siteUrl}: nothing to do.\n`);
+    return 0;
+  }
+  const live = list.releases.find((r) => r.live);
+  let asking = 0;
+  if (!options.yes) {
+    const liveNow = live ? describe(live) : list.live ?? 'none (the bucket root)';
+    cliEnv.out.write(`${app} on ${site.siteUrl}\n  live now:    ${liveNow}\n  make live:   ${describe(release)}\n`);
+    const askedAt = cliEnv.now().getTime();
+    const answer = await cliEnv.ask(`Make ${target} live? [y/N] `);
+    asking = cliEnv.now().getTime() - askedAt;
+    if (!['y', 'yes'].includes(answer?.trim().toLowerCase() ?? '')) {
+      cliEnv.out.write(`Not rolled back: ${list.live ?? 'the bucket root'} stays live.\n`);
+      return 1;
+    }
+  }
+
+  const switched = await switchToRelease(world, { bucket: site.bucket, kvsArn: site.kvsArn, to: target });
+  const toSwitch = switched.switchedAt - started - asking;
+  if (!switched.changed) {
+    cliEnv.out.write(`${target} became live meanwhile (another rollback or deploy): nothing written.\n`);
+    return 0;
+  }
+  cliEnv.out.write(`Switched ${app} from ${switched.previous ?? 'the bucket root'} to ${target} in ${seconds(toSwitch)}: one store write; nothing built, uploaded or invalidated.\n`);
+  if (!options.wait) {
+    cliEnv.out.write(`Not waiting (--no-wait): edges pick the switch up within seconds; ecom-platform releases ${app} shows it.\n`);
+    return 0;
+  }
+  const entry = release.manifest.files.find((f) => f.path === ENTRY_FILE);
+  if (!entry) {
+    cliEnv.out.write(`${target} has no ${ENTRY_FILE} in its manifest, so there is no page to wait for: not waiting.\n`);
+    return 0;
+  }
+  cliEnv.out.write(`Waiting up to ${ROLLBACK_WAIT_MS / 60_000} minutes for ${site.siteUrl} to serve it (Ctrl-C stops waiting; the switch stays)...\n`);
+  let waited;
+  try {
+    waited = await waitUntilLive(world, {
+      baseUrl: site.siteUrl, entryMd5: entry.md5, since: switched.switchedAt, timeoutMs: ROLLBACK_WAIT_MS, intervalMs: ROLLBACK_POLL_MS,
+    });
+  } catch (error) {
+    if (error instanceof InterruptedError || cliEnv.signal.aborted) {
+      cliEnv.err.write(`ecom-platform: stopped waiting (Ctrl-C): ${target} is live in ${app}'s store (the switch was written); edges pick it up within seconds\n`);
+      return 130;
+    }
+    throw error;
+  }
+  if (!waited.live) {
+    cliEnv.err.write(`ecom-platform: ${target} is live in ${app}'s store, but ${site.siteUrl} still did not serve it after ${seconds(waited.propagationMs)} `
+      + `(${waited.polls} requests; last: ${waited.last ?? 'nothing'}): check the distribution and its routing function; ecom-platform releases ${app} shows the store\n`);
+    return 1;
+  }
+  cliEnv.out.write(`${site.siteUrl} serves ${target}: propagation ${seconds(waited.propagationMs)} (${waited.polls} request${waited.polls === 1 ? '' : 's'}); `
+    + `wall time ${seconds(toSwitch + waited.propagationMs)} (${seconds(toSwitch)} to switch).\n`);
+  return 0;
+}

@@ -8,10 +8,12 @@ Chromium at /usr/bin/chromium: `apt-get install -y chromium`; about 1-2 minutes 
    hosting configured with CSP presets (Stripe, Meta pixel, Cognito), an image host and a chat socket.
 2. Each app of test/fixtures/ecom-shop (a copy) is built by its build project's buildspec (`build_app`, with
    the default install script) with the Parameter Store variables CloudFormation/CodeBuild would resolve.
-3. Each build is deployed to moto by the deploy project's buildspec commands with the deploy project's
-   environment variables, resolved from the templates (imports from the frontend stack, the API URL from SSM).
-4. An edge emulator per hosting (edge.py) serves the bucket through the template's CloudFront Function,
-   bucket policy and response headers policy.
+3. Each build is deployed as a release by the deploy project's buildspec commands (the deploy program
+   downloaded from its S3 asset and run) with the deploy project's environment variables, resolved from the
+   templates (imports from the frontend stack, the API URL from SSM): S3 is moto, the KeyValueStore the
+   stand-in (test/release/kvs-standin.ts), the program's smoke check goes through the edge emulator.
+4. An edge emulator per hosting (edge.py) serves the bucket through the template's CloudFront Function (reading
+   the stand-in's store as an edge does), bucket policy and response headers policy.
 5. One headless Chromium (browser-check.js) opens a deep link of each app as https://<host>/orders/42; every
    third party is answered by a fake behind the CSP, which Chromium enforces from the emulator's headers.
 
@@ -41,13 +43,23 @@ from cloudfront_template import (
     buildspec,
     buildspec_parameter_store,
     codebuild_project,
-    exports,
     load,
     only,
     project_variables,
+    resources,
 )
 from edge import EdgeServer, EdgeSite
-from spa_deploy_harness import REPO, Buildspec, Deployer, MotoServer, Site, cloudfront_client, s3_client
+from spa_deploy_harness import (
+    RELEASES,
+    KvsStandinServer,
+    MotoServer,
+    ReleaseSite,
+    REPO,
+    deploy_hostings,
+    open_site,
+    publish_file_assets,
+    s3_client,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIXTURE = REPO / "test" / "fixtures" / "ecom-shop"
@@ -81,10 +93,14 @@ def phase(name: str, started: float) -> None:
 @dataclass
 class Deployed:
     name: str
-    bucket: str
-    distribution_id: str
+    site: ReleaseSite
+    release: str
     dist: Path
     output: str
+
+    @property
+    def bucket(self) -> str:
+        return self.site.hosting.bucket
 
 
 # ------------------------------------------------------------------------------------------- fixtures
@@ -109,39 +125,30 @@ def templates(workdir) -> Dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def moto(workdir):
+def moto(workdir, templates):
     server = MotoServer(workdir).start()
+    # What `cdk deploy` publishes before the stacks: the deploy program is a file asset of each pipeline stack.
+    publish_file_assets(workdir / "cdk.out", server.endpoint)
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
-def frontend(templates, moto):
-    """The frontend stack "deployed" to moto: each hosting's bucket (named as the template names it) and a
-    distribution; the stack's exports resolved with their physical IDs, as the pipeline stacks import them."""
-    template = templates["E-Com67-FrontendStack"]
-    refs, attributes, physical = {}, {}, {}
-    for name, (hosting, _, _) in APPS.items():
-        bucket_logical, bucket = only(template, "AWS::S3::Bucket", f"{hosting}Bucket")
-        bucket_name = Resolver(template, ssm=SSM).resolve(bucket["Properties"]["BucketName"])
-        s3_client(moto.endpoint).create_bucket(Bucket=bucket_name)
-        distribution_id = cloudfront_client(moto.endpoint).create_distribution(DistributionConfig={
-            "CallerReference": bucket_name, "Comment": name, "Enabled": True, "DefaultRootObject": "index.html",
-            "Origins": {"Quantity": 1, "Items": [{"Id": "s3", "DomainName": f"{bucket_name}.s3.{REGION}.amazonaws.com",
-                                                  "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
-                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
-        })["Distribution"]["Id"]
-        distribution_logical, _ = only(template, "AWS::CloudFront::Distribution", hosting)
-        refs.update({bucket_logical: bucket_name, distribution_logical: distribution_id})
-        attributes[(bucket_logical, "Arn")] = f"arn:aws:s3:::{bucket_name}"
-        physical[name] = (bucket_name, distribution_id)
-    resolver = Resolver(template, ssm=SSM, refs=refs, attributes=attributes, account=ACCOUNT, region=REGION)
-    return {"template": template, "exports": exports(template, resolver), "physical": physical}
+def standin(workdir):
+    server = KvsStandinServer(workdir, stores=3).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
-def deployed(workdir, templates, moto, frontend) -> Dict[str, Deployed]:
+def frontend(templates, moto, standin):
+    """The frontend stack "deployed" to moto and the stand-in: each hosting's bucket (named as the template names
+    it), distribution and KeyValueStore; the stack's exports resolved with their physical IDs."""
+    return deploy_hostings(templates["E-Com67-FrontendStack"], [hosting for hosting, _, _ in APPS.values()], moto, standin, ssm=SSM)
+
+
+@pytest.fixture(scope="module")
+def deployed(workdir, templates, moto, standin, frontend) -> Dict[str, Deployed]:
     repository = workdir / "repository"
     shutil.copytree(FIXTURE, repository, ignore=shutil.ignore_patterns("node_modules", "dist"))
 
@@ -153,45 +160,48 @@ def deployed(workdir, templates, moto, frontend) -> Dict[str, Deployed]:
         builds[name] = build_app(spec, repository, buildspec_parameter_store(spec, SSM))
         phase(f"build {name}", started)
 
+    sites = {name: open_site(workdir, templates, moto, standin, "E-Com67-FrontendStack", hosting, pipeline, ssm=SSM,
+                             hosting=frontend[hosting])
+             for name, (hosting, pipeline, _) in APPS.items()}
+
     def deploy(name: str) -> Deployed:
         started = time.monotonic()
-        _, deploy_project = codebuild_project(templates[APPS[name][1]], "spa-deploy.sh")
-        variables = project_variables(deploy_project, Resolver(templates[APPS[name][1]], ssm=SSM, imports=frontend["exports"],
-                                                               account=ACCOUNT, region=REGION))
-        bucket, distribution_id = frontend["physical"][name]
-        assert (variables["SPA_BUCKET"], variables["SPA_DISTRIBUTION_ID"]) == (bucket, distribution_id)
-        deployer = Deployer(workdir / f"deploy-{name}", moto,
-                            Buildspec(buildspec(deploy_project)["phases"]["build"]["commands"], variables))
+        site = sites[name]
+        variables = site.deployer.project.variables
+        assert (variables["SPA_BUCKET"], variables["SPA_KVS_ARN"]) == (site.hosting.bucket, site.hosting.kvs_arn)
         # As in CodeBuild: the build artifact is the working directory and SPA_SOURCE_DIR stays ".".
-        result = deployer.deploy(Site(moto.endpoint, bucket, distribution_id), builds[name], "release-1",
-                                 cwd=builds[name], SPA_SOURCE_DIR=variables["SPA_SOURCE_DIR"])
+        result = site.deploy(builds[name], 1)
         assert result.returncode == 0, result.output()
         phase(f"deploy {name}", started)
-        return Deployed(name, bucket, distribution_id, builds[name], result.output())
+        return Deployed(name, site, result.release, builds[name], result.output())
 
-    # The deploys overlap: each mostly waits for the AWS CLI to start, and they write different buckets.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(deploy, name) for name in APPS}
-        return {name: future.result() for name, future in futures.items()}
+    # The deploys overlap: each mostly waits for the AWS CLI and node to start, and they write different buckets.
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {name: pool.submit(deploy, name) for name in APPS}
+            results = {name: future.result() for name, future in futures.items()}
+        yield results
+    finally:
+        for site in sites.values():
+            site.close()
+    for name, site in sites.items():
+        assert not site.edge.errors, f"edge emulator of {name} failed: {site.edge.errors}"
 
 
 @pytest.fixture(scope="module")
-def edges(templates, moto, deployed):
-    frontend_template = templates["E-Com67-FrontendStack"]
-    s3 = s3_client(moto.endpoint)
-    servers = {
-        name: EdgeServer(EdgeSite(frontend_template, hosting, deployed[name].bucket, s3, ssm=SSM,
-                                  distribution_id=deployed[name].distribution_id)).start()
-        for name, (hosting, _, _) in APPS.items()
-    }
-    # The negative control: the customer app's deployed objects behind a hosting with the default policy.
-    servers["strict"] = EdgeServer(EdgeSite(templates["StrictDefaultHosting"], "CustomerApp",
-                                            deployed["customer-app"].bucket, s3, ssm=SSM)).start()
+def edges(templates, moto, standin, deployed):
+    servers = {name: deployed[name].site.edge for name in APPS}
+    # The negative control: the customer app's release behind a hosting with the default policy, reading the
+    # customer hosting's store (the same release is live there).
+    customer = deployed["customer-app"].site.hosting
+    strict_template = templates["StrictDefaultHosting"]
+    stores = {logical: customer.kvs_arn for logical in resources(strict_template, "AWS::CloudFront::KeyValueStore", "CustomerApp")}
+    strict = EdgeServer(EdgeSite(strict_template, "CustomerApp", customer.bucket, s3_client(moto.endpoint), ssm=SSM,
+                                 kvs_edge_url=standin.edge_url, key_value_stores=stores)).start()
+    servers["strict"] = strict
     yield servers
-    for server in servers.values():
-        server.stop()
-    for name, server in servers.items():
-        assert not server.errors, f"edge emulator of {name} failed: {server.errors}"
+    strict.stop()
+    assert not strict.errors, f"edge emulator of the strict hosting failed: {strict.errors}"
 
 
 @pytest.fixture(scope="module")
@@ -235,8 +245,9 @@ def test_each_app_was_built_by_its_build_project_and_deployed_by_its_deploy_proj
         assert any("data-shared-button" in p.read_text() for p in (app.dist / "assets").glob("*.js")), app.name
     # Parameter Store variable of the build project -> the bundle.
     assert any(SSM["/e-com67/stripe-publishable-key"] in p.read_text() for p in (customer.dist / "assets").glob("*.js"))
-    keys = {o["Key"] for o in s3_client(moto.endpoint).list_objects_v2(Bucket=admin.bucket)["Contents"]}
-    assert "config.json" in keys and "_spa-deploy/releases.json" in keys
+    keys = set(admin.site.hosting.objects())
+    assert {f"{RELEASES}{admin.release}/config.json", f"{RELEASES}{admin.release}/release.json"} <= keys
+    assert admin.site.live() == admin.release and customer.site.live() == customer.release
     assert not any(k.endswith(".map") for k in keys), "the deploy uploaded source maps"
 
 
@@ -323,13 +334,13 @@ def test_the_admin_apps_source_maps_are_not_served(deployed, edges):
     for key in maps:
         assert edge.get(f"/{key[:-len('.map')]}").status == 200, key
         assert edge.get(f"/{key}").status in (403, 404), key
-    assert "source maps are private" in deployed["admin-dashboard"].output
 
 
-def test_the_deep_link_was_rewritten_by_the_templates_function(browser, edges):
+def test_the_deep_link_was_rewritten_by_the_templates_function_to_the_live_release(browser, edges, deployed):
+    release = f"{RELEASES}{deployed['customer-app'].release}/"
     served = [(e.path, e.origin_key, e.status) for e in edges["customer-app"].site.log]
-    assert (DEEP_LINK, "index.html", 200) in served, served
-    assert ("/config.json", "config.json", 200) in served, served
+    assert (DEEP_LINK, f"{release}index.html", 200) in served, served
+    assert ("/config.json", f"{release}config.json", 200) in served, served
 
 
 def test_the_edge_emulator_applies_the_behaviours_protocol_and_method_rules(edges):
@@ -345,15 +356,14 @@ def test_template_values_nobody_supplied_fail_loudly(templates):
     with pytest.raises(Unresolved, match="/e-com67/api-url"):
         Resolver(frontend_template).resolve(policy["Properties"])
     pipeline_template = templates["E-Com67-CustomerPipelineStack"]
-    _, deploy_project = codebuild_project(pipeline_template, "spa-deploy.sh")
+    _, deploy_project = codebuild_project(pipeline_template, "SPA_PROGRAM_URL")
     with pytest.raises(Unresolved, match="Fn::ImportValue"):
         project_variables(deploy_project, Resolver(pipeline_template, ssm=SSM))
 
 
-def test_deploy_metadata_and_missing_assets_are_refused_as_cloudfront_would(edges):
+def test_missing_assets_are_refused_as_cloudfront_would(edges):
     edge = edges["customer-app"]
-    assert edge.get("/_spa-deploy/releases.json").status == 403
-    assert edge.get("/assets/missing-1234.js").status == 404
+    assert edge.get("/assets/missing-12345678.js").status == 404
     deep = edge.get("/orders/42?tab=items")
     assert deep.status == 200 and b'<div id="root">' in deep.body
 

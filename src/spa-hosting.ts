@@ -1,5 +1,6 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, CfnOutput, Resource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Resource, Duration, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -18,6 +19,7 @@ import { domainNameProblem, isInZone } from './private/domain-name';
 import { createLogBucket, logServerAccess } from './private/log-bucket';
 import { acknowledge, acknowledgeGeneratedWildcards, bucketArnPattern } from './private/nag';
 import { checkBoolean, checkDuration, checkEnum, checkInstance, checkList, checkObject, checkString, checkStringList } from './private/prop-types';
+import { DEFAULT_HASHED_PATTERN, ENTRY_FILE, KVS_KEYS, PIN_HEADERS, RELEASES_PREFIX, releaseRoutingOf } from './private/release-routing';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 
 /**
@@ -26,8 +28,10 @@ import { checkInteger, checkWholeDays, isToken, propError, validated } from './p
 export enum SpaRouting {
   /**
    * A viewer-request CloudFront Function on the default (S3) behaviour rewrites paths whose last segment has no
-   * file extension to `/index.html`. Deep links work, a missing `/assets/x.js` stays a real 404, security
-   * headers are sent on every page, and behaviours added later (an `/api/*` origin) are untouched.
+   * file extension to the entry page, of the live release named in the hosting's KeyValueStore (`/index.html`
+   * at the bucket root until a release goes live). Deep links work, a missing `/assets/x.js` stays a real 404,
+   * security headers are sent on every page, and behaviours added later (an `/api/*` origin) are untouched.
+   * `SpaPipeline` needs it: releases are switched by this function.
    */
   REWRITE_FUNCTION = 'REWRITE_FUNCTION',
 
@@ -251,6 +255,63 @@ export interface SpaHostingProps extends SpaHostingOptions {
   readonly existingBucket?: s3.IBucket;
 }
 
+/**
+ * The KeyValueStore API actions the deploy program and the CLI call (src/release/live-store.ts): read the
+ * store's ETag, read keys, create the pin token once, and switch `release:live`/`release:previous` in one
+ * conditional write. Not ListKeys or DeleteKey: nothing enumerates or removes keys.
+ */
+const KVS_DEPLOY_ACTIONS = [
+  'cloudfront-keyvaluestore:DescribeKeyValueStore',
+  'cloudfront-keyvaluestore:GetKey',
+  'cloudfront-keyvaluestore:PutKey',
+  'cloudfront-keyvaluestore:UpdateKeys',
+];
+
+/** CloudFront Functions quota: the function code, in bytes. */
+const MAX_FUNCTION_BYTES = 10_240;
+/** The routing function's source; ROUTING_PLACEHOLDER stands for its settings. */
+const ROUTING_TEMPLATE = path.join(__dirname, '..', 'assets', 'spa-routing.js');
+const ROUTING_PLACEHOLDER = '__ROUTING__';
+
+/**
+ * The routing function's code for `hosting`: the template with its settings as a JSON literal (a pattern can't
+ * break out of it). The hashed-asset pattern is the one the pipeline deploying to the hosting classifies files
+ * with, so a file the deploy put at the bucket root is never looked for under a release, and the reverse.
+ */
+function renderRoutingCode(hosting: Construct): string {
+  const hashedPattern = releaseRoutingOf(hosting)?.hashedPattern ?? DEFAULT_HASHED_PATTERN;
+  const fix = 'give the pipeline deploying to this hosting a literal JavaScript regular expression over bucket paths, such as '
+    + `${JSON.stringify(DEFAULT_HASHED_PATTERN)} (the default)`;
+  if (typeof hashedPattern !== 'string' || isToken(hashedPattern)) {
+    throw propError(hosting, 'hashedPattern', hashedPattern, 'the routing function embeds it, so it must be a literal string', fix);
+  }
+  try {
+    new RegExp(hashedPattern);
+  } catch (error) {
+    throw propError(hosting, 'hashedPattern', hashedPattern, `it is not a JavaScript regular expression (${(error as Error).message})`, fix);
+  }
+  const settings = {
+    hashedPattern,
+    releasesPrefix: RELEASES_PREFIX,
+    entryFile: ENTRY_FILE,
+    liveKey: KVS_KEYS.live,
+    pinTokenKey: KVS_KEYS.pinToken,
+    pinHeader: PIN_HEADERS.release,
+    tokenHeader: PIN_HEADERS.token,
+  };
+  const parts = fs.readFileSync(ROUTING_TEMPLATE, 'utf-8').split(ROUTING_PLACEHOLDER);
+  if (parts.length !== 2) {
+    throw new Error(`${ROUTING_TEMPLATE} must hold ${ROUTING_PLACEHOLDER} exactly once`);
+  }
+  const code = parts.join(JSON.stringify(settings));
+  const bytes = Buffer.byteLength(code);
+  if (bytes > MAX_FUNCTION_BYTES) {
+    throw propError(hosting, 'hashedPattern', hashedPattern,
+      `the routing function with it is ${bytes} bytes, and CloudFront Functions take at most ${MAX_FUNCTION_BYTES}`, `shorten the pattern; ${fix}`);
+  }
+  return code;
+}
+
 const ONE_YEAR_SECONDS = 31_536_000;
 /** Six months, the least HSTS max-age the Mozilla Observatory accepts. */
 const MIN_HSTS_SECONDS = 15_768_000;
@@ -295,6 +356,12 @@ export class SpaHosting extends Construct {
   /** The SPA routing function; undefined unless `spaRouting` is `REWRITE_FUNCTION`. */
   public readonly routingFunction?: cloudfront.Function;
 
+  /**
+   * The KeyValueStore the routing function reads the live release (and the pin token) from; `SpaPipeline`'s
+   * deploy and the `ecom-platform` CLI write it. Undefined unless `spaRouting` is `REWRITE_FUNCTION`.
+   */
+  public readonly keyValueStore?: cloudfront.IKeyValueStore;
+
   /** The A and AAAA alias records, when `hostedZone` is set. */
   public readonly aliasRecords: route53.IRecordSet[];
 
@@ -321,7 +388,10 @@ export class SpaHosting extends Construct {
     this.bucket = props.existingBucket ?? this.createBucket(props, removalPolicy, logBucket);
     this.encryptionKey = props.existingBucket ? props.existingBucket.encryptionKey : props.encryptionKey;
     this.responseHeadersPolicy = this.createResponseHeadersPolicy(props);
-    this.routingFunction = spaRouting === SpaRouting.REWRITE_FUNCTION ? this.createRoutingFunction() : undefined;
+    if (spaRouting === SpaRouting.REWRITE_FUNCTION) {
+      this.keyValueStore = this.createKeyValueStore(removalPolicy);
+      this.routingFunction = this.createRoutingFunction(this.keyValueStore);
+    }
     this.distribution = this.createDistribution(props, spaRouting, domainNames, logBucket);
     this.acknowledgeDistributionFindings(props, accessLogs, domainNames.length > 0);
     this.denyDeployMetadata();
@@ -337,7 +407,8 @@ export class SpaHosting extends Construct {
 
   /**
    * Grants what a deployment needs and nothing more: list the site bucket, get, put and delete its objects
-   * (with the KMS key, if any), and create and read invalidations of this distribution only.
+   * (with the KMS key, if any), and read and write the keys of this hosting's KeyValueStore (which release is
+   * live, the pin token). No CloudFront invalidation: switching releases changes the URIs the edge caches.
    *
    * @param grantee the principal that deploys the app, such as a CodeBuild project
    */
@@ -349,8 +420,14 @@ export class SpaHosting extends Construct {
         grantee,
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
         resourceArns: [this.bucket.arnForObjects('*')],
-      }))
-      .combine(this.distribution.grant(grantee, 'cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'));
+      }));
+    if (this.keyValueStore) {
+      grant = grant.combine(iam.Grant.addToPrincipal({
+        grantee,
+        actions: KVS_DEPLOY_ACTIONS,
+        resourceArns: [this.keyValueStore.keyValueStoreArn],
+      }));
+    }
     if (this.encryptionKey) {
       grant = grant.combine(this.encryptionKey.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey'));
     }
@@ -440,12 +517,31 @@ export class SpaHosting extends Construct {
     });
   }
 
-  /** The viewer-request function serving `/index.html` for client-side routes. */
-  private createRoutingFunction(): cloudfront.Function {
+  /**
+   * Names the live release. It outlives a stack update like the bucket does (the hosting's `removalPolicy`):
+   * the live release id and the pin token are state, and a new store would be empty until the next deploy.
+   */
+  private createKeyValueStore(removalPolicy: RemovalPolicy): cloudfront.KeyValueStore {
+    const store: cloudfront.KeyValueStore = new cloudfront.KeyValueStore(this, 'ReleaseStore', {
+      // Store names are unique per account across regions (CloudFront is global): the region keeps the same
+      // stack deployed to two regions apart, as aws-cdk-lib does for function names. At most 64 characters.
+      keyValueStoreName: Lazy.string({ produce: () => `${Stack.of(this).region}-${Names.uniqueResourceName(store, { maxLength: 48 })}` }),
+      comment: 'The live SPA release and the pin token (cdk-ecom-platform SpaHosting)',
+    });
+    store.applyRemovalPolicy(removalPolicy);
+    return store;
+  }
+
+  /**
+   * The viewer-request function routing to the live (or pinned) release. Its code is rendered when the stack
+   * is synthesized: the SpaPipeline that records the hashed-asset pattern is usually created after the hosting.
+   */
+  private createRoutingFunction(store: cloudfront.IKeyValueStore): cloudfront.Function {
     return new cloudfront.Function(this, 'SpaRouting', {
-      code: cloudfront.FunctionCode.fromFile({ filePath: path.join(__dirname, '..', 'assets', 'spa-routing.js') }),
+      code: cloudfront.FunctionCode.fromInline(Lazy.string({ produce: () => renderRoutingCode(this) })),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      comment: 'Serves /index.html for client-side routes (paths without a file extension)',
+      keyValueStore: store,
+      comment: 'Routes to the live SPA release; paths without a file extension get its index.html',
     });
   }
 

@@ -170,7 +170,30 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       expect(site.distribution).toBeInstanceOf(cloudfront.Distribution);
       expect(site.responseHeadersPolicy).toBeInstanceOf(cloudfront.ResponseHeadersPolicy);
       expect(site.routingFunction).toBeInstanceOf(cloudfront.Function);
+      expect(site.keyValueStore).toBeInstanceOf(cloudfront.KeyValueStore);
       expect(site.aliasRecords).toEqual([]);
+    });
+
+    test('a KeyValueStore, retained like the buckets, associated with the cloudfront-js-2.0 routing function', () => {
+      const stores = template.findResources('AWS::CloudFront::KeyValueStore');
+      expect(Object.keys(stores)).toHaveLength(1);
+      const [storeId] = Object.keys(stores);
+      // Store names are unique per account in every region: the region keeps two deployments of a stack apart.
+      expect(stores[storeId]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { Name: expect.stringMatching(/^eu-west-1-TestSiteReleaseStore[0-9A-F]{8}$/) } });
+      template.hasResourceProperties('AWS::CloudFront::Function', {
+        AutoPublish: true,
+        FunctionConfig: {
+          Runtime: 'cloudfront-js-2.0',
+          KeyValueStoreAssociations: [{ KeyValueStoreARN: { 'Fn::GetAtt': [storeId, 'Arn'] } }],
+        },
+      });
+      template.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: {
+          DefaultCacheBehavior: Match.objectLike({
+            FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteSpaRouting'), 'FunctionARN'] } }],
+          }),
+        },
+      });
     });
 
     test('no warnings from the construct', () => {
@@ -225,10 +248,12 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       });
     });
 
-    test('removalPolicy DESTROY applies to both buckets', () => {
+    test('removalPolicy DESTROY applies to both buckets and the KeyValueStore', () => {
       const { template } = synth(() => ({ removalPolicy: RemovalPolicy.DESTROY }));
-      for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
-        expect(bucket.DeletionPolicy).toBe('Delete');
+      const removable = [...Object.values(template.findResources('AWS::S3::Bucket')), ...Object.values(template.findResources('AWS::CloudFront::KeyValueStore'))];
+      expect(removable).toHaveLength(3);
+      for (const resource of removable) {
+        expect(resource.DeletionPolicy).toBe('Delete');
       }
     });
 
@@ -280,12 +305,16 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
         },
       });
       template.resourceCountIs('AWS::CloudFront::Function', 0);
+      template.resourceCountIs('AWS::CloudFront::KeyValueStore', 0);
       expect(site.routingFunction).toBeUndefined();
+      expect(site.keyValueStore).toBeUndefined();
     });
 
-    test('spaRouting NONE: neither function nor error responses', () => {
-      const { template } = synth(() => ({ spaRouting: SpaRouting.NONE }));
+    test('spaRouting NONE: neither function, store nor error responses', () => {
+      const { template, site } = synth(() => ({ spaRouting: SpaRouting.NONE }));
       template.resourceCountIs('AWS::CloudFront::Function', 0);
+      template.resourceCountIs('AWS::CloudFront::KeyValueStore', 0);
+      expect(site.keyValueStore).toBeUndefined();
       template.hasResourceProperties('AWS::CloudFront::Distribution', {
         DistributionConfig: {
           CustomErrorResponses: Match.absent(),
@@ -457,7 +486,7 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       return { template: Template.fromStack(stack), stack };
     }
 
-    test('list the bucket, get/put/delete its objects, create/get invalidations of this distribution; nothing else', () => {
+    test('list the bucket, get/put/delete its objects, read and write the keys of its KeyValueStore; nothing else', () => {
       const { template } = granted();
       const policies = Object.values(template.findResources('AWS::IAM::Policy'));
       expect(policies).toHaveLength(1);
@@ -467,11 +496,23 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       const bucketId = siteBucket(template);
       // (the recommended flags sort actions; compare as sets)
       const actions = statements.map((st) => [st.Action].flat().sort());
-      expect(actions).toEqual([['s3:ListBucket'], ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation']]);
+      expect(actions).toEqual([['s3:ListBucket'], ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], [
+        'cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:GetKey', 'cloudfront-keyvaluestore:PutKey', 'cloudfront-keyvaluestore:UpdateKeys',
+      ]]);
       expect(statements[0].Resource).toEqual({ 'Fn::GetAtt': [bucketId, 'Arn'] });
       expect(statements[1].Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] });
-      const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
-      expect(JSON.stringify(statements[2].Resource)).toContain(`{"Ref":"${distributionId}"}`);
+      const storeId = Object.keys(template.findResources('AWS::CloudFront::KeyValueStore'))[0];
+      expect(statements[2].Resource).toEqual({ 'Fn::GetAtt': [storeId, 'Arn'] });
+      expect(JSON.stringify(statements)).not.toMatch(/Invalidation/);
+    });
+
+    test('without a routing function (ERROR_RESPONSES, NONE) there is no store: S3 only', () => {
+      for (const spaRouting of [SpaRouting.ERROR_RESPONSES, SpaRouting.NONE]) {
+        const { template } = granted(() => ({ spaRouting }));
+        const [policy] = Object.values(template.findResources('AWS::IAM::Policy'));
+        const actions = (policy.Properties.PolicyDocument.Statement as any[]).flatMap((st) => [st.Action].flat());
+        expect(actions.every((a: string) => a.startsWith('s3:'))).toBe(true);
+      }
     });
 
     test('the object wildcard is acknowledged on the grantee\'s policy with a reason, and only that finding', () => {

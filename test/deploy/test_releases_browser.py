@@ -294,6 +294,7 @@ def workdir(tmp_path_factory) -> Path:
         "downloads a browser. Install it with `apt-get install -y chromium`.")
     assert shutil.which("aws"), "the AWS CLI (aws) is not installed: the deploy project's commands download the program with it"
     assert PROGRAM.exists(), f"{PROGRAM.relative_to(REPO)} is missing: run `npx projen bundle:release` (the build does)"
+    assert PRELOAD.exists(), f"{PRELOAD.relative_to(REPO)} is missing: the deploy program can't reach the local emulators"
     sources = [p for p in (REPO / "src" / "release").glob("*.ts")] + [REPO / "src" / "private" / "release-routing.ts"]
     stale = [p.name for p in sources if p.stat().st_mtime > PROGRAM.stat().st_mtime + 1]
     assert not stale, f"{PROGRAM.relative_to(REPO)} is older than {stale}: run `npx projen bundle:release`"
@@ -507,6 +508,7 @@ def broken_release(rollback_and_forward, world):
     (build / entry).unlink()  # the page references an entry script its build doesn't have
     live_before = world.standin.items()
     run = world.deploy("v4-broken", build, 4)
+    print(f"[releases-browser] the broken release's reason: {run.last_error()}", file=sys.stderr)
     page = world.browser.open("after-broken")
     return {"run": run, "entry": entry, "before": live_before, "after": world.standin.items(), "page": page}
 
@@ -516,8 +518,15 @@ def test_a_release_whose_entry_script_is_missing_is_stopped_by_the_smoke_check(b
     assert run.returncode == 1, run.output()
     reason = run.last_error()
     assert release_id(4) in reason and "smoke check" in reason and f"/{broken_release['entry']}" in reason, run.output()
-    assert re.search(r"HTTP 40[34]", reason), reason
+    # 404, not 403: the template's bucket policy lets CloudFront list the bucket, so S3 tells a missing key apart.
+    assert f"/{broken_release['entry']}: HTTP 404" in reason, reason
     assert [w for w in run.store_writes if "release:live" in w["changed"]] == [], run.store_writes
+
+
+def test_the_broken_release_is_not_left_to_roll_back_to(broken_release, world):
+    manifests = sorted(o["Key"] for o in s3_client(world.moto.endpoint).list_objects_v2(Bucket=BUCKET, Prefix="releases/")["Contents"]
+                       if o["Key"].endswith("/release.json"))
+    assert manifests == sorted(f"releases/{release_id(n)}/release.json" for n in (1, 2, 3))
 
 
 def test_the_previous_release_stays_live_for_the_browser(broken_release, world):
@@ -532,3 +541,32 @@ def test_no_cloudfront_invalidation_was_ever_created(broken_release, world):
     listed = cloudfront_client(world.moto.endpoint).list_invalidations(DistributionId=world.distribution_id)["InvalidationList"]
     assert listed["Quantity"] == 0
     assert len(world.runs) == 6  # 4 deploys, 2 switches: every one of them counted above
+
+
+def test_the_function_routes_by_the_contract_and_honours_a_pin_only_with_the_token(broken_release, world):
+    """With release 3 live: release files come from its prefix, hashed files from the bucket root, and the pin
+    headers (as a viewer sends them; CloudFront lower-cases names) open release 1 only with the store's token."""
+    site, live = world.edge.site, release_id(3)
+
+    def get(path: str, **headers: str):
+        response = site.handle("GET", path, {"host": HOST, "x-forwarded-proto": "https", **headers})
+        return response, site.log[-1].origin_key
+
+    config, key = get("/config.json")
+    assert (config.status, key, json.loads(config.body)) == (200, f"releases/{live}/config.json", {"apiUrl": API_URL})
+    assert config.header("Cache-Control") == "no-cache"
+    security, key = get("/.well-known/security.txt")
+    assert (security.status, key) == (200, f"releases/{live}/.well-known/security.txt")
+    assert security.body == (world.builds["v3"] / ".well-known" / "security.txt").read_bytes()
+    entry = re.search(r'src="/(assets/index-[A-Za-z0-9_-]+\.js)"', (world.builds["v3"] / "index.html").read_text()).group(1)
+    script, key = get(f"/{entry}")
+    assert (script.status, key, script.header("Content-Type")) == (200, entry, "text/javascript; charset=utf-8")
+    source_map, _ = get(f"/{entry}.map")
+    assert source_map.status in (403, 404), "a private source map was served"
+
+    token = world.standin.items()["release:pin-token"]
+    pinned, key = get("/orders/7", **{"X-SPA-Release": release_id(1), "X-SPA-Release-Token": token})
+    assert (pinned.status, key) == (200, f"releases/{release_id(1)}/index.html")
+    for wrong in ("", token[:-1] + ("A" if token[-1] != "A" else "B")):
+        stranger, key = get("/orders/7", **{"X-SPA-Release": release_id(1), "X-SPA-Release-Token": wrong})
+        assert (stranger.status, key) == (200, f"releases/{live}/index.html"), wrong

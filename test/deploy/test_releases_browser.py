@@ -2,7 +2,8 @@
 synthesized routing function to headless Chromium.
 
 Run: python3 -m pytest -q -s test/deploy/test_releases_browser.py   (needs node, moto[server], the AWS CLI,
-Chromium at /usr/bin/chromium and lib/spa-release.js: `npx projen bundle:release`; about a minute on 2 cores)
+Chromium at /usr/bin/chromium, lib/spa-release.js and lib/ecom-platform-cli.js: `npx projen bundle:release
+bundle:cli`, which the build runs; about 2 minutes on 2 cores, a third of it the synth)
 
 - test/deploy/pipeline-app.ts is synthesized once (SpaHosting + SpaPipeline). Everything below is read from it.
 - S3 is moto_server; the KeyValueStore is the stand-in (test/release/kvs-standin-server.ts), which the real
@@ -18,6 +19,9 @@ Chromium at /usr/bin/chromium and lib/spa-release.js: `npx projen bundle:release
 - The edge emulator (edge.py) serves https with the template's routing function (cloudfront-function-runner.js
   with `--kvs-url`), bucket policy and response headers policy. Chromium (release-browser-check.js) loads
   https://admin.example.test through it; every other host is unreachable.
+- Rollback is the published CLI (lib/ecom-platform-cli.js): `ecom-platform rollback admin-dashboard --to <id>
+  --yes` in an app folder with the default naming; it reads the app's deploy project from CodeBuild (moto, the
+  project created with the synthesized project's variables) and waits until the site serves the release.
 - The fixture (test/fixtures/release-app) is built once per release with a visible build-time version.
 
 Steps, in order (each test is one step's assertions; a failing step fails the ones after it loudly):
@@ -55,6 +59,9 @@ FIXTURE_BUILD = REPO / "test" / "fixtures" / "release-app" / "build.mjs"
 PROGRAM = REPO / "lib" / "spa-release.js"
 PRELOAD = REPO / "test" / "deploy" / "local-endpoints.js"
 STANDIN = REPO / "test" / "release" / "kvs-standin-server.ts"
+CLI = REPO / json.loads((REPO / "package.json").read_text())["bin"]["ecom-platform"]
+APP = "admin-dashboard"  # one of the platform's default apps
+DEPLOY_PROJECT = f"e-com67-{APP}-deploy"  # PlatformNaming.deployProjectName with the default project name
 BROWSER = REPO / "test" / "deploy" / "release-browser-check.js"
 ACCOUNT, REGION = "111122223333", "us-east-1"
 KVS_ARN = f"arn:aws:cloudfront::{ACCOUNT}:key-value-store/5f0e7c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -205,7 +212,7 @@ class World:
     distribution_domain: str
     ca: Path
     builds: Dict[str, Path]
-    rollback_program: Path
+    app_dir: Path
     runs: List[Run] = field(default_factory=list)
     tabs: Dict[str, dict] = field(default_factory=dict)
     moto_requests: List[str] = field(default_factory=list)
@@ -251,22 +258,25 @@ class World:
         return run
 
     def rollback(self, to: str) -> Run:
-        """The release module's rollback (what `ecom-platform rollback` runs), bundled as the program is, against
-        moto and the stand-in."""
+        """`ecom-platform rollback admin-dashboard --to <id> --yes` (the published CLI), in the platform's app
+        folder: it finds the app's deploy project in CodeBuild (moto), switches the store and waits until the site
+        (through local-endpoints.js, the edge emulator) serves the release."""
         env = aws_environment(self.moto.endpoint)
-        env.update(SPA_BUCKET=self.variables["SPA_BUCKET"], SPA_KVS_ARN=self.variables["SPA_KVS_ARN"],
-                   AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE=self.standin.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="true")
+        env.update(AWS_REGION=REGION, AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE=self.standin.endpoint,
+                   NODE_OPTIONS=f"--require {PRELOAD}", SPA_TEST_SITES=json.dumps({self.distribution_domain: self.edge.url}),
+                   NODE_EXTRA_CA_CERTS=str(self.ca), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="true")
         self._moto_since_reset()
         writes_before = len(self.standin.writes())
         started = time.monotonic()
-        process = subprocess.run(["node", "-r", str(PRELOAD), str(self.rollback_program), to],
-                                 cwd=self.workdir, env=env, capture_output=True, text=True, timeout=120)
+        process = subprocess.run(["node", str(CLI), "rollback", APP, "--to", to, "--yes"],
+                                 cwd=self.app_dir, env=env, capture_output=True, text=True, timeout=120)
         seconds = time.monotonic() - started
         requests = self._moto_since_reset()
         run = Run(f"rollback to {to}", process.returncode, process.stdout, process.stderr, seconds,
-                  [r for r in requests if r.split(" ")[0] in ("PUT", "POST", "DELETE")], self.standin.writes()[writes_before:])
+                  [r for r in requests if r.split(" ")[0] in ("PUT", "POST", "DELETE") and r.split(" ")[1].startswith(f"/{BUCKET}")],
+                  self.standin.writes()[writes_before:])
         self.runs.append(run)
-        phase(f"rollback to {to}: exit {run.returncode}, {len(run.store_writes)} store writes, {len(run.s3_writes)} S3 writes", started)
+        phase(f"ecom-platform rollback --to {to}: exit {run.returncode}, {len(run.store_writes)} store writes, {len(run.s3_writes)} S3 writes", started)
         return run
 
     def served(self) -> Optional[str]:
@@ -294,6 +304,7 @@ def workdir(tmp_path_factory) -> Path:
         "downloads a browser. Install it with `apt-get install -y chromium`.")
     assert shutil.which("aws"), "the AWS CLI (aws) is not installed: the deploy project's commands download the program with it"
     assert PROGRAM.exists(), f"{PROGRAM.relative_to(REPO)} is missing: run `npx projen bundle:release` (the build does)"
+    assert CLI.exists(), f"{CLI.relative_to(REPO)} is missing: run `npx projen bundle:cli` (the build does)"
     assert PRELOAD.exists(), f"{PRELOAD.relative_to(REPO)} is missing: the deploy program can't reach the local emulators"
     sources = [p for p in (REPO / "src" / "release").glob("*.ts")] + [REPO / "src" / "private" / "release-routing.ts"]
     stale = [p.name for p in sources if p.stat().st_mtime > PROGRAM.stat().st_mtime + 1]
@@ -372,10 +383,10 @@ def world(workdir, synth, builds):
         edge = EdgeServer(EdgeSite(frontend, "Admin", BUCKET, s3, distribution_id=distribution_id, account=ACCOUNT, region=REGION,
                                    key_value_stores={kvs_logical: KVS_ARN}, kvs_edge_url=standin.url), tls=(ca, key)).start()
         browser = Browser(workdir, edge.url, ca)
-        rollback_program = bundle_rollback(workdir)
+        app_dir = platform_app(workdir, moto, project, variables)
         phase(f"servers up (moto, stand-in, edge, Chromium {browser.version})", started)
         moto.reset_recording()
-        world = World(workdir, moto, standin, edge, browser, variables, commands, distribution_id, domain, ca, builds, rollback_program)
+        world = World(workdir, moto, standin, edge, browser, variables, commands, distribution_id, domain, ca, builds, app_dir)
         yield world
     finally:
         for stop in (browser.stop if browser else None, edge.stop if edge else None, standin.stop, moto.stop):
@@ -385,22 +396,29 @@ def world(workdir, synth, builds):
     assert not edge.errors, f"the edge emulator failed: {edge.errors}"
 
 
-ROLLBACK_ENTRY = """
-import { defaultReleaseClients, rollback } from '__RELEASE__';
-const clients = defaultReleaseClients({ region: 'us-east-1' });
-rollback(clients, { bucket: process.env.SPA_BUCKET!, kvsArn: process.env.SPA_KVS_ARN!, to: process.argv[2] })
-  .then((switched) => console.log(JSON.stringify(switched)), (error) => { console.error(error.message); process.exitCode = 1; })
-  .finally(() => { clients.s3.destroy(); clients.kvs.destroy(); });
-"""
-
-
-def bundle_rollback(workdir: Path) -> Path:
-    """src/release's rollback as one file, bundled like lib/spa-release.js (a node start-up, not a compile)."""
-    entry, out = workdir / "rollback.ts", workdir / "rollback.js"
-    entry.write_text(ROLLBACK_ENTRY.replace("__RELEASE__", str(REPO / "src" / "release" / "index.ts")))
-    subprocess.run([str(REPO / "node_modules" / ".bin" / "esbuild"), str(entry), "--bundle", "--platform=node", "--target=node18",
-                    "--main-fields=module,main", "--log-level=warning", f"--outfile={out}"], check=True, capture_output=True, timeout=120)
-    return out
+def platform_app(workdir: Path, moto: MotoServer, project: dict, variables: Dict[str, str]) -> Path:
+    """What `ecom-platform` needs to find the app: an app folder (cdk.json, the default naming and apps) and the
+    app's deploy project in CodeBuild, named as the platform names it, with the synthesized project's
+    environment (the variables CloudFormation would give it)."""
+    folder = workdir / "platform-app"
+    folder.mkdir()
+    (folder / "cdk.json").write_text(json.dumps({"app": "npx ts-node bin/app.ts", "context": {}}))
+    environment = project["Properties"]["Environment"]
+    session_env = aws_environment(moto.endpoint)
+    import boto3
+    codebuild = boto3.client("codebuild", endpoint_url=moto.endpoint, region_name=REGION,
+                             aws_access_key_id=session_env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=session_env["AWS_SECRET_ACCESS_KEY"])
+    moto_account = boto3.client("sts", endpoint_url=moto.endpoint, region_name=REGION, aws_access_key_id="testing",
+                                aws_secret_access_key="testing").get_caller_identity()["Account"]  # moto's, not the template's
+    codebuild.create_project(
+        # moto wants a source location and artifacts bucket even where CodeBuild doesn't (CODEPIPELINE types).
+        name=DEPLOY_PROJECT, source={"type": "S3", "location": f"{BUCKET}/source.zip", "buildspec": project["Properties"]["Source"]["BuildSpec"]},
+        artifacts={"type": "NO_ARTIFACTS"}, serviceRole=f"arn:aws:iam::{moto_account}:role/{DEPLOY_PROJECT}",
+        # moto knows no Lambda compute (LINUX_LAMBDA_CONTAINER): the CLI reads only the variables.
+        environment={"type": "LINUX_CONTAINER", "image": environment["Image"], "computeType": "BUILD_GENERAL1_SMALL",
+                     "environmentVariables": [{"name": k, "value": v, "type": "PLAINTEXT"} for k, v in variables.items()]},
+    )
+    return folder
 
 
 def page_problems(page: dict) -> dict:
@@ -483,7 +501,8 @@ def rollback_and_forward(three_releases, world):
     for version, n in (("v1", 1), ("v3", 3)):
         run = world.rollback(release_id(n))
         assert run.returncode == 0, run.output()
-        propagation = world.wait_served(version)
+        propagation = world.wait_served(version, timeout=0.5)  # the CLI returned once the site served it
+        print(f"[releases-browser] {run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.output()}", file=sys.stderr)
         steps[version] = {"run": run, "propagation": propagation, "live": world.standin.items().get("release:live"),
                           "page": world.browser.open(f"after-rollback-{version}")}
         world.browser.send(op="close", tab=f"after-rollback-{version}")

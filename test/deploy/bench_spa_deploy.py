@@ -1,96 +1,277 @@
 #!/usr/bin/env python3
-"""Measure assets/spa-deploy.sh on the fixture app against moto (not a test; prints a table).
+"""Benchmark of SPA releases (issue 14, "Must show"): prints a table, one row per deploy and per rollback.
 
-    python3 test/deploy/bench_spa_deploy.py [--runs N]
+    python3 test/deploy/bench_spa_deploy.py [--propagation-ms 1000]
 
-Builds test/fixtures/spa-app twice (as committed, and with App.jsx edited), starts moto_server on a free
-loopback port and, on a fresh bucket + distribution per run, deploys: cold (empty bucket), unchanged
-re-deploy (same build again) and changed (the edited build). For each it reports the objects uploaded
-(counted from moto's request log, the release manifest's two writes excluded), their bytes, the objects the
-script skipped, the invalidation paths and the deploy script's wall time (median of N runs).
+Everything runs as in production, on local emulators: test/deploy/pipeline-app.ts is synthesized, the deploy
+program (lib/spa-release.js, `npx projen bundle:release`) is published as its file asset into moto_server (S3),
+and each deploy runs the deploy project's buildspec commands (`aws s3 cp` of the program, `node ... deploy`)
+with the project's environment resolved from the template, in a real Vite build of test/fixtures/spa-app. The
+KeyValueStore is the stand-in (test/release/kvs-standin.ts) with an edge propagation delay; the distribution
+is the edge emulator (edge.py) running the hosting's synthesized routing function. Rollbacks run the release
+module's rollback() (test/deploy/release-rollback.ts), what `ecom-platform rollback` runs.
 
-The wall time is dominated by the AWS CLI's start-up (CLI v1 here: about 0.7 s a call; the script makes 7-10
-calls for this app), not by the transfer. SPA_TEST_AWS_CLI=/path/to/aws measures another CLI (the endpoint is
-then passed with --endpoint-url, for CLIs older than AWS_ENDPOINT_URL support).
+Releases: build 1 (cold), build 2 (the same build output again, as a new release: every hashed asset unchanged), builds 3 and 4
+(App.jsx edited: the entry chunk changes, vendor chunks and CSS don't), then a rollback to build 1 and a roll
+forward to the previous live release.
+
+Columns:
+  uploaded        objects PUT into the hosting bucket (the release's manifest included), from a timing proxy
+                  in front of moto that sees every request
+  bytes           their sizes (the decoded length when the SDK sends aws-chunked with a checksum)
+  hashed new/kept hashed assets of the build uploaded / already in the bucket (not uploaded again)
+  invalidations   CloudFront CreateInvalidation requests (moto) and the distribution's invalidation count: goal 0
+  upload->live    from the last PUT to the first time a visitor (a poller on the edge emulator, every 50 ms)
+                  was served the new release: smoke check + switch + propagation
+  switch->served  a deploy: what the program reports (its bounded wait after the switch, polling every 2 s);
+                  a rollback: from the end of rollback() to the first visitor served the target release
+  wall            the deploy project's commands (downloading the program included) or the rollback() call
+                  alone; rollback goal: under 10 s plus propagation
 """
 from __future__ import annotations
 
 import argparse
-import base64
-import statistics
+import itertools
+import re
+import http.client
+import http.server
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+from urllib.parse import unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from spa_deploy_harness import (  # noqa: E402
-    MANIFEST_KEY,
-    Deployer,
+    PIPELINE_APP,
+    PRELOAD,
+    PROGRAM,
+    RELEASES,
+    REPO,
+    KvsStandinServer,
     MotoServer,
+    ReleaseSite,
+    aws_environment,
     build_fixture_variants,
-    create_site,
-    read_recording,
-    real_aws,
+    open_site,
+    publish_file_assets,
+    synthesize,
 )
 
+ROLLBACK = Path(__file__).with_name("release-rollback.ts")
 
-def uploaded_bytes(moto: MotoServer, bucket: str) -> int:
-    """Bytes of the object PUTs (manifest excluded) in moto's request log of the last deploy."""
-    total = 0
-    for entry in read_recording(moto.recording):
-        path = entry["url"].split("://", 1)[1].split("/", 1)[1]
-        if entry["method"] == "PUT" and path.startswith(f"{bucket}/") and not path.endswith(MANIFEST_KEY):
-            body = entry.get("body") or ""
-            total += len(base64.b64decode(body)) if entry.get("body_encoded") else len(body.encode())
-    return total
+
+class TimingProxy:
+    """A reverse proxy in front of moto recording (monotonic time, method, path, body bytes) of every request."""
+
+    def __init__(self, target: str):
+        self.target = urlsplit(target)
+        self.log: List[Tuple[float, str, str, int]] = []
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+                connection = http.client.HTTPConnection(proxy.target.hostname, proxy.target.port, timeout=120)
+                connection.request(self.command, self.path, body=body or None, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                size = int(self.headers.get("x-amz-decoded-content-length") or length)
+                proxy.log.append((time.monotonic(), self.command, unquote(urlsplit(self.path).path), size))
+                self.send_response(response.status)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                connection.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def since(self, index: int) -> List[Tuple[float, str, str, int]]:
+        return self.log[index:]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Viewer:
+    """Polls `/` through the edge emulator, as a visitor, and remembers when each release was first served: the
+    release is read from the origin key the routing function chose (`releases/<id>/index.html`), not from the
+    page, which two releases of the same source share."""
+
+    def __init__(self, site: ReleaseSite, interval: float = 0.05):
+        self.site, self.interval = site, interval
+        self.first_seen: Dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        edge = self.site.edge.site
+        for n in itertools.count():
+            if self._stop.is_set():
+                return
+            target = f"/?bench-viewer={n}"
+            response = edge.handle("GET", target, {"host": self.site.hosting.domain, "x-forwarded-proto": "https"})
+            key = next((e.origin_key for e in reversed(edge.log) if e.path == target), None)
+            if response.status == 200 and key and key.startswith(RELEASES):
+                self.first_seen.setdefault(key.split("/")[1], time.monotonic())
+            self._stop.wait(self.interval)
+
+    def wait_for(self, release: str, timeout: float = 60) -> Optional[float]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if release in self.first_seen:
+                return self.first_seen[release]
+            time.sleep(0.02)
+        return None
+
+    def forget(self, release: str) -> None:
+        self.first_seen.pop(release, None)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+@dataclass
+class Row:
+    what: str
+    release: str
+    uploaded: int
+    bytes: int
+    hashed_new: str
+    invalidations: int
+    upload_to_live: Optional[float]
+    wall: float
+    served_after: Optional[float] = None
+    program_propagation: Optional[float] = None
+
+
+def s3_writes(entries, bucket: str):
+    prefix = f"/{bucket}/"
+    return [e for e in entries if e[1] == "PUT" and e[2].startswith(prefix) and len(e[2]) > len(prefix)]
+
+
+def invalidation_requests(entries) -> int:
+    return sum(1 for e in entries if e[1] == "POST" and e[2].endswith("/invalidation"))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median wall time); default 3")
+    parser.add_argument("--verbose", action="store_true", help="print each deploy's output on stderr")
+    parser.add_argument("--propagation-ms", type=int, default=1000,
+                        help="how long a store write takes to reach the edge (the service: 'within seconds'); default 1000")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="spa-deploy-bench-") as tmp:
+    if not PROGRAM.exists():
+        print(f"{PROGRAM.relative_to(REPO)} is missing: run `npx projen bundle:release`", file=sys.stderr)
+        return 2
+    rows: List[Row] = []
+    with tempfile.TemporaryDirectory(prefix="spa-release-bench-") as tmp:
         workdir = Path(tmp)
-        print("building the fixture app (npm ci + 2 builds)...", file=sys.stderr)
-        builds = build_fixture_variants(workdir, ["v1", "v2"])
+        print("building the fixture app (npm ci + 3 builds)...", file=sys.stderr)
+        builds = build_fixture_variants(workdir, ["v1", "v3", "v4"])
+        builds = {1: builds["v1"], 2: builds["v1"], 3: builds["v3"], 4: builds["v4"]}
         moto = MotoServer(workdir).start()
+        proxy = TimingProxy(moto.endpoint)
+        standin = KvsStandinServer(workdir, stores=1, propagation_ms=args.propagation_ms).start()
+        site: Optional[ReleaseSite] = None
+        viewer: Optional[Viewer] = None
         try:
-            deployer = Deployer(workdir, moto)
-            rows = {}
-            for run in range(args.runs):
-                print(f"run {run + 1}/{args.runs}...", file=sys.stderr)
-                site = create_site(moto.endpoint, "bench")
-                for scenario, dist in (("cold", builds["v1"]), ("unchanged re-deploy", builds["v1"]),
-                                       ("changed (App.jsx)", builds["v2"])):
-                    result = deployer.deploy(site, dist, f"{scenario.split()[0]}-{run}",
-                                             SPA_RUNTIME_CONFIG='{"apiUrl": "https://api.example.com"}')
-                    if result.returncode != 0:
-                        print(result.output(), file=sys.stderr)
-                        return 1
-                    row = rows.setdefault(scenario, {"seconds": [], "calls": []})
-                    row["seconds"].append(result.seconds)
-                    row["calls"].append(len(result.calls))
-                    row.update(
-                        uploaded=len(result.puts(site.bucket)),
-                        bytes=uploaded_bytes(moto, site.bucket),
-                        skipped=result.summary.get("skipped", "?"),
-                        paths=result.summary.get("paths") or "(none)",
-                    )
+            print("synthesizing test/deploy/pipeline-app.ts...", file=sys.stderr)
+            templates = synthesize(PIPELINE_APP, workdir / "cdk.out")
+            publish_file_assets(workdir / "cdk.out", moto.endpoint)
+            site = open_site(workdir, templates, moto, standin, "Frontend", "Admin", "AdminPipelineStack")
+            bucket = site.hosting.bucket
+            viewer = Viewer(site)
+            for number, build in builds.items():
+                print(f"deploy {number}...", file=sys.stderr)
+                mark = len(proxy.log)
+                result = site.deployer.deploy(build, number, AWS_ENDPOINT_URL=proxy.endpoint)
+                if result.returncode != 0:
+                    print(result.output(), file=sys.stderr)
+                    return 1
+                seen = viewer.wait_for(result.release)
+                propagation = re.search(r"served: \S+ answered at \S+ (\d+) ms after the switch", result.stdout)
+                writes = s3_writes(proxy.since(mark), bucket)
+                hashed_in_build = set(site.hosting.manifest(result.release)["assets"])
+                hashed_put = {e[2][len(bucket) + 2:] for e in writes} & hashed_in_build
+                rows.append(Row(
+                    "cold" if number == 1 else ("rebuilt, same assets" if number == 2 else "App.jsx edited"),
+                    result.release, len(writes), sum(e[3] for e in writes),
+                    f"{len(hashed_put)}/{len(hashed_in_build) - len(hashed_put)}",
+                    invalidation_requests(proxy.since(mark)) + site.hosting.invalidations(),
+                    (seen - writes[-1][0]) if seen and writes else None, result.seconds,
+                    program_propagation=int(propagation.group(1)) / 1000 if propagation else None,
+                ))
+                if args.verbose:
+                    print(result.stdout, file=sys.stderr)
+            first, last = rows[0].release, rows[-1].release
+            for what, target, expect in (("rollback --to " + first, first, first), ("roll forward (previous)", None, last)):
+                print(f"{what}...", file=sys.stderr)
+                viewer.forget(expect)
+                mark = len(proxy.log)
+                env = aws_environment(proxy.endpoint)
+                env.update(AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE=standin.endpoint, NODE_OPTIONS=f"--require {PRELOAD}",
+                           TS_NODE_PROJECT=str(REPO / "test" / "tsconfig.json"))
+                command = ["node", "-r", "ts-node/register/transpile-only", str(ROLLBACK), bucket, site.hosting.kvs_arn]
+                process = subprocess.run(command + ([target] if target else []), cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+                done = time.monotonic()
+                if process.returncode != 0:
+                    print(process.stdout + process.stderr, file=sys.stderr)
+                    return 1
+                switched = json.loads(process.stdout.strip().splitlines()[-1])
+                seen = viewer.wait_for(expect)
+                writes = s3_writes(proxy.since(mark), bucket)
+                rows.append(Row(what, switched["live"], len(writes), sum(e[3] for e in writes), "-",
+                                invalidation_requests(proxy.since(mark)) + site.hosting.invalidations(),
+                                None, switched["ms"] / 1000, (seen - done) if seen else None))
         finally:
+            if viewer:
+                viewer.stop()
+            if site:
+                site.close()
+            standin.stop()
+            proxy.stop()
             moto.stop()
-    header = f"{'deploy':<22}{'uploaded':>9}{'bytes':>9}{'skipped':>8}{'aws calls':>10}{'wall s':>8}  invalidation paths"
+    print_table(rows, args.propagation_ms)
+    return 0
+
+
+def print_table(rows: List[Row], propagation_ms: int) -> None:
+    seconds = lambda value: "-" if value is None else f"{value:.2f}"  # noqa: E731
+    header = (f"{'step':<26}{'release':<12}{'uploaded':>9}{'bytes':>10}{'hashed new/kept':>17}{'invalidations':>15}"
+              f"{'upload->live s':>16}{'switch->served s':>18}{'wall s':>8}")
     print(header)
     print("-" * len(header))
-    for scenario, row in rows.items():
-        print(f"{scenario:<22}{row['uploaded']:>9}{row['bytes']:>9}{row['skipped']:>8}"
-              f"{statistics.median(row['calls']):>10.0f}{statistics.median(row['seconds']):>8.2f}  {row['paths']}")
-    version = subprocess.run([real_aws(), "--version"], capture_output=True, text=True)
-    cli = (version.stdout or version.stderr).split()[0]
-    print(f"\n(median of {args.runs} runs against moto_server with {cli}; 'uploaded' excludes the 2 writes of the"
-          " release manifest)")
-    return 0
+    for row in rows:
+        served = row.program_propagation if row.served_after is None else row.served_after
+        print(f"{row.what:<26}{row.release:<12}{row.uploaded:>9}{row.bytes:>10}{row.hashed_new:>17}{row.invalidations:>15}"
+              f"{seconds(row.upload_to_live):>16}{seconds(served):>18}{row.wall:>8.2f}")
+    print(f"\n(moto_server + the KeyValueStore stand-in with {propagation_ms} ms edge propagation + the edge emulator;"
+          " a deploy's wall time includes downloading the program with the AWS CLI and node's start-up)")
 
 
 if __name__ == "__main__":

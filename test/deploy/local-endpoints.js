@@ -4,9 +4,10 @@
 // - `<account>.localhost` -> 127.0.0.1. The KeyValueStore client's endpoint rules put the ARN's account in
 //   front of a custom endpoint's host (`http://localhost:<port>` becomes `http://<account>.localhost:<port>`),
 //   as they do for `<account>.cloudfront-kvs.global.api.aws`; glibc does not resolve `*.localhost`.
-// - SPA_TEST_SITES, a JSON object `{"<distribution domain>": "http://127.0.0.1:<port>"}`: `fetch` of
-//   `https://<distribution domain>/...` goes to that local edge emulator (edge.py) with `X-Forwarded-Proto:
-//   https`, the viewer's scheme, which the emulator's redirect-to-https rule reads.
+// - LOCAL_EDGE_SITES, a JSON object `{"<distribution domain>": "http://127.0.0.1:<port>"}` (not SPA_*: the
+//   program warns about SPA_ variables it doesn't know): `fetch` of `https://<distribution domain>/...` goes
+//   to that local edge emulator (edge.py) with `X-Forwarded-Proto: https`, the viewer's scheme, which the
+//   emulator's redirect-to-https rule reads.
 'use strict';
 const dns = require('dns');
 
@@ -21,7 +22,7 @@ dns.lookup = function localLookup(hostname, options, callback) {
   return lookup.apply(this, arguments);
 };
 
-const sites = JSON.parse(process.env.SPA_TEST_SITES || '{}');
+const sites = JSON.parse(process.env.LOCAL_EDGE_SITES || '{}');
 if (Object.keys(sites).length > 0) {
   const realFetch = globalThis.fetch;
   globalThis.fetch = function localFetch(input, init) {

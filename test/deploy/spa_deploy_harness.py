@@ -546,7 +546,7 @@ class Deployer:
             CODEBUILD_SRC_DIR=str(state),
             TMPDIR=str(state),
             NODE_OPTIONS=f"--require {PRELOAD}",
-            SPA_TEST_SITES=json.dumps(self.sites),
+            LOCAL_EDGE_SITES=json.dumps(self.sites),
         )
         if self.standin is not None:
             env["AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE"] = self.standin.endpoint

@@ -306,9 +306,12 @@ def workdir(tmp_path_factory) -> Path:
     assert PROGRAM.exists(), f"{PROGRAM.relative_to(REPO)} is missing: run `npx projen bundle:release` (the build does)"
     assert CLI.exists(), f"{CLI.relative_to(REPO)} is missing: run `npx projen bundle:cli` (the build does)"
     assert PRELOAD.exists(), f"{PRELOAD.relative_to(REPO)} is missing: the deploy program can't reach the local emulators"
-    sources = [p for p in (REPO / "src" / "release").glob("*.ts")] + [REPO / "src" / "private" / "release-routing.ts"]
-    stale = [p.name for p in sources if p.stat().st_mtime > PROGRAM.stat().st_mtime + 1]
-    assert not stale, f"{PROGRAM.relative_to(REPO)} is older than {stale}: run `npx projen bundle:release`"
+    # A bundle older than its sources would test yesterday's program: refuse it rather than pass on it.
+    release_sources = list((REPO / "src" / "release").glob("*.ts")) + [REPO / "src" / "private" / "release-routing.ts"]
+    for bundle, sources, task in ((PROGRAM, release_sources, "bundle:release"),
+                                  (CLI, release_sources + list((REPO / "src" / "cli").glob("*.ts")), "bundle:cli")):
+        stale = [p.name for p in sources if p.stat().st_mtime > bundle.stat().st_mtime + 1]
+        assert not stale, f"{bundle.relative_to(REPO)} is older than {stale}: run `npx projen {task}`"
     return tmp_path_factory.mktemp("releases-browser")
 
 

@@ -80,8 +80,9 @@ export interface SpaHostingOptions extends CspSources {
   readonly noncurrentVersionExpiration?: Duration;
 
   /**
-   * What happens to the buckets this construct creates when they leave the stack. With `DESTROY`, CloudFormation
-   * can only delete a bucket that is empty.
+   * What happens to the buckets and the release store (`keyValueStore`) this construct creates when they leave
+   * the stack. With `DESTROY`, CloudFormation can only delete a bucket that is empty, and the store takes which
+   * release is live with it.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -248,7 +249,7 @@ export interface SpaHostingProps extends SpaHostingOptions {
    * `s3:GetObject` and `s3:ListBucket` on condition that `AWS:SourceArn` is this distribution's ARN (CDK warns
    * `updateImportedBucketPolicyOac`). Can't be combined with `bucketName`, `encryptionKey`,
    * `noncurrentVersionsToRetain` or `noncurrentVersionExpiration`; `removalPolicy` then applies to the log
-   * bucket only.
+   * bucket and the release store only.
    *
    * @default - a new private, versioned, encrypted bucket is created
    */
@@ -678,9 +679,11 @@ function validate(scope: Construct, props: SpaHostingProps): void {
     throw propError(scope, 'accessLogsRetention', props.accessLogsRetention, 'it has no effect with `accessLogs: false`',
       'remove `accessLogsRetention`, or turn `accessLogs` back on');
   }
-  if (props.existingBucket && props.accessLogs === false && props.removalPolicy !== undefined) {
+  const createsStore = (props.spaRouting ?? SpaRouting.REWRITE_FUNCTION) === SpaRouting.REWRITE_FUNCTION;
+  if (props.existingBucket && props.accessLogs === false && !createsStore && props.removalPolicy !== undefined) {
     throw propError(scope, 'removalPolicy', props.removalPolicy,
-      'it has no effect: with `existingBucket` and `accessLogs: false` this construct creates no bucket',
+      `it has no effect: with \`existingBucket\`, \`accessLogs: false\` and \`spaRouting: SpaRouting.${props.spaRouting}\` this construct `
+      + 'creates no bucket and no release store',
       'remove `removalPolicy` (your bucket keeps its own), or turn `accessLogs` back on');
   }
   validateEncryptionKey(scope, props);

@@ -419,12 +419,17 @@ describe.each(FLAG_CONTEXTS)('SpaHosting ($name)', ({ context }) => {
       expect(site.bucket.bucketName).toBe('e-com67-admin-dashboard-111122223333');
     });
 
-    test('existingBucket with removalPolicy: applies to the log bucket', () => {
+    test('existingBucket with removalPolicy: applies to the log bucket and the release store', () => {
       const { template } = synth((stack) => ({
         existingBucket: s3.Bucket.fromBucketName(stack, 'Old', 'e-com67-admin-dashboard-111122223333'), removalPolicy: RemovalPolicy.DESTROY,
       }));
       const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
       expect(buckets.map((b) => b.DeletionPolicy)).toEqual(['Delete']);
+      expect(Object.values(template.findResources('AWS::CloudFront::KeyValueStore')).map((r) => r.DeletionPolicy)).toEqual(['Delete']);
+      const noLogs = synth((stack) => ({
+        existingBucket: s3.Bucket.fromBucketName(stack, 'Old', 'e-com67-admin-dashboard-111122223333'), accessLogs: false, removalPolicy: RemovalPolicy.DESTROY,
+      }));
+      expect(Object.values(noLogs.template.findResources('AWS::CloudFront::KeyValueStore')).map((r) => r.DeletionPolicy)).toEqual(['Delete']);
     });
 
     test('url skips a wildcard domain name', () => {
@@ -627,7 +632,7 @@ describe('SpaHosting rejects bad input at synth', () => {
     ['an empty domain name', (s) => ({ domainNames: ['admin.example.com', ''], certificate: cert(s) }), 'domainNames', /it is empty/],
     ['a KMS key in another region', (s) => ({ encryptionKey: kms.Key.fromKeyArn(s, 'K', 'arn:aws:kms:us-east-1:111122223333:key/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b') }), 'encryptionKey', /of its own region \(eu-west-1\), this key is in us-east-1/],
     ['removalPolicy SNAPSHOT', () => ({ removalPolicy: RemovalPolicy.SNAPSHOT }), 'removalPolicy', /no snapshots/],
-    ['removalPolicy with an existing bucket and no logs', (s) => ({ existingBucket: s3.Bucket.fromBucketName(s, 'Old', 'old-bucket'), accessLogs: false, removalPolicy: RemovalPolicy.DESTROY }), 'removalPolicy', /creates no bucket/],
+    ['removalPolicy with an existing bucket, no logs and no routing function', (s) => ({ existingBucket: s3.Bucket.fromBucketName(s, 'Old', 'old-bucket'), accessLogs: false, spaRouting: SpaRouting.ERROR_RESPONSES, removalPolicy: RemovalPolicy.DESTROY }), 'removalPolicy', /creates no bucket and no release store/],
     ['a CSP with NUL', () => ({ contentSecurityPolicy: "default-src 'self'\0" }), 'contentSecurityPolicy', /visible ASCII/],
     ['a CSP with a non-ASCII host', () => ({ contentSecurityPolicy: "default-src 'self' https://bücher.example" }), 'contentSecurityPolicy', /punycode/],
   ];

@@ -173,7 +173,10 @@ export const CASES: BadInput[] = [
     (stack) => ({ minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_3_2025, domainNames: ['shop.example.com'], certificate: cert(stack) })),
   fromJs("removalPolicy: 'keep'", refused('removalPolicy', /not a value of RemovalPolicy/), () => ({ removalPolicy: 'keep' })),
   hosting('removalPolicy: RemovalPolicy.SNAPSHOT', refused('removalPolicy', /no snapshots/), () => ({ removalPolicy: RemovalPolicy.SNAPSHOT })),
-  hosting('removalPolicy with existingBucket and accessLogs: false', refused('removalPolicy', /creates no bucket/),
+  hosting('removalPolicy with existingBucket, accessLogs: false and spaRouting: NONE', refused('removalPolicy', /creates no bucket and no release store/),
+    (stack) => ({ existingBucket: s3.Bucket.fromBucketName(stack, 'Old', 'old-bucket'), accessLogs: false, spaRouting: SpaRouting.NONE, removalPolicy: RemovalPolicy.DESTROY })),
+  // The release store is still created, and the policy applies to it.
+  hosting('removalPolicy with existingBucket and accessLogs: false (the routing function\'s store remains)', accepted(),
     (stack) => ({ existingBucket: s3.Bucket.fromBucketName(stack, 'Old', 'old-bucket'), accessLogs: false, removalPolicy: RemovalPolicy.DESTROY })),
   hosting('removalPolicy: RemovalPolicy.DESTROY', accepted(), () => ({ removalPolicy: RemovalPolicy.DESTROY })),
 

@@ -405,3 +405,33 @@ def test_a_build_without_index_html_is_refused_before_any_aws_call(idle_site, tm
     result = site.deploy(tmp_path, 1)
     assert result.returncode == 2 and "index.html" in result.last_line(), result.output()
     assert not [r for r in result.requests if r.path.startswith(f"/{site.hosting.bucket}")]
+
+
+# A user's smoke command (say a Playwright or curl script): node, so the preload sends the release URL to the
+# edge emulator. It opens a deep link of the pinned release through the distribution, before it is live.
+PINNED_FETCH = (
+    'node -e \'const e = process.env; fetch(e.SPA_RELEASE_URL + "/orders/7", {headers: {[e.SPA_RELEASE_HEADER_NAME]: '
+    'e.SPA_RELEASE_ID, [e.SPA_RELEASE_TOKEN_HEADER_NAME]: e.SPA_RELEASE_TOKEN}}).then(async (r) => '
+    'require("fs").writeFileSync(e.SEEN, JSON.stringify({status: r.status, body: await r.text(), id: e.SPA_RELEASE_ID})))\''
+)
+
+
+def test_smoke_commands_open_the_pinned_release_before_it_is_live_and_a_failing_one_stops_it(new_site, builds, tmp_path):
+    site = new_site()
+    first = site.deploy(builds["v1"], 1)
+    assert first.returncode == 0, first.output()
+    seen = tmp_path / "seen.json"
+    commands = [PINNED_FETCH]
+    result = site.deploy(builds["v2"], 2, SPA_SMOKE_COMMANDS=json.dumps(commands), SEEN=str(seen))
+    assert result.returncode == 0, result.output()
+    pinned = json.loads(seen.read_text())
+    assert pinned["id"] == result.release
+    assert (pinned["status"], pinned["body"].encode()) == (200, local_files(builds["v2"])["index.html"])
+    assert_live(site, builds["v2"], result.release)
+
+    failing = site.deploy(builds["v3"], 3, SPA_SMOKE_COMMANDS=json.dumps([PINNED_FETCH, "exit 3"]), SEEN=str(seen))
+    assert failing.returncode == 1, failing.output()
+    assert "exit" in failing.last_line() and "3" in failing.last_line(), failing.output()
+    assert json.loads(seen.read_text())["id"] == failing.release, "the first command ran"
+    assert site.live() == result.release and site.store()[KVS_PREVIOUS] == first.release
+    assert_live(site, builds["v2"], result.release)

@@ -250,7 +250,7 @@ export async function rollback(platform: Platform, cliEnv: CliEnv, clients: AwsC
     const answer = await cliEnv.ask(`Make ${target} live? [y/N] `);
     asking = cliEnv.now().getTime() - askedAt;
     if (!['y', 'yes'].includes(answer?.trim().toLowerCase() ?? '')) {
-      cliEnv.out.write(`Not rolled back: ${list.live ?? 'the bucket root'} stays live.\n`);
+      cliEnv.err.write(`ecom-platform: not rolled back: the answer was ${showValue(answer?.trim() ?? '')}, not y: ${list.live ?? 'the bucket root'} stays live\n`);
       return 1;
     }
   }

@@ -4,6 +4,7 @@
 // endpoint cases use the real SDK against a local server). The refusal is stderr on a non-zero exit; every case
 // also checks the documented exit code (0, 1, 2, 130), one line on stderr, and that no raw control character
 // reached the terminal.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -35,7 +36,53 @@ const HEALTHY: Record<string, Handler> = {
   GetPipelineStateCommand: () => {
     throw awsError('PipelineNotFoundException', 'not found');
   },
+  // An app with two releases, the second live: its deploy project, bucket and store.
+  BatchGetProjectsCommand: ({ names }) => ({ projects: [{ name: names[0], environment: { environmentVariables: variables() } }] }),
+  ListObjectsV2Command: () => ({ Contents: Object.keys(MANIFESTS).map((Key) => ({ Key, Size: 100, LastModified: new Date(0) })) }),
+  GetObjectCommand: ({ Key }) => {
+    if (!(Key in MANIFESTS)) {
+      throw awsError('NoSuchKey', 'The specified key does not exist.');
+    }
+    return { Body: { transformToString: async () => MANIFESTS[Key] } };
+  },
+  DescribeKeyValueStoreCommand: () => ({ ETag: 'E1' }),
+  GetKeyCommand: ({ Key }) => {
+    if (!(Key in STORE)) {
+      throw awsError('ResourceNotFoundException', 'Key not found');
+    }
+    return { Key, Value: STORE[Key] };
+  },
+  UpdateKeysCommand: () => ({ ETag: 'E2' }),
 };
+
+/** The deploy project's environment as SpaPipeline sets it, with `changes` (undefined: removed). */
+function variables(changes: Record<string, string | undefined> = {}) {
+  const all: Record<string, string | undefined> = {
+    SPA_BUCKET: 'e-com67-admin-dashboard-111122223333',
+    SPA_KVS_ARN: 'arn:aws:cloudfront::111122223333:key-value-store/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+    SPA_SITE_URL: 'https://d111111abcdef8.cloudfront.net',
+    ...changes,
+  };
+  return Object.entries(all).filter(([, value]) => value !== undefined).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+}
+
+const ENTRY_PAGE = '<!doctype html><title>shop</title>';
+function manifest(id: string, buildNumber: number, commit = `abc1234${'0'.repeat(33)}`): string {
+  return JSON.stringify({
+    schema: 1,
+    id,
+    commit,
+    buildNumber,
+    createdAt: `2026-11-2${buildNumber}T10:00:00.000Z`,
+    files: [{ path: 'index.html', size: ENTRY_PAGE.length, md5: createHash('md5').update(ENTRY_PAGE).digest('hex') }],
+    assets: ['assets/index-AAAAAAAA.js'],
+  });
+}
+const MANIFESTS: Record<string, string> = {
+  'releases/abc1234-1/release.json': manifest('abc1234-1', 1),
+  'releases/abc1234-2/release.json': manifest('abc1234-2', 2),
+};
+const STORE: Record<string, string> = { 'release:live': 'abc1234-2', 'release:previous': 'abc1234-1' };
 
 /** Stub clients: each `send` answers by command name (HEALTHY, with `overrides`). */
 function stubClients(overrides: Record<string, Handler> = {}): AwsClients {
@@ -56,6 +103,9 @@ function stubClients(overrides: Record<string, Handler> = {}): AwsClients {
     codeCommit: client(),
     connections: client(),
     ssm: client(),
+    codeBuild: client(),
+    s3: client(),
+    kvs: client(),
     region: async () => 'eu-west-1',
   } as unknown as AwsClients;
 }
@@ -85,6 +135,10 @@ interface Run {
   readonly cdkExitCodes?: number[];
   /** Sleeps before Ctrl-C (status --watch, deploy all's wait). */
   readonly stopAfterSleeps?: number;
+  /** On a terminal, with these answers. */
+  readonly answers?: string[];
+  /** The site's answer to every request (rollback's wait). */
+  readonly site?: () => Response;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -98,7 +152,16 @@ function cli(argv: string[], run: Run): () => Promise<Observed> {
     const server = await run.endpoint?.();
     let interrupt = () => undefined as void;
     const clients = server ? clientsAt(server.url) : stubClients(run.aws?.(() => interrupt()));
-    const env = fakeEnv({ cwd: app, clients, env: { PATH: '', ...run.env }, exitCodes: run.cdkExitCodes, stopAfterSleeps: run.stopAfterSleeps });
+    const env = fakeEnv({
+      cwd: app,
+      clients,
+      env: { PATH: '', ...run.env },
+      exitCodes: run.cdkExitCodes,
+      stopAfterSleeps: run.stopAfterSleeps,
+      interactive: run.answers !== undefined,
+      answers: run.answers,
+      fetch: run.site && (async () => run.site!()),
+    });
     interrupt = env.interrupt;
     let code: number;
     try {
@@ -172,6 +235,8 @@ const CONNECTION = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0a
 const c = (input: string, expect: Expected, observe: () => Promise<Observed>): BadInput => ({ subject: 'CLI', input, expect, observe, libraryError: false });
 const usage = { exit: 2 } as const;
 const WATCH = ['status', '--watch'];
+const ROLLBACK = ['rollback', 'admin-dashboard'];
+const LONG_ID = `${'a'.repeat(41)}-1`;
 
 export const CASES: BadInput[] = [
   // --- Numbers: --interval and --wait-minutes ---------------------------------------------------------------
@@ -267,6 +332,80 @@ export const CASES: BadInput[] = [
     cli(['doctor'], { exit: 130, aws: (interrupt) => ({ DescribeStacksCommand: slowThenCtrlC(interrupt) }) })),
   c('deploy all, Ctrl-C during the wait for the API URL', refused('Ctrl-C', /stopped waiting for \/e-com67\/api-url/),
     cli(['deploy', 'all'], { exit: 130, stopAfterSleeps: 1, aws: () => ({ GetParameterCommand: () => { throw awsError('ParameterNotFound', 'not found'); } }) })),
+
+  // --- releases and rollback: the app, the release id, the deploy project, the store ---------------------------
+  c('releases (no app)', refused('releases', /releases needs an app: ecom-platform releases <app>/), cli(['releases'], usage)),
+  c('rollback --yes (no app)', refused('rollback', /rollback needs an app/), cli(['rollback', '--yes'], usage)),
+  c('releases Admin-Dashboard (not an app of the platform)', refused('app', /unknown app "Admin-Dashboard": .*the platform's apps are admin-dashboard, customer-app/),
+    cli(['releases', 'Admin-Dashboard'], usage)),
+  c('releases admin-dashbord (a typo)', refused('admin-dashbord', /did you mean admin-dashboard\?/), cli(['releases', 'admin-dashbord'], usage)),
+  c('releases storefront --apps storefront (an app given with --apps)', accepted(), cli(['releases', 'storefront', '--apps', 'storefront'], { exit: 0 })),
+  c('releases admin-dashboard customer-app (two apps)', refused('customer-app', /unexpected argument "customer-app" after releases "admin-dashboard": releases takes one app/),
+    cli(['releases', 'admin-dashboard', 'customer-app'], usage)),
+  c('releases <ANSI escape> (an app name with escapes)', refused('app', /unknown app "\\u001b\[31madmin"/), cli(['releases', '\x1b[31madmin'], usage)),
+  c('releases admin-dashboard --to abc1234-1', refused('--to', /--to does not apply to releases: it is an option of rollback/), cli(['releases', 'admin-dashboard', '--to', 'abc1234-1'], usage)),
+  c('releases admin-dashboard --yes', refused('--yes', /does not apply to releases: it is an option of destroy-legacy and rollback/), cli(['releases', 'admin-dashboard', '--yes'], usage)),
+  c('status --no-wait', refused('--no-wait', /does not apply to status: it is an option of rollback/), cli(['status', '--no-wait'], usage)),
+  c('rollback admin-dashboard --json', refused('--json', /does not apply to rollback: it is an option of status and releases/), cli([...ROLLBACK, '--json'], usage)),
+  c('rollback admin-dashboard --to (no value)', refused('--to', /--to needs a value: a release id such as 0123456-42/), cli([...ROLLBACK, '--to'], usage)),
+  c('rollback admin-dashboard --to --yes', refused('--to', /--to needs a value: .*, not the option --yes/), cli([...ROLLBACK, '--to', '--yes'], usage)),
+  c('rollback --to ../abc1234-1 (a path)', refused('--to', /invalid --to "\.\.\/abc1234-1": not a release id/), cli([...ROLLBACK, '--to', '../abc1234-1', '--yes'], usage)),
+  c('rollback --to ABC1234-1 (upper case)', refused('--to', /invalid --to "ABC1234-1": not a release id/), cli([...ROLLBACK, '--to', 'ABC1234-1', '--yes'], usage)),
+  c('rollback --to abc1234-01 (a leading zero)', refused('--to', /"abc1234-01"/), cli([...ROLLBACK, '--to', 'abc1234-01', '--yes'], usage)),
+  c('rollback --to abc1234 (no build number)', refused('--to', /"abc1234": not a release id/), cli([...ROLLBACK, '--to', 'abc1234', '--yes'], usage)),
+  c('rollback --to <a 43-character id: a source of 41>', refused('--to', /not a release id/), cli([...ROLLBACK, '--to', LONG_ID, '--yes'], usage)),
+  c("rollback --to ''", refused('--to', /invalid --to "": it is empty/), cli([...ROLLBACK, '--to', '', '--yes'], usage)),
+  c('rollback --to abc1234-1 --to abc1234-2', refused('--to', /--to is given twice \("abc1234-1", then "abc1234-2"\)/), cli([...ROLLBACK, '--to', 'abc1234-1', '--to', 'abc1234-2'], usage)),
+  c('rollback --no-wait=yes', refused('--no-wait', /--no-wait takes no value, not "yes"/), cli([...ROLLBACK, '--no-wait=yes'], usage)),
+  c('rollback --to=abc1234-1 --yes --no-wait (inline value)', accepted(), cli([...ROLLBACK, '--to=abc1234-1', '--yes', '--no-wait'], { exit: 0 })),
+  c('rollback --yes --no-wait (to the previous release)', accepted(), cli([...ROLLBACK, '--yes', '--no-wait'], { exit: 0 })),
+  c('rollback, not on a terminal, without --yes', refused('--yes', /refusing to roll back admin-dashboard without confirmation: not on a terminal, so pass --yes/), cli(ROLLBACK, { exit: 1 })),
+  c('rollback on a terminal, answered "no"', refused('not rolled back', /the answer was "no", not y: abc1234-2 stays live/), cli(ROLLBACK, { exit: 1, answers: ['no'] })),
+  c('rollback --to abc1234-9 (not kept)', refused('abc1234-9', /not kept in s3:\/\/e-com67-admin-dashboard-111122223333 .*: the kept ones are abc1234-2, abc1234-1/),
+    cli([...ROLLBACK, '--to', 'abc1234-9', '--yes'], { exit: 1 })),
+  c('rollback --to abc1234-2 (already live): nothing to do', accepted(), cli([...ROLLBACK, '--to', 'abc1234-2', '--yes'], { exit: 0 })),
+  c('rollback: the site keeps serving the old page for 5 minutes', refused('abc1234-1', /is live in admin-dashboard's store, but https:\/\/d111111abcdef8\.cloudfront\.net still did not serve it after 300\.0s/),
+    cli([...ROLLBACK, '--yes'], { exit: 1, site: () => new Response('<!doctype html><title>old</title>', { status: 200 }) })),
+  c('rollback: the site answers 403 (no routing function?)', refused('HTTP 403', /last: HTTP 403/),
+    cli([...ROLLBACK, '--yes'], { exit: 1, site: () => new Response('<Error/>', { status: 403 }) })),
+  c('rollback: the site serves the release at once', accepted(), cli([...ROLLBACK, '--yes'], { exit: 0, site: () => new Response(ENTRY_PAGE, { status: 200 }) })),
+  c('releases: the deploy project does not exist', refused('e-com67-admin-dashboard-deploy', /does not exist in eu-west-1: its pipeline stack E-Com67-AdminPipelineStack is not deployed there/),
+    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ BatchGetProjectsCommand: ({ names }) => ({ projects: [], projectsNotFound: names }) }) })),
+  c('releases: a deploy project from before releases (no SPA_KVS_ARN)', refused('SPA_KVS_ARN', /predates releases .* let the pipeline deploy once/),
+    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ BatchGetProjectsCommand: ({ names }) => ({ projects: [{ name: names[0], environment: { environmentVariables: variables({ SPA_KVS_ARN: undefined }) } }] }) }) })),
+  c('releases: SPA_KVS_ARN is an S3 ARN', refused('SPA_KVS_ARN', /is "arn:aws:s3:::bucket", not a KeyValueStore ARN/),
+    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ BatchGetProjectsCommand: ({ names }) => ({ projects: [{ name: names[0], environment: { environmentVariables: variables({ SPA_KVS_ARN: 'arn:aws:s3:::bucket' }) } }] }) }) })),
+  c('releases: SPA_SITE_URL javascript:alert(1)', refused('SPA_SITE_URL', /"javascript:alert\(1\)", not the site's https:\/\/ URL/),
+    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ BatchGetProjectsCommand: ({ names }) => ({ projects: [{ name: names[0], environment: { environmentVariables: variables({ SPA_SITE_URL: 'javascript:alert(1)' }) } }] }) }) })),
+  c('releases: the store\'s live key is not a release id', refused('release:live', /"\.\.\/\.\.\/etc" is not <source>-<build number>/),
+    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ GetKeyCommand: ({ Key }) => ({ Key, Value: Key === 'release:live' ? '../../etc' : 'abc1234-1' }) }) })),
+  c('releases: a manifest whose commit holds ANSI escapes', accepted(), cli(['releases', 'admin-dashboard'], {
+    exit: 0,
+    aws: () => ({ GetObjectCommand: ({ Key }) => ({ Body: { transformToString: async () => manifest(Key.split('/')[1], Number(Key.split('/')[1].slice(8)), '\x1b[2J\x1b]0;pwned\x07') } }) }),
+  })),
+  c('releases: an object under releases/ whose name is not a release id', accepted(), cli(['releases', 'admin-dashboard'], {
+    exit: 0,
+    aws: () => ({ ListObjectsV2Command: () => ({ Contents: [...Object.keys(MANIFESTS), 'releases/..%2F/release.json', 'releases/\x1b[31m-1/release.json'].map((Key) => ({ Key })) }) }),
+  })),
+  c('releases: a manifest that is not JSON', refused('release.json', /releases\/abc1234-2\/release\.json: not JSON/),
+    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ GetObjectCommand: ({ Key }) => ({ Body: { transformToString: async () => (Key.includes('-2/') ? '{"schema": 1,' : MANIFESTS[Key]) } }) }) })),
+  c('rollback, Ctrl-C during a slow UpdateKeys', refused('Ctrl-C', /^ecom-platform: stopped \(Ctrl-C\)\n$/),
+    cli([...ROLLBACK, '--yes'], { exit: 130, aws: (interrupt) => ({ UpdateKeysCommand: slowThenCtrlC(interrupt) }) })),
+  c('rollback: another rollback changed the live release meanwhile (ETag conflict)', refused('live release changed', /another deploy or rollback ran at the same time/),
+    cli([...ROLLBACK, '--yes'], {
+      exit: 1,
+      aws: () => {
+        // A deploy made abc1234-3 live just before this write.
+        let deployed = false;
+        return {
+          GetKeyCommand: ({ Key }) => ({ Key, Value: Key === 'release:live' && deployed ? 'abc1234-3' : STORE[Key] }),
+          UpdateKeysCommand: () => {
+            deployed = true;
+            throw awsError('ConflictException', 'ETag mismatch');
+          },
+        };
+      },
+    })),
 
   // --- Exit codes as documented ---------------------------------------------------------------------------------
   c('deploy frontend, the CDK CLI exits 3', refused('cdk deploy', /^ecom-platform: cdk deploy E-Com67-FrontendStack failed with exit code 3: see the CDK CLI's output above\n$/),

@@ -260,8 +260,9 @@ describe('ecom-platform rollback <app>', () => {
       `^admin-dashboard on ${BASE_URL.replace(/\./g, '\\.')}`,
       '  live now:    0123456-2 \\(commit 0123456789ab, created 2025-06-01 12:\\d\\d UTC\\)',
       '  make live:   0123456-1 \\(commit 0123456789ab, created 2025-06-01 12:\\d\\d UTC\\)',
-      'Make 0123456-1 live\\? \\[y/N\\] Not rolled back: 0123456-2 stays live.\n$',
+      'Make 0123456-1 live\\? \\[y/N\\] $',
     ].join('\n')));
+    expect(no.stderr()).toBe('ecom-platform: not rolled back: the answer was "", not y: 0123456-2 stays live\n');
     expect(app.storeWrites()).toEqual([]);
 
     const yes = app.cli({ interactive: true, answers: ['y'] });

@@ -143,12 +143,12 @@ function refuseUnknownRoot(bucket: string, root: readonly BucketObject[], hashed
   }
   const problems: string[] = [];
   for (const o of root) {
-    if (hashed.isHashed(o.key)) {
-      continue; // hashed assets stay at the root, whatever their names
-    }
+    // Hashed files stay at the root, but the manifest lists them: a reader refuses a manifest with an unsafe path.
     const problem = buildPathProblem(o.key);
     if (problem) {
       problems.push(`${JSON.stringify(o.key)}: ${problem}`);
+    } else if (hashed.isHashed(o.key)) {
+      continue;
     } else if (o.key === MANIFEST_NAME) {
       problems.push(`${JSON.stringify(o.key)}: would be overwritten by the release manifest (${releasePrefix(ROOT_RELEASE_ID)}${MANIFEST_NAME})`);
     } else if (o.size > COPY_LIMIT_BYTES) {
@@ -156,7 +156,7 @@ function refuseUnknownRoot(bucket: string, root: readonly BucketObject[], hashed
     }
   }
   if (problems.length > 0) {
-    throw new ReleaseError(`s3://${bucket}: ${problems.length} root file(s) can't be copied into release ${ROOT_RELEASE_ID} (nothing was written): `
+    throw new ReleaseError(`s3://${bucket}: ${problems.length} root file(s) can't be part of release ${ROOT_RELEASE_ID} (nothing was written): `
       + `${problems.slice(0, 5).join('; ')}${problems.length > 5 ? '; ...' : ''}. Rename or remove them at the root, then deploy again.`);
   }
 }

@@ -345,8 +345,9 @@ describe('adoptRootRelease', () => {
     seedLayout(world);
     world.seed('release.json', '{}');
     world.seed('docs//guide.txt', 'x');
+    world.seed('assets/tab\tname-ABCDEFGH.js', 'x'); // hashed, but the manifest lists it
     await expect(adoptRootRelease(world.clients(), { bucket: BUCKET })).rejects.toThrow(
-      /2 root file\(s\) can't be copied into release root-0 \(nothing was written\): "docs\/\/guide.txt": absolute, or has an empty.*"release.json": would be overwritten by the release manifest/);
+      /3 root file\(s\) can't be part of release root-0 \(nothing was written\): "assets\/tab\\tname-ABCDEFGH.js": has a control character; "docs\/\/guide.txt": absolute, or has an empty.*"release.json": would be overwritten by the release manifest/);
     expect(world.writes).toEqual([]);
 
     const other = new MigrationWorld();

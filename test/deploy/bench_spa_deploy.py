@@ -16,14 +16,16 @@ Releases: build 1 (cold), build 2 (the same build output again, as a new release
 forward to the previous live release.
 
 Columns:
-  uploaded        objects PUT into the hosting bucket (the release's manifest included), from a timing proxy
-                  in front of moto that sees every request
+  uploaded        objects PUT into the hosting bucket (the release's manifest included), from a proxy in front
+                  of moto that sees every request (S3Proxy)
   bytes           their sizes (the decoded length when the SDK sends aws-chunked with a checksum)
   hashed new/kept hashed assets of the build uploaded / already in the bucket (not uploaded again)
   invalidations   CloudFront CreateInvalidation requests (moto) and the distribution's invalidation count: goal 0
   upload->live    from the last PUT to the first time a visitor (a poller on the edge emulator, every 50 ms)
                   was served the new release: smoke check + switch + propagation
-  switch->served  a deploy: what the program reports (its bounded wait after the switch, polling every 2 s);
+  switch->served  a deploy: what the program reports (its bounded wait after the switch; it polls every 2 s,
+                  so this is rounded up to its next poll, and a release whose index.html equals the previous
+                  one's counts as served at once);
                   a rollback: from the end of rollback() to the first visitor served the target release
   wall            the deploy project's commands (downloading the program included) or the rollback() call
                   alone; rollback goal: under 10 s plus propagation
@@ -33,8 +35,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import re
-import http.client
-import http.server
 import subprocess
 import sys
 import tempfile
@@ -43,8 +43,7 @@ import time
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
-from urllib.parse import unquote, urlsplit
+from typing import Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -57,6 +56,7 @@ from spa_deploy_harness import (  # noqa: E402
     KvsStandinServer,
     MotoServer,
     ReleaseSite,
+    S3Proxy,
     aws_environment,
     build_fixture_variants,
     open_site,
@@ -65,55 +65,6 @@ from spa_deploy_harness import (  # noqa: E402
 )
 
 ROLLBACK = Path(__file__).with_name("release-rollback.ts")
-
-
-class TimingProxy:
-    """A reverse proxy in front of moto recording (monotonic time, method, path, body bytes) of every request."""
-
-    def __init__(self, target: str):
-        self.target = urlsplit(target)
-        self.log: List[Tuple[float, str, str, int]] = []
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _forward(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
-                connection = http.client.HTTPConnection(proxy.target.hostname, proxy.target.port, timeout=120)
-                connection.request(self.command, self.path, body=body or None, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-                size = int(self.headers.get("x-amz-decoded-content-length") or length)
-                proxy.log.append((time.monotonic(), self.command, unquote(urlsplit(self.path).path), size))
-                self.send_response(response.status)
-                for name, value in response.getheaders():
-                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(data)
-                connection.close()
-
-            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def since(self, index: int) -> List[Tuple[float, str, str, int]]:
-        return self.log[index:]
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class Viewer:
@@ -195,7 +146,7 @@ def main() -> int:
         builds = build_fixture_variants(workdir, ["v1", "v3", "v4"])
         builds = {1: builds["v1"], 2: builds["v1"], 3: builds["v3"], 4: builds["v4"]}
         moto = MotoServer(workdir).start()
-        proxy = TimingProxy(moto.endpoint)
+        proxy = S3Proxy(moto.endpoint)
         standin = KvsStandinServer(workdir, stores=1, propagation_ms=args.propagation_ms).start()
         site: Optional[ReleaseSite] = None
         viewer: Optional[Viewer] = None

@@ -22,6 +22,8 @@ to the hosting's edge emulator (edge.py).
 """
 from __future__ import annotations
 
+import http.client
+import http.server
 import json
 import os
 import re
@@ -29,6 +31,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -198,6 +201,96 @@ def s3_client(endpoint: str):
 
 def cloudfront_client(endpoint: str):
     return _client("cloudfront", endpoint)
+
+
+class S3Proxy:
+    """A reverse proxy in front of moto that records (monotonic time, method, path, object bytes) of every request
+    and can fail chosen object PUTs with an S3 error instead of forwarding them (a failed upload).
+    Point a client at it with AWS_ENDPOINT_URL=<endpoint>."""
+
+    def __init__(self, target: str):
+        self.target = urlparse(target)
+        self.log: List[Tuple[float, str, str, int]] = []
+        self.failed: List[str] = []
+        self._fail: Optional[Tuple[str, object, int, str]] = None
+        self._puts = 0
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path = unquote(urlparse(self.path).path)
+                size = int(self.headers.get("x-amz-decoded-content-length") or length)
+                injected = proxy._injected(self.command, path)
+                if injected:
+                    status, code = injected
+                    data = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code>"
+                            f"<Message>injected by the test proxy</Message></Error>").encode()
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/xml")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "keep-alive")}
+                connection = http.client.HTTPConnection(proxy.target.hostname, proxy.target.port, timeout=120)
+                connection.request(self.command, self.path, body=body or None, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+                proxy.log.append((time.monotonic(), self.command, path, size))
+                self.send_response(response.status)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                connection.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def fail_put(self, bucket: str, which, status: int = 403, code: str = "AccessDenied") -> None:
+        """From now on, the object PUTs into `bucket` for which `which(key, n)` is true (n: 1 for the first PUT
+        into the bucket after this call) answer `status`/`code`; `None` stops failing."""
+        with self._lock:
+            self._fail = None if which is None else (bucket, which, status, code)
+            self._puts = 0
+            self.failed = []
+
+    def _injected(self, method: str, path: str) -> Optional[Tuple[int, str]]:
+        with self._lock:
+            if self._fail is None or method != "PUT":
+                return None
+            bucket, which, status, code = self._fail
+            prefix = f"/{bucket}/"
+            if not path.startswith(prefix) or len(path) == len(prefix):
+                return None
+            self._puts += 1
+            key = path[len(prefix):]
+            if not which(key, self._puts):
+                return None
+            self.failed.append(key)
+            return status, code
+
+    def since(self, index: int) -> List[Tuple[float, str, str, int]]:
+        return self.log[index:]
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 # ------------------------------------------------------------------------------------------ the KVS stand-in

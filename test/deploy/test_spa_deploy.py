@@ -14,7 +14,8 @@ private or public, retention, a re-run of the same build, and bad builds and set
 call. Gone with it: the invalidation and its bounded wait (a release needs none: the test asserts none is
 made), the upload order of index.html (a release's files are never served before the switch, which the test
 asserts through the edge instead) and the failure injection on the Nth `aws` call (the program uploads with
-the SDK; the release module's unit tests cover retries and a failing upload, test/release/*.test.ts).
+the SDK: a proxy in front of moto fails chosen uploads instead, and the release module's unit tests cover
+the SDK's retries, test/release/retry.test.ts).
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from spa_deploy_harness import (
     KvsStandinServer,
     MotoServer,
     ReleaseSite,
+    S3Proxy,
     build_fixture_variants,
     local_files,
     open_site,
@@ -311,6 +313,41 @@ def test_a_broken_release_is_stopped_by_the_smoke_check_and_never_goes_live(new_
     assert site.store()[KVS_LIVE] == good.release and site.store() == before
     assert not [w for w in result.kvs_writes if KVS_LIVE in w["changed"]]
     assert_live(site, builds["v1"], good.release)
+
+
+@pytest.fixture(scope="module")
+def proxy(moto):
+    server = S3Proxy(moto.endpoint)
+    yield server
+    server.stop()
+
+
+# Which upload fails: the first one (a new hashed asset), the fourth (a release file) and the manifest (the last).
+FAILURES = {"first": lambda key, n: n == 1, "fourth": lambda key, n: n == 4,
+            "manifest": lambda key, n: key.endswith("/release.json")}
+
+
+def test_a_failed_upload_fails_the_deploy_and_leaves_the_previous_release_live(new_site, builds, proxy):
+    site = new_site()
+    good = site.deploy(builds["v1"], 1)
+    assert good.returncode == 0, good.output()
+    store = site.store()
+    for name, which in FAILURES.items():
+        proxy.fail_put(site.hosting.bucket, which)
+        # S3 answers AccessDenied: not retried, the deploy stops at once
+        result = site.deploy(builds["v2"], 2, AWS_ENDPOINT_URL=proxy.endpoint)
+        failed = list(proxy.failed)
+        proxy.fail_put(site.hosting.bucket, None)
+        assert failed, f"{name}: no upload was failed"
+        assert result.returncode == 1, (name, result.output())
+        assert "AccessDenied" in result.stderr, (name, result.output())
+        assert site.store() == store and not result.kvs_writes, name
+        assert_live(site, builds["v1"], good.release)
+    # The pipeline's retry of the same build (same release id) completes the release.
+    retry = site.deploy(builds["v2"], 2, AWS_ENDPOINT_URL=proxy.endpoint)
+    assert retry.returncode == 0, retry.output()
+    assert_live(site, builds["v2"], retry.release)
+    assert site.store()[KVS_PREVIOUS] == good.release
 
 
 def test_source_maps_are_private_unless_made_public(new_site, tmp_path):

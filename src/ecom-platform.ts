@@ -14,7 +14,7 @@ import { appNameProblem, chooseNaming, DEFAULT_APPS, isStackName } from './priva
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { isToken, propError, validated } from './private/validation';
-import { SpaHosting, SpaHostingOptions } from './spa-hosting';
+import { SpaHosting, SpaHostingOptions, SpaRouting } from './spa-hosting';
 import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
 
 
@@ -489,6 +489,13 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
       if (app[field] !== undefined) {
         checkObject(scope, `frontends[${i}].${field}`, app[field], `give { ... } of ${field === 'hosting' ? 'SpaHostingOptions' : 'SpaPipelineOptions'}, or nothing`);
       }
+    }
+    // Checked here so that the error names the app's option, not the hosting SpaPipeline would refuse later.
+    const routing = app.hosting?.spaRouting;
+    if (frontendPipelines && routing !== undefined && routing !== SpaRouting.REWRITE_FUNCTION) {
+      throw propError(scope, `frontends[${i}].hosting.spaRouting`, routing, 'the app\'s pipeline deploys releases, which the hosting\'s routing function '
+        + 'serves from its KeyValueStore, and this routing has no such function',
+      'remove `spaRouting` for SpaRouting.REWRITE_FUNCTION (the default), or turn the frontend pipelines off');
     }
     const problem = appNameProblem(naming.projectName, app.name);
     if (problem) {

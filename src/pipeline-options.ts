@@ -4,6 +4,24 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
 /**
+ * Where a CodeBuild project of a pipeline runs (CodeBuild's compute modes).
+ */
+export enum ComputeMode {
+  /**
+   * CodeBuild on AWS Lambda: lower start-up latency than EC2, and builds don't wait in a queue. A build
+   * may run at most 15 minutes, has no build cache and no root, may write only under `/tmp`, and cannot run
+   * Docker or join a VPC (CodeBuild User Guide, "Limitations of AWS Lambda compute").
+   */
+  LAMBDA = 'LAMBDA',
+
+  /**
+   * CodeBuild on EC2 (`BUILD_GENERAL1_SMALL`, `aws/codebuild/standard:7.0`): a build cache, timeouts up to 8
+   * hours, root, a VPC.
+   */
+  EC2 = 'EC2',
+}
+
+/**
  * Options every pipeline of this library has: how executions queue, and how long logs and artifacts are kept.
  */
 export interface PipelineOptions {

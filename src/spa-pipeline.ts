@@ -1,23 +1,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
+import { ComputeMode, PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
 import { checkAppPath, checkRepositoryFolder, normalizePath } from './private/app-path';
 import { acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards } from './private/nag';
 import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
   notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-resources';
-import { checkBoolean, checkDuration, checkEnum, checkInstance, checkString, checkStringList, describeValue } from './private/prop-types';
+import { checkBoolean, checkDuration, checkEnum, checkInstance, checkList, checkString, checkStringList, describeValue } from './private/prop-types';
+import { DEFAULT_HASHED_PATTERN, ENTRY_FILE, setReleaseRouting } from './private/release-routing';
 import { grantBuildEnvironment, validateBuildEnvironment } from './private/spa-build-variables';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
@@ -25,7 +30,9 @@ import { SpaSource, SpaSourceBinding } from './spa-source';
 
 const CONFIG_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/;
-const DEPLOY_SCRIPT = path.join(__dirname, '..', 'assets', 'spa-deploy.sh');
+// lib/spa-release.js from src/ (ts-node, tests) and from lib/ (the installed package) alike.
+const DEPLOY_PROGRAM = path.join(__dirname, '..', 'lib', 'spa-release.js');
+const PROGRAM_TARGET = '"${TMPDIR:-/tmp}/spa-release.js"';
 const INSTALL_SCRIPT = path.join(__dirname, '..', 'assets', 'spa-install.sh');
 
 /**
@@ -125,8 +132,10 @@ export interface SpaPipelineOptions extends PipelineOptions {
   readonly parameterPaths?: string[];
 
   /**
-   * Extended regular expression on a file's path in the build output that marks it content-hashed (cached
-   * for a year, never invalidated).
+   * JavaScript regular expression (the source, without slashes or flags) on a file's path in the build output,
+   * without a leading slash, that marks it content-hashed. Hashed files are shared by every release, uploaded
+   * once and cached for a year; the hosting's routing function embeds the same pattern and never rewrites
+   * their paths. CloudFront Functions' regular expressions are ES 5.1 with named groups: no lookbehind.
    *
    * @default - what Vite (`assets/name-<hash>.js`) and Create React App (`static/js/main.<hash>.js`) emit
    */
@@ -148,19 +157,67 @@ export interface SpaPipelineOptions extends PipelineOptions {
   readonly runtimeConfigPath?: string;
 
   /**
-   * How many releases stay complete in the bucket; files only older releases use are deleted after a
-   * successful deploy. From 1 to 100.
+   * How many of the newest releases stay complete in the bucket besides the live, previous and pinned ones,
+   * with every hashed file they use; older releases' files are deleted after a successful deploy. From 1 to 100.
    *
-   * @default 3
+   * @default 10
    */
   readonly keepReleases?: number;
 
   /**
-   * How long the deploy waits for the CloudFront invalidation to complete (0 = don't wait). At most one hour.
+   * Shell commands run by the deploy after the built-in smoke check (the entry page and every script and
+   * stylesheet it references answer 200 with a plausible Content-Type) and before the release goes live; a
+   * failing command leaves the previous release live and fails the deploy. Each gets `SPA_RELEASE_URL`,
+   * `SPA_RELEASE_ID`, `SPA_RELEASE_HEADER_NAME`, `SPA_RELEASE_TOKEN_HEADER_NAME` and `SPA_RELEASE_TOKEN`: send
+   * the two headers to open the release through the real distribution before it is live. They run in the deploy
+   * project, with the build output as working directory and the deploy role's permissions.
+   *
+   * @default - the built-in smoke check only
+   */
+  readonly smokeCheckCommands?: string[];
+
+  /**
+   * CloudWatch alarms (the app's error rate, say) watched for `rollbackWindow` after the release goes live:
+   * if one goes into ALARM, the deploy makes the previous release live again (one KeyValueStore write) and
+   * fails. The deploy role may describe exactly these alarms. Alarms of the pipeline's region.
+   *
+   * @default - no automatic rollback
+   */
+  readonly rollbackAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * How long the deploy watches `rollbackAlarms` after going live. Whole seconds from 1 minute; with the deploy
+   * on Lambda compute, it and `propagationTimeout` together at most 10 minutes (a Lambda build ends after 15,
+   * and the upload, smoke check and pruning need the rest); on EC2 at most 1 hour.
+   *
+   * @default Duration.minutes(5), with `rollbackAlarms`
+   */
+  readonly rollbackWindow?: Duration;
+
+  /**
+   * How long the deploy waits, after the switch, for the distribution to serve the new release's entry page
+   * (it reports how long that took). Past it the deploy still succeeds: the release is live in the
+   * KeyValueStore, and edges pick it up on their own. Whole seconds from 1 second to 30 minutes.
    *
    * @default Duration.minutes(5)
    */
-  readonly invalidationTimeout?: Duration;
+  readonly propagationTimeout?: Duration;
+
+  /**
+   * Where the deploy project runs. The deploy only runs `node` and talks to AWS, which Lambda compute does
+   * with a lower start-up latency and no queue.
+   *
+   * @default ComputeMode.LAMBDA
+   */
+  readonly deployCompute?: ComputeMode;
+
+  /**
+   * Where the build project runs. Lambda compute starts faster, but has no build cache (npm downloads every
+   * package on every build), ends a build after 15 minutes, and runs no Docker.
+   *
+   * @default ComputeMode.EC2
+   */
+  readonly buildCompute?: ComputeMode;
 
   /**
    * Serve the build's source maps (`*.map`) to viewers. By default they are not uploaded, so the original
@@ -215,9 +272,10 @@ export interface SpaPipelineProps extends SpaPipelineOptions, PipelineNotificati
 }
 
 /**
- * A CodePipeline (V2) that builds a single-page app once and deploys it to a `SpaHosting` without downtime:
- * hashed assets first and immutable, then the other files, the runtime config and `index.html` last, old
- * releases kept for open tabs, and an invalidation of the entry paths only.
+ * A CodePipeline (V2) that builds a single-page app once and deploys each build to a `SpaHosting` as a release:
+ * hashed assets uploaded once and shared, the other files under the release's own prefix, a smoke check through
+ * the real distribution before the release goes live with one KeyValueStore write (no invalidation), an optional
+ * rollback on a CloudWatch alarm, and the last releases kept for open tabs and rollbacks.
  *
  * @example
  * new SpaPipeline(this, 'AdminPipeline', {
@@ -229,11 +287,12 @@ export interface SpaPipelineProps extends SpaPipelineOptions, PipelineNotificati
  */
 export class SpaPipeline extends Construct {
   /**
-   * The commands the deploy project runs, in order. The deploy script ships with this library
-   * (`assets/spa-deploy.sh`) and is embedded in the buildspec, so the project needs nothing else.
+   * The commands the deploy project runs, in order: download the deploy program (`lib/spa-release.js`, shipped
+   * with this library and uploaded as a file asset) from the S3 URL in `SPA_PROGRAM_URL`, and run it with
+   * `node` in the build output. The program reads the other `SPA_*` variables (see docs/spa-pipeline.md).
    */
   public static deployCommands(): string[] {
-    return embeddedScript(DEPLOY_SCRIPT);
+    return [`aws s3 cp --no-progress "$SPA_PROGRAM_URL" ${PROGRAM_TARGET}`, `node ${PROGRAM_TARGET} deploy`];
   }
 
   /**
@@ -252,8 +311,14 @@ export class SpaPipeline extends Construct {
   /** The project that installs, tests and builds the app. */
   public readonly buildProject: codebuild.PipelineProject;
 
-  /** The project that deploys the build to the hosting; its role can do only what `grantDeploy` allows. */
+  /**
+   * The project that deploys the build to the hosting; its role can do what `grantDeploy` allows, read the
+   * deploy program and describe the `rollbackAlarms`.
+   */
   public readonly deployProject: codebuild.PipelineProject;
+
+  /** The deploy program (`lib/spa-release.js`) as a file asset the deploy project downloads. */
+  public readonly deployProgram: s3assets.Asset;
 
   /** The artifact bucket. */
   public readonly artifactBucket: s3.IBucket;
@@ -282,6 +347,15 @@ export class SpaPipeline extends Construct {
       return props.source.bind(this, sourceOutput);
     });
     PIPELINES.set(props.hosting, this);
+    if ((props as { invalidationTimeout?: unknown }).invalidationTimeout !== undefined) {
+      // TypeScript and Python refuse the removed prop; JavaScript would drop it without a word.
+      Annotations.of(this).addWarningV2('cdk-ecom-platform:SpaPipeline.invalidationTimeoutRemoved', '`invalidationTimeout` was removed: a deploy '
+        + 'switches releases with one KeyValueStore write and creates no invalidation. The wait for the new release to be served is '
+        + '`propagationTimeout`. Remove `invalidationTimeout`.');
+    }
+    // The hosting's routing function embeds the pattern the deploy program classifies files with: one value.
+    const hashedPattern = props.hashedAssetPattern ?? DEFAULT_HASHED_PATTERN;
+    setReleaseRouting(props.hosting, { hashedPattern });
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
@@ -296,11 +370,13 @@ export class SpaPipeline extends Construct {
 
     this.buildLogGroup = createBuildLogGroup(this, 'BuildLogs', logRetention, removalPolicy, store.key);
     this.buildProject = this.createBuildProject(props, store, appPath, outputDirectory);
+    this.deployProgram = deployProgramAsset(this);
     const environmentWildcards = grantBuildEnvironment(this.buildProject, props);
 
     this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy, store.key);
-    this.deployProject = this.createDeployProject(props, store.key);
+    this.deployProject = this.createDeployProject(props, store.key, hashedPattern);
     props.hosting.grantDeploy(this.deployProject);
+    this.grantDeployExtras(props);
 
     this.pipeline = this.createPipeline(props, store.bucket, sourceBinding, sourceOutput);
 
@@ -319,38 +395,66 @@ export class SpaPipeline extends Construct {
     ]);
   }
 
-  /** The project that installs, tests and builds the app, with npm's download cache in the artifact bucket. */
+  /**
+   * The project that installs, tests and builds the app; on EC2 with npm's download cache in the artifact
+   * bucket (Lambda compute has no build cache).
+   */
   private createBuildProject(props: SpaPipelineProps, store: ArtifactStore, appPath: string, outputDirectory: string)
     : codebuild.PipelineProject {
+    const lambda = (props.buildCompute ?? ComputeMode.EC2) === ComputeMode.LAMBDA;
     return new codebuild.PipelineProject(this, 'Build', {
       projectName: props.buildProjectName,
       description: `Builds the single-page app of ${this.node.path}`,
-      environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL },
+      environment: environmentOf(lambda),
       encryptionKey: store.key,
       // npm's download cache (not node_modules, which `npm ci` deletes) survives between builds.
-      cache: codebuild.Cache.bucket(store.bucket, { prefix: 'build-cache/build' }),
+      cache: lambda ? undefined : codebuild.Cache.bucket(store.bucket, { prefix: 'build-cache/build' }),
       logging: { cloudWatch: { logGroup: this.buildLogGroup } },
-      buildSpec: codebuild.BuildSpec.fromObject(buildSpec(props, appPath, outputDirectory)),
+      buildSpec: codebuild.BuildSpec.fromObject(buildSpec(props, appPath, outputDirectory, lambda)),
     });
   }
 
-  /** The project that deploys a build to the hosting with the deploy script of this library. */
-  private createDeployProject(props: SpaPipelineProps, key: kms.IKey): codebuild.PipelineProject {
+  /** The project that downloads the deploy program of this library and runs it on the build output. */
+  private createDeployProject(props: SpaPipelineProps, key: kms.IKey, hashedPattern: string): codebuild.PipelineProject {
+    const lambda = (props.deployCompute ?? ComputeMode.LAMBDA) === ComputeMode.LAMBDA;
+    const { propagation, rollbackWindow } = deployWaits(props);
+    const install = lambda ? {} : { install: { 'runtime-versions': { nodejs: DEFAULT_NODE_VERSION } } };
     return new codebuild.PipelineProject(this, 'Deploy', {
       projectName: props.deployProjectName,
       description: `Deploys the single-page app of ${this.node.path} to ${props.hosting.node.path}`,
-      environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL },
+      environment: environmentOf(lambda),
       encryptionKey: key,
-      // Room for the upload and the longest invalidation wait: a wait that runs out exits 0, a timeout fails.
-      timeout: Duration.minutes(30 + Math.ceil((props.invalidationTimeout ?? Duration.minutes(5)).toSeconds() / 60)),
+      // Lambda compute ends every build after 15 minutes and takes no timeout (the waits are bounded to fit it).
+      // On EC2: room for the upload and the smoke check, plus the longest waits the program may do.
+      timeout: lambda ? undefined : Duration.minutes(30 + Math.ceil((propagation + rollbackWindow) / 60)),
       logging: { cloudWatch: { logGroup: this.deployLogGroup } },
-      environmentVariables: deployVariables(this, props),
+      environmentVariables: deployVariables(this, props, this.deployProgram, hashedPattern),
       buildSpec: codebuild.BuildSpec.fromObject({
         version: '0.2',
-        env: { shell: 'bash' },
-        phases: { build: { commands: SpaPipeline.deployCommands() } },
+        phases: { ...install, build: { commands: SpaPipeline.deployCommands() } },
       }),
     });
+  }
+
+  /**
+   * What the deploy role needs besides `grantDeploy()`: the one object of the deploy program (not the asset
+   * bucket's wildcard that `Asset.grantRead` gives), and DescribeAlarms on exactly the rollback alarms.
+   */
+  private grantDeployExtras(props: SpaPipelineProps): void {
+    const program = this.deployProgram;
+    this.deployProject.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [Stack.of(this).formatArn({
+        service: 's3', region: '', account: '', resource: program.s3BucketName, resourceName: program.s3ObjectKey,
+      })],
+    }));
+    const alarms = props.rollbackAlarms ?? [];
+    if (alarms.length > 0) {
+      this.deployProject.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: alarms.map((alarm) => alarm.alarmArn),
+      }));
+    }
   }
 
   /** Source, Build and Deploy, one execution at a time. */
@@ -372,13 +476,7 @@ export class SpaPipeline extends Construct {
         },
         {
           stageName: 'Deploy',
-          actions: [new actions.CodeBuildAction({
-            actionName: 'Deploy',
-            project: this.deployProject,
-            input: buildOutput,
-            // A retried execution merges into the same release.
-            environmentVariables: { SPA_RELEASE_ID: { value: '#{codepipeline.PipelineExecutionId}' } },
-          })],
+          actions: [new actions.CodeBuildAction({ actionName: 'Deploy', project: this.deployProject, input: buildOutput })],
         },
       ],
     });
@@ -392,17 +490,47 @@ function embeddedScript(file: string): string[] {
   return [`echo "${embedded}" | base64 -d | gunzip > ${target}`, `bash ${target}`];
 }
 
-function buildSpec(props: SpaPipelineProps, appPath: string, outputDirectory: string) {
+/** A project's image and size: Node.js 22 on Lambda compute (1 GB), or the standard EC2 image, small. */
+function environmentOf(lambda: boolean): codebuild.BuildEnvironment {
+  return lambda
+    ? { buildImage: codebuild.LinuxLambdaBuildImage.AMAZON_LINUX_2023_NODE_22, computeType: codebuild.ComputeType.LAMBDA_1GB }
+    : { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL };
+}
+
+/** The deploy program as a file asset; a clear error when the package was built without it. */
+function deployProgramAsset(scope: Construct): s3assets.Asset {
+  if (!fs.existsSync(DEPLOY_PROGRAM)) {
+    throw new Error(`${scope.node.path}: the deploy program ${DEPLOY_PROGRAM} is missing, so the deploy project would have nothing to run. `
+      + 'Fix: in a checkout of cdk-ecom-platform, build it with `npx projen bundle:release` (or `npx projen compile`); '
+      + 'an installed package ships it, so reinstall cdk-ecom-platform');
+  }
+  return new s3assets.Asset(scope, 'DeployProgram', { path: DEPLOY_PROGRAM });
+}
+
+/** The program's bounded waits in seconds: the propagation wait, and the alarm watch (0 without alarms). */
+function deployWaits(props: SpaPipelineProps): { propagation: number; rollbackWindow: number } {
+  const watching = (props.rollbackAlarms ?? []).length > 0;
+  return {
+    propagation: (props.propagationTimeout ?? DEFAULT_PROPAGATION_TIMEOUT).toSeconds(),
+    rollbackWindow: watching ? (props.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW).toSeconds() : 0,
+  };
+}
+
+const DEFAULT_PROPAGATION_TIMEOUT = Duration.minutes(5);
+const DEFAULT_ROLLBACK_WINDOW = Duration.minutes(5);
+/** A Lambda build ends after 15 minutes; the upload, smoke check and pruning get at least 5 of them. */
+const LAMBDA_WAIT_BUDGET_SECONDS = 10 * 60;
+
+function buildSpec(props: SpaPipelineProps, appPath: string, outputDirectory: string, lambda: boolean) {
   const cd = `cd "$CODEBUILD_SRC_DIR/${appPath}"`;
   const env: Record<string, unknown> = { shell: 'bash' };
   if (props.buildVariables) env.variables = props.buildVariables;
   if (props.parameterStoreVariables) env['parameter-store'] = props.parameterStoreVariables;
   if (props.secretsManagerVariables) env['secrets-manager'] = props.secretsManagerVariables;
+  const commands = [cd, ...(props.installCommands ?? SpaPipeline.defaultInstallCommands())];
+  // The Lambda image is Node.js 22 itself; runtime-versions is for the EC2 image's several runtimes.
   const phases: Record<string, unknown> = {
-    install: {
-      'runtime-versions': { nodejs: props.nodeVersion ?? DEFAULT_NODE_VERSION },
-      'commands': [cd, ...(props.installCommands ?? SpaPipeline.defaultInstallCommands())],
-    },
+    install: lambda ? { commands } : { 'runtime-versions': { nodejs: props.nodeVersion ?? DEFAULT_NODE_VERSION }, commands },
   };
   if (props.testCommands && props.testCommands.length > 0) {
     phases.pre_build = { commands: [cd, ...props.testCommands] };
@@ -413,25 +541,49 @@ function buildSpec(props: SpaPipelineProps, appPath: string, outputDirectory: st
     env,
     phases,
     artifacts: { 'base-directory': path.posix.join(appPath, outputDirectory), 'files': ['**/*'] },
-    cache: { paths: ['/root/.npm/**/*'] },
+    ...(lambda ? {} : { cache: { paths: ['/root/.npm/**/*'] } }),
   };
 }
 
-function deployVariables(scope: Construct, props: SpaPipelineProps): Record<string, codebuild.BuildEnvironmentVariable> {
+/** The deploy program's environment (its contract: src/release/README.md and docs/spa-pipeline.md). */
+function deployVariables(scope: Construct, props: SpaPipelineProps, program: s3assets.Asset, hashedPattern: string)
+  : Record<string, codebuild.BuildEnvironmentVariable> {
+  const stack = Stack.of(scope);
+  const { propagation, rollbackWindow } = deployWaits(props);
   const vars: Record<string, string> = {
+    SPA_PROGRAM_URL: program.s3ObjectUrl,
     SPA_BUCKET: props.hosting.bucket.bucketName,
-    SPA_DISTRIBUTION_ID: props.hosting.distribution.distributionId,
+    SPA_KVS_ARN: keyValueStoreOf(props.hosting).keyValueStoreArn,
+    // The smoke check and the propagation wait go through the real distribution, not a custom domain's DNS.
+    SPA_SITE_URL: `https://${props.hosting.distribution.distributionDomainName}`,
     SPA_SOURCE_DIR: '.',
-    SPA_KEEP_RELEASES: String(props.keepReleases ?? 3),
-    SPA_INVALIDATION_WAIT_SECONDS: String((props.invalidationTimeout ?? Duration.minutes(5)).toSeconds()),
+    SPA_HASHED_PATTERN: hashedPattern,
+    SPA_KEEP_RELEASES: String(props.keepReleases ?? 10),
     SPA_SOURCE_MAPS: props.serveSourceMaps ? 'public' : 'private',
+    SPA_PROPAGATION_TIMEOUT_SECONDS: String(propagation),
   };
-  if (props.hashedAssetPattern) vars.SPA_HASHED_PATTERN = props.hashedAssetPattern;
   if (props.runtimeConfig) {
-    vars.SPA_RUNTIME_CONFIG = Stack.of(scope).toJsonString(props.runtimeConfig);
+    vars.SPA_RUNTIME_CONFIG = stack.toJsonString(props.runtimeConfig);
     vars.SPA_RUNTIME_CONFIG_PATH = props.runtimeConfigPath ?? 'config.json';
   }
+  if (props.smokeCheckCommands) {
+    vars.SPA_SMOKE_COMMANDS = stack.toJsonString(props.smokeCheckCommands);
+  }
+  const alarms = props.rollbackAlarms ?? [];
+  if (alarms.length > 0) {
+    vars.SPA_ROLLBACK_ALARMS = stack.toJsonString(alarms.map((alarm) => alarm.alarmName));
+    vars.SPA_ROLLBACK_WINDOW_SECONDS = String(rollbackWindow);
+  }
   return Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { value }]));
+}
+
+/** The hosting's KeyValueStore, which its routing function reads the live release from (checked in validateTargets). */
+function keyValueStoreOf(hosting: SpaHosting): cloudfront.IKeyValueStore {
+  if (hosting.keyValueStore === undefined) {
+    throw propError(hosting, 'spaRouting', undefined, 'this hosting has no release store (`keyValueStore`), which SpaPipeline deploys releases to',
+      'create the hosting with `spaRouting: SpaRouting.REWRITE_FUNCTION` (the default)');
+  }
+  return hosting.keyValueStore;
 }
 
 function validate(scope: Construct, props: SpaPipelineProps): void {
@@ -470,11 +622,8 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
   validateBuildEnvironment(scope, props);
   validateRuntimeConfig(scope, props);
   checkInteger(scope, 'keepReleases', props.keepReleases, 1, 100);
-  const wait = durationMillis(scope, 'invalidationTimeout', props.invalidationTimeout, 'Duration.minutes(5)');
-  if (wait !== undefined && (wait > 3_600_000 || wait % 1000 !== 0)) {
-    throw propError(scope, 'invalidationTimeout', props.invalidationTimeout, 'it is a whole number of seconds up to one hour',
-      'use Duration.minutes(5) (the default), Duration.seconds(0) not to wait, or up to Duration.hours(1)');
-  }
+  validateSmokeCheck(scope, props);
+  validateWaits(scope, props);
   durationMillis(scope, 'artifactRetention', props.artifactRetention, 'Duration.days(30)');
   checkWholeDays(scope, 'artifactRetention', props.artifactRetention, 1, 3650);
   if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
@@ -501,6 +650,12 @@ function validateTargets(scope: Construct, props: SpaPipelineProps): void {
       'create the pipeline in a stack of the hosting\'s account and region (the same `env`)');
     }
   }
+  if (props.hosting.routingFunction === undefined) {
+    throw propError(scope, 'hosting', `${props.hosting.node.path} (spaRouting other than REWRITE_FUNCTION)`,
+      'releases are served by the hosting\'s routing function, which reads the live release from its KeyValueStore; this hosting has none',
+      'create the hosting with `spaRouting: SpaRouting.REWRITE_FUNCTION` (the default)');
+  }
+  keyValueStoreOf(props.hosting);
   const other = PIPELINES.get(props.hosting);
   if (other !== undefined && other.node.root === scope.node.root) {
     throw propError(scope, 'hosting', props.hosting.node.path, `${other.node.path} already deploys to it: two pipelines deploy into one bucket independently, `
@@ -521,7 +676,11 @@ function validateTypes(scope: Construct, props: SpaPipelineProps): void {
     ['notificationEmails', '"team@example.com"']] as const) {
     checkStringList(scope, prop, props[prop], example);
   }
+  checkStringList(scope, 'smokeCheckCommands', props.smokeCheckCommands, '"npx playwright test"');
+  checkList(scope, 'rollbackAlarms', props.rollbackAlarms, isAlarm, 'CloudWatch alarms', 'cloudwatch.Alarm.fromAlarmName(this, \'Errors\', \'admin-5xx\')');
   checkBoolean(scope, 'serveSourceMaps', props.serveSourceMaps);
+  checkEnum(scope, 'deployCompute', props.deployCompute, ComputeMode, 'ComputeMode');
+  checkEnum(scope, 'buildCompute', props.buildCompute, ComputeMode, 'ComputeMode');
   checkEnum(scope, 'executionMode', props.executionMode, codepipeline.ExecutionMode, 'codepipeline.ExecutionMode');
   checkEnum(scope, 'logRetention', props.logRetention, logs.RetentionDays, 'logs.RetentionDays');
   checkEnum(scope, 'removalPolicy', props.removalPolicy, RemovalPolicy, 'RemovalPolicy');
@@ -550,7 +709,7 @@ function durationMillis(scope: Construct, prop: string, value: unknown, example:
 }
 
 /** Probe paths a hashed pattern must not match: they are replaced by every deploy, so they must never be immutable. */
-const ENTRY_PATHS = ['index.html'];
+const ENTRY_PATHS = [ENTRY_FILE];
 
 /** The runtime config (keys that round-trip through JSON as property names; string values) and where it goes. */
 function validateRuntimeConfig(scope: Construct, props: SpaPipelineProps): void {
@@ -590,47 +749,129 @@ function validateRuntimeConfig(scope: Construct, props: SpaPipelineProps): void 
         + 'outside the reserved `_spa-deploy/`', 'use a path such as "config.json" or "runtime/config.json"');
     }
   }
+  validateHashedPattern(scope, props);
+}
+
+/**
+ * The hashed pattern is a JavaScript regular expression both the deploy program (Node.js) and the routing
+ * function (CloudFront Functions, whose regular expressions are ES 5.1 plus named groups) run, so it must
+ * compile in both and never match a file every release replaces.
+ */
+function validateHashedPattern(scope: Construct, props: SpaPipelineProps): void {
   const pattern = props.hashedAssetPattern;
-  if (pattern !== undefined && !isToken(pattern)) {
-    const fix = 'give an extended regular expression on paths in the build output, anchored on the hashed files, such as "^assets/.+-[A-Za-z0-9_-]{8,}\\.(js|css)$"';
-    let regex: RegExp | undefined;
-    let problem: string | undefined = pattern.trim() === '' ? 'it is empty' : undefined;
-    try {
-      regex = new RegExp(posixClasses(pattern));
-    } catch (e) {
-      problem = `it is not a regular expression (${(e as Error).message})`;
-    }
-    // The deploy script matches with bash's =~ (POSIX extended regular expressions).
-    const perlOnly = /\\[dDwWsSbB]|\(\?|\*\?|\+\?/.exec(pattern);
-    if (!problem && perlOnly) {
-      problem = `"${perlOnly[0]}" is not POSIX extended regular expression syntax, which the deploy script (bash =~) uses`;
-    }
-    if (problem) {
-      throw propError(scope, 'hashedAssetPattern', pattern, problem, fix);
-    }
-    const probes = [...ENTRY_PATHS, props.runtimeConfigPath ?? 'config.json'];
-    const matched = regex!.test('') ? '' : probes.find((p) => regex!.test(p));
-    if (matched !== undefined) {
-      const what = matched === '' ? 'it matches the empty string, so it matches every path'
-        : `it matches "${matched}", which ${matched === 'index.html' ? 'every deploy replaces' : 'is the runtime config, which every deploy rewrites'}`;
-      throw propError(scope, 'hashedAssetPattern', pattern, `${what}; files it matches are cached for a year and never invalidated, and the deploy refuses it`, fix);
-    }
+  if (pattern === undefined) {
+    return;
+  }
+  const fix = 'give the source of a JavaScript regular expression (no slashes, no flags) on paths in the build output, anchored on the hashed files, '
+    + 'such as "^assets/[^/]+-[A-Za-z0-9_-]{8,}\\.(js|css)$"';
+  if (isToken(pattern)) {
+    throw propError(scope, 'hashedAssetPattern', pattern, 'the routing function embeds the pattern in its code at synth, so it must be known then', fix);
+  }
+  let regex: RegExp | undefined;
+  let problem: string | undefined;
+  try {
+    regex = new RegExp(pattern);
+  } catch (e) {
+    problem = `it is not a JavaScript regular expression (${(e as Error).message})`;
+  }
+  const lookbehind = /\(\?<[=!]/.exec(pattern);
+  const delimited = /^\/.*\/[dgimsuvy]*$/s.test(pattern);
+  if (problem) {
+    // reported below
+  } else if (pattern.trim() === '') {
+    problem = 'it is empty';
+  } else if (delimited) {
+    problem = 'it is written as a literal with slashes: the slashes would be part of the pattern, which then matches no path (paths have no leading slash)';
+  } else if (lookbehind) {
+    problem = `"${lookbehind[0]}" (lookbehind) is not in CloudFront Functions' regular expressions (ES 5.1 and named groups), so the routing function would fail`;
+  } else if (pattern.length > MAX_PATTERN_LENGTH) {
+    problem = `it is ${pattern.length} characters, and the routing function embeds it within CloudFront Functions' 10 KB code limit (at most ${MAX_PATTERN_LENGTH})`;
+  }
+  if (problem) {
+    throw propError(scope, 'hashedAssetPattern', pattern, problem, fix);
+  }
+  const probes = [...ENTRY_PATHS, props.runtimeConfigPath ?? 'config.json'];
+  const matched = regex!.test('') ? '' : probes.find((p) => regex!.test(p));
+  if (matched !== undefined) {
+    const what = matched === '' ? 'it matches the empty string, so it matches every path'
+      : `it matches "${matched}", which ${matched === ENTRY_FILE ? 'every release has its own of' : 'is the runtime config, which every deploy rewrites'}`;
+    throw propError(scope, 'hashedAssetPattern', pattern,
+      `${what}; files it matches are shared by all releases, cached for a year and never routed to a release`, fix);
   }
 }
 
-/** A POSIX ERE's bracket classes (`[[:alnum:]]`) in JavaScript's syntax, to test a pattern at synth. */
-function posixClasses(pattern: string): string {
-  const classes: Record<string, string> = {
-    alnum: 'A-Za-z0-9',
-    alpha: 'A-Za-z',
-    digit: '0-9',
-    xdigit: '0-9A-Fa-f',
-    lower: 'a-z',
-    upper: 'A-Z',
-    space: '\\s',
-    blank: ' \\t',
-    punct: '!-\\/:-@\\[-`{-~',
-    word: 'A-Za-z0-9_',
-  };
-  return pattern.replace(/\[:([a-z]+):\]/g, (whole, name: string) => classes[name] ?? whole);
+const MAX_PATTERN_LENGTH = 1000;
+
+/** Smoke check commands: shell commands, none blank. */
+function validateSmokeCheck(scope: Construct, props: SpaPipelineProps): void {
+  const commands = props.smokeCheckCommands;
+  if (commands === undefined || isToken(commands)) {
+    return;
+  }
+  if (commands.length === 0) {
+    throw propError(scope, 'smokeCheckCommands', commands, 'an empty list checks nothing more than the built-in smoke check',
+      'remove `smokeCheckCommands`, or give commands such as ["npx playwright test"]');
+  }
+  if (commands.some((c) => !isToken(c) && c.trim() === '')) {
+    throw propError(scope, 'smokeCheckCommands', commands, 'a blank command checks nothing', 'remove the blank entries');
+  }
+}
+
+/**
+ * The alarms and the program's two waits. On Lambda compute a build ends after 15 minutes whatever it does, so
+ * the waits must leave the upload, the smoke check and the pruning room in it.
+ */
+function validateWaits(scope: Construct, props: SpaPipelineProps): void {
+  const alarms = props.rollbackAlarms;
+  if (alarms !== undefined && !isToken(alarms)) {
+    if (alarms.length === 0) {
+      throw propError(scope, 'rollbackAlarms', alarms, 'an empty list watches nothing', 'remove `rollbackAlarms`, or give the alarms to watch');
+    }
+    const region = Stack.of(scope).region;
+    for (const alarm of alarms) {
+      // An imported alarm's region is in its ARN (its `env` is the importing stack's).
+      const theirs = isToken(alarm.alarmArn) ? alarm.env.region : Arn.split(alarm.alarmArn, ArnFormat.COLON_RESOURCE_NAME).region;
+      if (!isToken(theirs) && !isToken(region) && theirs !== region) {
+        throw propError(scope, 'rollbackAlarms', alarm.alarmArn, `the alarm is in ${theirs} and the deploy, which reads it, in ${region}`,
+          `give alarms of ${region}; CloudWatch alarms can watch metrics of other regions through cross-region dashboards only`);
+      }
+    }
+    const names = alarms.map((a) => a.alarmName).filter((n) => !isToken(n));
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) {
+      throw propError(scope, 'rollbackAlarms', twice, 'the alarm is listed twice', 'list each alarm once');
+    }
+  }
+  const window = durationMillis(scope, 'rollbackWindow', props.rollbackWindow, 'Duration.minutes(5)');
+  if (props.rollbackWindow !== undefined && (alarms === undefined || alarms.length === 0)) {
+    throw propError(scope, 'rollbackWindow', props.rollbackWindow, 'there are no `rollbackAlarms` to watch', 'give `rollbackAlarms`, or remove `rollbackWindow`');
+  }
+  if (window !== undefined && (window % 1000 !== 0 || window < 60_000 || window > 3_600_000)) {
+    throw propError(scope, 'rollbackWindow', props.rollbackWindow, 'it is a whole number of seconds from 1 minute to 1 hour',
+      'use Duration.minutes(5) (the default) or another whole number of seconds from Duration.minutes(1) to Duration.hours(1)');
+  }
+  const propagation = durationMillis(scope, 'propagationTimeout', props.propagationTimeout, 'Duration.minutes(5)');
+  if (propagation !== undefined && (propagation % 1000 !== 0 || propagation < 1000 || propagation > 1_800_000)) {
+    throw propError(scope, 'propagationTimeout', props.propagationTimeout, 'it is a whole number of seconds from 1 second to 30 minutes',
+      'use Duration.minutes(5) (the default) or another whole number of seconds up to Duration.minutes(30)');
+  }
+  if ((props.deployCompute ?? ComputeMode.LAMBDA) !== ComputeMode.LAMBDA
+    || (props.rollbackWindow?.isUnresolved() ?? false) || (props.propagationTimeout?.isUnresolved() ?? false)) {
+    return;
+  }
+  const waits = deployWaits(props);
+  if (waits.propagation + waits.rollbackWindow > LAMBDA_WAIT_BUDGET_SECONDS) {
+    const prop = props.rollbackWindow !== undefined || props.propagationTimeout === undefined ? 'rollbackWindow' : 'propagationTimeout';
+    throw propError(scope, prop, prop === 'rollbackWindow' ? (props.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW) : props.propagationTimeout,
+      `the deploy runs on Lambda compute, which ends a build after 15 minutes, and \`propagationTimeout\` (${waits.propagation} s) plus \`rollbackWindow\` `
+      + `(${waits.rollbackWindow} s) leave less than 5 minutes for the upload, the smoke check and the pruning`,
+      'keep the two at most 10 minutes together, or run the deploy on EC2 (`deployCompute: ComputeMode.EC2`), where the project\'s timeout grows with them');
+  }
+}
+
+/** An IAlarm from any copy of aws-cdk-lib: what the deploy reads of it. */
+function isAlarm(value: unknown): boolean {
+  const alarm = value as cloudwatch.IAlarm | null | undefined;
+  return typeof alarm === 'object' && alarm !== null && typeof alarm.alarmArn === 'string' && typeof alarm.alarmName === 'string'
+    && typeof alarm.env === 'object';
 }

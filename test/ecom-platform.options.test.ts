@@ -4,12 +4,13 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ts from 'typescript';
-import { CspPreset, EcomPlatform, PlatformSource, SpaHostingOptions, SpaPipelineOptions, SpaRouting } from '../src';
+import { ComputeMode, CspPreset, EcomPlatform, PlatformSource, SpaHostingOptions, SpaPipelineOptions, SpaRouting } from '../src';
 
 // Every SpaHosting and SpaPipeline the platform creates records the props it was given (the real constructs run).
 const mockRecorded: { hosting: any[]; pipeline: any[] } = { hosting: [], pipeline: [] };
@@ -82,7 +83,7 @@ function hostingSamples(stack: Stack): Record<keyof SpaHostingOptions, unknown> 
     removalPolicy: RemovalPolicy.DESTROY,
     accessLogs: true,
     accessLogsRetention: Duration.days(30),
-    spaRouting: SpaRouting.ERROR_RESPONSES,
+    spaRouting: SpaRouting.REWRITE_FUNCTION, // the only routing a pipeline deploys releases to
     scriptSources: ['https://js.example.com'],
     styleSources: ['https://fonts.googleapis.com'],
     imgSources: ['https://images.example-cdn.com'],
@@ -129,7 +130,12 @@ const PIPELINE_SAMPLES: Record<keyof SpaPipelineOptions, unknown> = {
   runtimeConfig: { region: 'eu-west-1' },
   runtimeConfigPath: 'runtime/config.json',
   keepReleases: 5,
-  invalidationTimeout: Duration.minutes(2),
+  smokeCheckCommands: ['npx playwright test'],
+  rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(new Stack(), 'Errors', 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:shop-5xx')],
+  rollbackWindow: Duration.minutes(3),
+  propagationTimeout: Duration.minutes(2),
+  deployCompute: ComputeMode.EC2,
+  buildCompute: ComputeMode.LAMBDA,
   serveSourceMaps: true,
 };
 

@@ -1,9 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { SpaHosting, SpaPipeline, SpaSource } from '../src';
+import { ComputeMode, SpaHosting, SpaPipeline, SpaSource } from '../src';
 import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 import { nagV3Findings } from './helpers/nag';
 
@@ -40,6 +41,21 @@ function buildMatrix(app: App): Record<string, Stack> {
     hosting: new SpaHosting(frontend, 'Storefront'),
     source: SpaSource.s3(s3.Bucket.fromBucketName(s3Source, 'Src', 'e-com67-sources'), 'admin.zip'),
     notificationTopic: sns.Topic.fromTopicArn(s3Source, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:ops'),
+  });
+
+  // The release options: smoke check commands, a rollback alarm watched from an EC2 deploy, a build on Lambda compute.
+  const releases = pipelineStack('AlarmsEc2DeployLambdaBuild');
+  new SpaPipeline(releases, 'Pipeline', {
+    hosting: new SpaHosting(frontend, 'Outlet'),
+    source: SpaSource.codeCommit(codecommit.Repository.fromRepositoryName(releases, 'Repo', 'e-com67'), 'master'),
+    smokeCheckCommands: ['npx playwright test'],
+    rollbackAlarms: [
+      new cloudwatch.Alarm(releases, 'Errors', { metric: new cloudwatch.Metric({ namespace: 'App', metricName: '5xx' }), threshold: 1, evaluationPeriods: 1 }),
+      cloudwatch.Alarm.fromAlarmArn(releases, 'Latency', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:outlet-latency'),
+    ],
+    rollbackWindow: Duration.minutes(15),
+    deployCompute: ComputeMode.EC2,
+    buildCompute: ComputeMode.LAMBDA,
   });
 
   const same = pipelineStack('SameStack');

@@ -1,12 +1,14 @@
-import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { SpaHosting, SpaPipeline, SpaPipelineProps, SpaSource } from '../src';
+import { ComputeMode, SpaHosting, SpaPipeline, SpaPipelineProps, SpaRouting, SpaSource } from '../src';
 import { FLAG_CONTEXTS } from './helpers/contexts';
+import { DEFAULT_HASHED_PATTERN, releaseRoutingOf } from '../src/private/release-routing';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
@@ -55,7 +57,8 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
             Actions: [Match.objectLike({
               Configuration: Match.objectLike({
                 ProjectName: { Ref: deployId },
-                EnvironmentVariables: JSON.stringify([{ name: 'SPA_RELEASE_ID', type: 'PLAINTEXT', value: '#{codepipeline.PipelineExecutionId}' }]),
+                // The program names releases from CodeBuild's own variables (commit, build number).
+                EnvironmentVariables: Match.absent(),
               }),
             })],
           }),
@@ -74,7 +77,7 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       });
     });
 
-    test('the build: the shipped install script and npm run build on Node 22, npm cache (not node_modules) kept, dist published', () => {
+    test('the build: on EC2, the shipped install script and npm run build on Node 22, npm cache (not node_modules) kept, dist published', () => {
       template.hasResourceProperties('AWS::CodeBuild::Project', {
         Environment: { Image: 'aws/codebuild/standard:7.0', ComputeType: 'BUILD_GENERAL1_SMALL', PrivilegedMode: false, Type: 'LINUX_CONTAINER' },
         EncryptionKey: Match.anyValue(),
@@ -90,32 +93,60 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       expect(spec.cache).toEqual({ paths: ['/root/.npm/**/*'] });
     });
 
-    test('the deploy runs the shipped script with the hosting bucket and distribution', () => {
-      const spec = buildSpecOf(template, deployId);
-      expect(spec.phases.build.commands).toEqual(SpaPipeline.deployCommands());
-      template.hasResourceProperties('AWS::CodeBuild::Project', {
-        Environment: Match.objectLike({
-          PrivilegedMode: false,
-          EnvironmentVariables: Match.arrayWith([
-            { Name: 'SPA_BUCKET', Type: 'PLAINTEXT', Value: { 'Fn::ImportValue': Match.stringLikeRegexp(`Frontend:ExportsOutputRef${hostingBucketId}`) } },
-            { Name: 'SPA_DISTRIBUTION_ID', Type: 'PLAINTEXT', Value: { 'Fn::ImportValue': Match.stringLikeRegexp('Frontend:ExportsOutputRefAdminDistribution') } },
-            { Name: 'SPA_SOURCE_DIR', Type: 'PLAINTEXT', Value: '.' },
-            { Name: 'SPA_KEEP_RELEASES', Type: 'PLAINTEXT', Value: '3' },
-            { Name: 'SPA_INVALIDATION_WAIT_SECONDS', Type: 'PLAINTEXT', Value: '300' },
-          ]),
-        }),
+    test('the deploy runs on Lambda compute: it downloads the shipped program and runs it with node, no timeout, no cache', () => {
+      const project = template.toJSON().Resources[deployId].Properties;
+      expect(project.Environment).toMatchObject({
+        Type: 'LINUX_LAMBDA_CONTAINER', ComputeType: 'BUILD_LAMBDA_1GB', Image: 'aws/codebuild/amazonlinux-x86_64-lambda-standard:nodejs22',
       });
+      expect(project.TimeoutInMinutes).toBeUndefined();
+      expect(project.Cache).toEqual({ Type: 'NO_CACHE' });
+      const spec = buildSpecOf(template, deployId);
+      expect(spec.phases).toEqual({ build: { commands: SpaPipeline.deployCommands() } });
+      expect(SpaPipeline.deployCommands()).toEqual([
+        'aws s3 cp --no-progress "$SPA_PROGRAM_URL" "${TMPDIR:-/tmp}/spa-release.js"',
+        'node "${TMPDIR:-/tmp}/spa-release.js" deploy',
+      ]);
     });
 
-    test('the deploy role writes only the hosting bucket and invalidates only its distribution', () => {
+    test('the deploy\'s environment: the program\'s S3 URL, the bucket, the store, the distribution\'s URL and the defaults', () => {
+      const variables = Object.fromEntries(template.toJSON().Resources[deployId].Properties.Environment.EnvironmentVariables
+        .map((v: any) => [v.Name, v.Value]));
+      const asset = stack.resolve(pipeline.deployProgram.s3ObjectUrl);
+      expect(variables).toEqual({
+        SPA_PROGRAM_URL: asset,
+        SPA_BUCKET: { 'Fn::ImportValue': expect.stringMatching(`Frontend:ExportsOutputRef${hostingBucketId}`) },
+        SPA_KVS_ARN: { 'Fn::ImportValue': expect.stringMatching(/^Frontend:ExportsOutputFnGetAtt.*Arn/) },
+        SPA_SITE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::ImportValue': expect.stringMatching(/Frontend:ExportsOutputFnGetAttAdminDistribution.*DomainName/) }]] },
+        SPA_SOURCE_DIR: '.',
+        SPA_HASHED_PATTERN: DEFAULT_HASHED_PATTERN,
+        SPA_KEEP_RELEASES: '10',
+        SPA_SOURCE_MAPS: 'private',
+        SPA_PROPAGATION_TIMEOUT_SECONDS: '300',
+      });
+      expect(asset).toEqual(expect.stringMatching(/^s3:\/\/cdk-.*\/[0-9a-f]{64}\.js$/));
+      // The store is the hosting's.
+      expect(JSON.stringify(variables.SPA_KVS_ARN)).toContain(frontend.resolve((hosting.keyValueStore!.node.defaultChild as any).logicalId));
+    });
+
+    test('the hosting\'s routing function gets the same hashed pattern as the program', () => {
+      expect(releaseRoutingOf(hosting)).toEqual({ hashedPattern: DEFAULT_HASHED_PATTERN });
+    });
+
+    test('the deploy role: grantDeploy on the hosting, the program\'s one object, no invalidation, no alarms', () => {
       const statements = statementsOf(template, logicalId(stack, pipeline.deployProject.role!));
       const writes = statements.filter((s) => [s.Action].flat().some((a: string) => /^s3:(Put|Delete)/.test(a)));
       expect(writes).toHaveLength(1);
       expect(JSON.stringify(writes[0].Resource)).toMatch(new RegExp(`ExportsOutputFnGetAtt${hostingBucketId}Arn`));
-      const cloudfront = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('cloudfront:')));
-      expect(cloudfront).toHaveLength(1);
-      expect([cloudfront[0].Action].flat().sort()).toEqual(['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation']);
-      expect(JSON.stringify(cloudfront[0].Resource)).toMatch(/:distribution\/".*ExportsOutputRefAdminDistribution/);
+      expect(JSON.stringify(statements)).not.toMatch(/cloudfront:(CreateInvalidation|GetInvalidation)/);
+      expect(JSON.stringify(statements)).not.toMatch(/cloudwatch:/);
+      const kvs = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('cloudfront-keyvaluestore:')));
+      expect(kvs.length).toBeGreaterThan(0);
+      expect(JSON.stringify(kvs.map((s) => s.Resource))).toMatch(/ExportsOutputFnGetAtt.*Arn/);
+      const program = statements.filter((s) => JSON.stringify(s.Resource).includes(stack.resolve(pipeline.deployProgram.s3ObjectKey)));
+      expect(program).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: expect.anything() }]);
+      // (the partition is a pseudo parameter without feature flags, a literal with them)
+      expect(JSON.stringify(program[0].Resource))
+        .toMatch(new RegExp(`:s3:::${stack.resolve(pipeline.deployProgram.s3BucketName).replace(/[${}]/g, '.')}/${stack.resolve(pipeline.deployProgram.s3ObjectKey)}"`));
     });
 
     test('the build role cannot touch the hosting bucket or the distribution', () => {
@@ -241,19 +272,78 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       expect(read('secretsmanager:GetSecretValue')).toEqual([expect.stringMatching(/:secretsmanager:eu-west-1:111122223333:secret:e-com67\/npm-\?{6}"/)]);
     });
 
-    test('the deploy project\'s timeout leaves room for the invalidation wait', () => {
-      const { template, stack, pipeline } = build(context, () => ({ invalidationTimeout: Duration.minutes(60) }));
-      expect(template.toJSON().Resources[logicalId(stack, pipeline.deployProject)].Properties.TimeoutInMinutes).toBe(90);
-      const odd = build(context, () => ({ invalidationTimeout: Duration.seconds(90) }));
+    test('on EC2, the deploy installs Node 22 and its timeout leaves room for the propagation wait and the alarm watch', () => {
+      const { template, stack, pipeline } = build(context, (st) => ({
+        deployCompute: ComputeMode.EC2,
+        propagationTimeout: Duration.minutes(30),
+        rollbackAlarms: [new cloudwatch.Alarm(st, 'Errors', { metric: new cloudwatch.Metric({ namespace: 'App', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1 })],
+        rollbackWindow: Duration.minutes(60),
+      }));
+      const project = template.toJSON().Resources[logicalId(stack, pipeline.deployProject)].Properties;
+      expect(project.Environment).toMatchObject({ Type: 'LINUX_CONTAINER', ComputeType: 'BUILD_GENERAL1_SMALL', Image: 'aws/codebuild/standard:7.0' });
+      expect(project.TimeoutInMinutes).toBe(120);
+      expect(buildSpecOf(template, logicalId(stack, pipeline.deployProject)).phases).toEqual({
+        install: { 'runtime-versions': { nodejs: '22' } },
+        build: { commands: SpaPipeline.deployCommands() },
+      });
+      const odd = build(context, () => ({ deployCompute: ComputeMode.EC2, propagationTimeout: Duration.seconds(90) }));
       expect(odd.template.toJSON().Resources[logicalId(odd.stack, odd.pipeline.deployProject)].Properties.TimeoutInMinutes).toBe(32);
     });
 
+    test('the build on Lambda compute: the Node 22 image, no runtime-versions, no cache', () => {
+      const { template, stack, pipeline } = build(context, () => ({ buildCompute: ComputeMode.LAMBDA }));
+      const project = template.toJSON().Resources[logicalId(stack, pipeline.buildProject)].Properties;
+      expect(project.Environment).toMatchObject({ Type: 'LINUX_LAMBDA_CONTAINER', ComputeType: 'BUILD_LAMBDA_1GB' });
+      expect(project.Cache).toEqual({ Type: 'NO_CACHE' });
+      expect(project.TimeoutInMinutes).toBeUndefined();
+      const spec = buildSpecOf(template, logicalId(stack, pipeline.buildProject));
+      expect(spec.phases.install).toEqual({ commands: ['cd "$CODEBUILD_SRC_DIR/."', ...SpaPipeline.defaultInstallCommands()] });
+      expect(spec.cache).toBeUndefined();
+    });
+
+    test('smoke check commands, rollback alarms and waits reach the program; the role may describe exactly those alarms', () => {
+      const { template, stack, pipeline } = build(context, (st) => ({
+        smokeCheckCommands: ['npx playwright test', 'curl -fsS -H "$SPA_RELEASE_HEADER_NAME: $SPA_RELEASE_ID" "$SPA_RELEASE_URL/health"'],
+        rollbackAlarms: [
+          new cloudwatch.Alarm(st, 'Errors', { metric: new cloudwatch.Metric({ namespace: 'App', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1 }),
+          cloudwatch.Alarm.fromAlarmArn(st, 'Latency', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:admin-latency'),
+        ],
+        rollbackWindow: Duration.minutes(4),
+        propagationTimeout: Duration.seconds(120),
+      }));
+      const variables = Object.fromEntries(template.toJSON().Resources[logicalId(stack, pipeline.deployProject)]
+        .Properties.Environment.EnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+      expect(JSON.parse(variables.SPA_SMOKE_COMMANDS)).toEqual([
+        'npx playwright test', 'curl -fsS -H "$SPA_RELEASE_HEADER_NAME: $SPA_RELEASE_ID" "$SPA_RELEASE_URL/health"',
+      ]);
+      const errorsAlarm = stack.getLogicalId(stack.node.findChild('Errors').node.defaultChild as CfnElement);
+      expect(variables.SPA_ROLLBACK_ALARMS).toEqual({ 'Fn::Join': ['', ['["', { Ref: errorsAlarm }, '","admin-latency"]']] });
+      expect(variables.SPA_ROLLBACK_WINDOW_SECONDS).toBe('240');
+      expect(variables.SPA_PROPAGATION_TIMEOUT_SECONDS).toBe('120');
+      const describe = statementsOf(template, logicalId(stack, pipeline.deployProject.role!))
+        .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('cloudwatch:')));
+      expect(describe[0]?.Resource).toHaveLength(2);
+      expect(describe).toEqual([{
+        Effect: 'Allow',
+        Action: 'cloudwatch:DescribeAlarms',
+        // (in either order: the recommended flags sort statement resources)
+        Resource: expect.arrayContaining([{ 'Fn::GetAtt': [errorsAlarm, 'Arn'] }, 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:admin-latency']),
+      }]);
+    });
+
+    test('the rollback window defaults to 5 minutes with alarms', () => {
+      const { template, stack, pipeline } = build(context, (st) => ({
+        rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(st, 'Latency', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:admin-latency')],
+      }));
+      expect(template.toJSON().Resources[logicalId(stack, pipeline.deployProject)].Properties.Environment.EnvironmentVariables)
+        .toContainEqual({ Name: 'SPA_ROLLBACK_WINDOW_SECONDS', Type: 'PLAINTEXT', Value: '300' });
+    });
+
     test('runtime config with a token is resolved at deploy time, not baked into the build', () => {
-      const { template, stack, pipeline } = build(context, () => ({
+      const { template, stack, pipeline, hosting } = build(context, () => ({
         runtimeConfig: { apiUrl: Fn.importValue('ApiUrl'), region: 'eu-west-1' },
         runtimeConfigPath: 'runtime/config.json',
         keepReleases: 5,
-        invalidationTimeout: Duration.seconds(0),
         hashedAssetPattern: '^static/.+\\.[0-9a-f]{8}\\.(js|css)$',
       }));
       const variables = Object.fromEntries(template.toJSON().Resources[logicalId(stack, pipeline.deployProject)]
@@ -262,10 +352,10 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
         SPA_RUNTIME_CONFIG: { 'Fn::Join': ['', ['{"apiUrl":"', { 'Fn::ImportValue': 'ApiUrl' }, '","region":"eu-west-1"}']] },
         SPA_RUNTIME_CONFIG_PATH: 'runtime/config.json',
         SPA_KEEP_RELEASES: '5',
-        SPA_INVALIDATION_WAIT_SECONDS: '0',
         SPA_HASHED_PATTERN: '^static/.+\\.[0-9a-f]{8}\\.(js|css)$',
       });
       expect(JSON.stringify(buildSpecOf(template, logicalId(stack, pipeline.buildProject)))).not.toMatch(/ApiUrl/);
+      expect(releaseRoutingOf(hosting)?.hashedPattern).toBe('^static/.+\\.[0-9a-f]{8}\\.(js|css)$');
     });
 
     test('SUPERSEDED execution mode', () => {
@@ -311,6 +401,8 @@ describe('SpaPipeline rejects bad input at synth', () => {
     }
   }
   const repo = (stack: Stack) => codecommit.Repository.fromRepositoryName(stack, 'Repo2', 'e-com67');
+  const alarm = (stack: Stack) => (stack.node.tryFindChild('Alarm') as cloudwatch.IAlarm | undefined)
+    ?? cloudwatch.Alarm.fromAlarmArn(stack, 'Alarm', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:admin-5xx');
   const branch = (name: string) => (stack: Stack) => ({ source: SpaSource.codeCommit(repo(stack), name) });
 
   const CASES: Array<[string, (stack: Stack) => Partial<SpaPipelineProps>, string, RegExp]> = [
@@ -393,9 +485,30 @@ describe('SpaPipeline rejects bad input at synth', () => {
     ['malformed email', () => ({ notificationEmails: ['ops@'] }), 'notificationEmails', /not an email address/],
     ['emails with a given topic', (s) => ({ notificationTopic: new sns.Topic(s, 'T'), notificationEmails: ['ops@example.com'] }), 'notificationEmails', /was given/],
     ['zero releases kept', () => ({ keepReleases: 0 }), 'keepReleases', /1 to 100/],
-    ['invalidation wait over an hour', () => ({ invalidationTimeout: Duration.hours(2) }), 'invalidationTimeout', /up to one hour/],
-    ['invalid hashed pattern', () => ({ hashedAssetPattern: '(' }), 'hashedAssetPattern', /not a regular expression/],
-    ['Perl-only hashed pattern', () => ({ hashedAssetPattern: '^assets/.+-\\w{8}\\.js$' }), 'hashedAssetPattern', /POSIX/],
+    ['rollback window over an hour (EC2)', (st) => ({ deployCompute: ComputeMode.EC2, rollbackAlarms: [alarm(st)], rollbackWindow: Duration.hours(2) }),
+      'rollbackWindow', /1 minute to 1 hour/],
+    ['rollback window and propagation over 10 minutes on Lambda', (st) => ({ rollbackAlarms: [alarm(st)], rollbackWindow: Duration.minutes(6) }),
+      'rollbackWindow', /15 minutes.*\(300 s\) plus `rollbackWindow` \(360 s\)/],
+    ['propagation over 10 minutes on Lambda with alarms', (st) => ({ rollbackAlarms: [alarm(st)], propagationTimeout: Duration.minutes(8) }),
+      'propagationTimeout', /ComputeMode\.EC2/],
+    ['rollback window without alarms', () => ({ rollbackWindow: Duration.minutes(5) }), 'rollbackWindow', /no `rollbackAlarms`/],
+    ['empty rollback alarms', () => ({ rollbackAlarms: [] }), 'rollbackAlarms', /watches nothing/],
+    ['rollback alarm of another region', (st) => ({ rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(st, 'A', 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:x')] }),
+      'rollbackAlarms', /in us-east-1 and the deploy.*in eu-west-1/],
+    ['rollback alarm listed twice', (st) => ({ rollbackAlarms: [alarm(st), alarm(st)] }), 'rollbackAlarms', /twice/],
+    ['rollback alarm a name (JavaScript)', () => ({ rollbackAlarms: ['admin-5xx' as any] }), 'rollbackAlarms', /list of CloudWatch alarms/],
+    ['propagation timeout of 0', () => ({ propagationTimeout: Duration.seconds(0) }), 'propagationTimeout', /1 second to 30 minutes/],
+    ['smoke check commands empty', () => ({ smokeCheckCommands: [] }), 'smokeCheckCommands', /empty list/],
+    ['smoke check command blank', () => ({ smokeCheckCommands: ['npx playwright test', ' '] }), 'smokeCheckCommands', /blank/],
+    ['smoke check commands a string (JavaScript)', () => ({ smokeCheckCommands: 'npx playwright test' as any }), 'smokeCheckCommands', /list of strings/],
+    ['deploy compute a string (JavaScript)', () => ({ deployCompute: 'lambda' as any }), 'deployCompute', /ComputeMode\.LAMBDA/],
+    ['hosting without the routing function', (st) => ({ hosting: new SpaHosting(st, 'Errors', { spaRouting: SpaRouting.ERROR_RESPONSES }) }),
+      'hosting', /REWRITE_FUNCTION/],
+    ['invalid hashed pattern', () => ({ hashedAssetPattern: '(' }), 'hashedAssetPattern', /not a JavaScript regular expression/],
+    ['hashed pattern with lookbehind', () => ({ hashedAssetPattern: '(?<=assets/).+-[a-z0-9]{8}\\.js$' }), 'hashedAssetPattern', /lookbehind/],
+    ['hashed pattern written with slashes', () => ({ hashedAssetPattern: '/^assets\\/.+\\.js$/i' }), 'hashedAssetPattern', /slashes/],
+    ['hashed pattern as a token', () => ({ hashedAssetPattern: Fn.importValue('Pattern') }), 'hashedAssetPattern', /known then/],
+    ['hashed pattern over 1000 characters', () => ({ hashedAssetPattern: `^assets/(${'a|'.repeat(600)}b)-[0-9a-f]{8}\\.js$` }), 'hashedAssetPattern', /10 KB/],
     ['runtime config key __proto__ (as Python passes it)', () => ({ runtimeConfig: JSON.parse('{"__proto__":"x"}') }), 'runtimeConfig', /object internals/],
     ['runtime config key constructor', () => ({ runtimeConfig: { constructor: 'x' } as any }), 'runtimeConfig', /object internals/],
     ['runtime config value undefined (JavaScript)', () => ({ runtimeConfig: { apiUrl: undefined as any } }), 'runtimeConfig.apiUrl', /drop the key/],
@@ -413,9 +526,9 @@ describe('SpaPipeline rejects bad input at synth', () => {
     ['appPath with a . component', () => ({ appPath: 'frontend/./admin' }), 'appPath', /an empty or "\." component/],
     ['appPath a number (JavaScript)', () => ({ appPath: 7 as any }), 'appPath', /a number/],
     ['outputDirectory the app folder', () => ({ outputDirectory: '.' }), 'outputDirectory', /sources and node_modules/],
-    ['invalidation wait 1.5 s', () => ({ invalidationTimeout: Duration.millis(1500) }), 'invalidationTimeout', /whole number of seconds/],
-    ['invalidation wait NaN', () => ({ invalidationTimeout: Duration.seconds(NaN) }), 'invalidationTimeout', /not a finite/],
-    ['invalidation wait a number (JavaScript)', () => ({ invalidationTimeout: 300 as any }), 'invalidationTimeout', /must be a Duration/],
+    ['propagation timeout 1.5 s', () => ({ propagationTimeout: Duration.millis(1500) }), 'propagationTimeout', /whole number of seconds/],
+    ['propagation timeout NaN', () => ({ propagationTimeout: Duration.seconds(NaN) }), 'propagationTimeout', /not a finite/],
+    ['rollback window a number (JavaScript)', () => ({ rollbackWindow: 300 as any }), 'rollbackWindow', /must be a Duration/],
     ['artifact retention a number (JavaScript)', () => ({ artifactRetention: 30 as any }), 'artifactRetention', /must be a Duration.*Duration\.days\(30\)/],
     ['no hosting (JavaScript)', () => ({ hosting: undefined as any }), 'hosting', /a SpaHosting is required/],
     ['no source (JavaScript)', () => ({ source: undefined as any }), 'source', /a SpaSource is required/],
@@ -476,8 +589,13 @@ describe('SpaPipeline rejects bad input at synth', () => {
     expect(() => new SpaPipeline(stack, 'P', { hosting, source: SpaSource.codeCommit(repository, 'main') })).not.toThrow();
   });
 
-  test('a POSIX bracket class in the hashed pattern is read as bash reads it', () => {
-    expect(attempt(() => ({ hashedAssetPattern: '^assets/[[:alnum:]_-]+-[[:alnum:]]{8}\\.js$' })).error).toBeUndefined();
+  test('JavaScript classes and named groups in the hashed pattern pass (the routing function runs them)', () => {
+    expect(attempt(() => ({ hashedAssetPattern: '^assets/(?<name>[\\w-]+)-\\w{8}\\.(?:js|css)$' })).error).toBeUndefined();
+  });
+
+  test('on EC2, the deploy may wait longer than a Lambda build lasts', () => {
+    const ec2 = attempt((st) => ({ deployCompute: ComputeMode.EC2, rollbackAlarms: [alarm(st)], rollbackWindow: Duration.minutes(30) }));
+    expect(ec2.error).toBeUndefined();
   });
 
   test('valid git branch names pass', () => {

@@ -3,11 +3,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Stack, Stage } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { BadInput, ENV, Expected, Observed, accepted, refused, synth, warned } from './case';
-import { EcomPlatform, EcomPlatformProps, PlatformNaming, PlatformNamingProps, PlatformSource } from '../../src';
+import { ComputeMode, EcomPlatform, EcomPlatformProps, PlatformNaming, PlatformNamingProps, PlatformSource, SpaRouting } from '../../src';
 
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 /** cdk.json's keys as the test app sets them: no bundling, so no synth runs pip. */
@@ -146,6 +147,27 @@ export const CASES: BadInput[] = [
     platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', pipelineStackName: 'Admin_Pipeline' }] }))),
   p("frontends[0].pipeline: 'fast' (not an object)", refused('frontends[0].pipeline'),
     platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', pipeline: 'fast' }] }))),
+  // Releases through the platform: the hosting's routing and the pipeline's new options, per app.
+  p('frontends[0].hosting.spaRouting: ERROR_RESPONSES with the frontend pipelines on', refused('frontends[0].hosting.spaRouting', /REWRITE_FUNCTION/),
+    pipelines(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', hosting: { spaRouting: SpaRouting.ERROR_RESPONSES } }] }))),
+  p('frontends[0].hosting.spaRouting: ERROR_RESPONSES in direct mode (no pipeline)', accepted(),
+    platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', hosting: { spaRouting: SpaRouting.ERROR_RESPONSES } }] }))),
+  p('frontends[0].pipeline.rollbackWindow without rollbackAlarms', refused('rollbackWindow', /no `rollbackAlarms`/),
+    pipelines(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', pipeline: { rollbackWindow: Duration.minutes(5) } }] }))),
+  p('frontends[0].pipeline: smoke check, rollback alarm and window, EC2 deploy', accepted(), pipelines(() => ({
+    frontends: [{
+      name: 'admin',
+      appPath: 'web/a',
+      pipeline: {
+        smokeCheckCommands: ['npx playwright test'],
+        rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(new Stack(), 'Errors', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:admin-5xx')],
+        rollbackWindow: Duration.minutes(30),
+        deployCompute: ComputeMode.EC2,
+      },
+    }],
+  }))),
+  p('frontends[0].pipeline.invalidationTimeout (removed, JavaScript)', warned('cdk-ecom-platform:SpaPipeline.invalidationTimeoutRemoved'),
+    pipelines(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', pipeline: { invalidationTimeout: Duration.minutes(5) } as any }] }))),
 
   // Modes, types and the environment.
   p("frontendPipelines: 'false' (a string)", refused('frontendPipelines', /true or false/), platform(() => ({ frontendPipelines: 'false' }))),

@@ -1,17 +1,21 @@
 // SpaPipeline and SpaSource: the build's environment and grants, paths, the runtime config and hashed pattern,
 // branches, durations, props of the wrong type from JavaScript and Python, and where the pipeline deploys.
 import { App, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { BadInput, ENV, accepted, refused, synth } from './case';
-import { SpaHosting, SpaPipeline, SpaPipelineProps, SpaSource } from '../../src';
+import { BadInput, ENV, accepted, refused, synth, warned } from './case';
+import { ComputeMode, SpaHosting, SpaPipeline, SpaPipelineProps, SpaRouting, SpaSource } from '../../src';
 
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 const repo = (stack: Stack) => (stack.node.tryFindChild('Repo') as codecommit.IRepository | undefined)
   ?? codecommit.Repository.fromRepositoryName(stack, 'Repo', 'e-com67');
+
+const alarm = (stack: Stack) => (stack.node.tryFindChild('Alarm') as cloudwatch.IAlarm | undefined)
+  ?? cloudwatch.Alarm.fromAlarmArn(stack, 'Alarm', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:admin-5xx');
 
 /** A pipeline in `Stack` deploying to a hosting beside it, from CodeCommit `master`, with `props` over that. */
 function pipeline(props: (stack: Stack, app: App) => Partial<SpaPipelineProps>) {
@@ -117,12 +121,21 @@ export const CASES: BadInput[] = [
   p("hashedAssetPattern: '.*'", refused('hashedAssetPattern', /every path/), () => ({ hashedAssetPattern: '.*' })),
   p("hashedAssetPattern: '\\.json$' (matches config.json)", refused('hashedAssetPattern', /config\.json/), () => ({ hashedAssetPattern: '\\.json$' })),
   p("hashedAssetPattern: 'index'", refused('hashedAssetPattern', /index\.html/), () => ({ hashedAssetPattern: 'index' })),
-  p("hashedAssetPattern: '('", refused('hashedAssetPattern', /not a regular expression/), () => ({ hashedAssetPattern: '(' })),
-  p("hashedAssetPattern: '^assets/.+\\d{8}'", refused('hashedAssetPattern', /POSIX/), () => ({ hashedAssetPattern: '^assets/.+\\d{8}' })),
+  p("hashedAssetPattern: '('", refused('hashedAssetPattern', /not a JavaScript regular expression/), () => ({ hashedAssetPattern: '(' })),
+  p("hashedAssetPattern: '^assets/.+-\\w{8}\\.js$' (JavaScript classes, as the routing function runs it)", accepted(),
+    () => ({ hashedAssetPattern: '^assets/.+-\\w{8}\\.js$' })),
+  p("hashedAssetPattern: '(?<=assets/)x' (lookbehind)", refused('hashedAssetPattern', /lookbehind/), () => ({ hashedAssetPattern: '(?<=assets/)x' })),
+  p("hashedAssetPattern: '(?<!x)assets/' (negative lookbehind)", refused('hashedAssetPattern', /CloudFront Functions/), () => ({ hashedAssetPattern: '(?<!x)assets/' })),
+  p("hashedAssetPattern: '^assets/(?<stem>.+)-[a-z0-9]{8}\\.js$' (a named group)", accepted(),
+    () => ({ hashedAssetPattern: '^assets/(?<stem>.+)-[a-z0-9]{8}\\.js$' })),
+  p("hashedAssetPattern: '/^assets\\/.+\\.js$/' (a literal with slashes)", refused('hashedAssetPattern', /slashes/), () => ({ hashedAssetPattern: '/^assets\\/.+\\.js$/' })),
+  p("hashedAssetPattern: ' ' (blank)", refused('hashedAssetPattern', /empty/), () => ({ hashedAssetPattern: ' ' })),
+  p("hashedAssetPattern: ''", refused('hashedAssetPattern', /empty/), () => ({ hashedAssetPattern: '' })),
+  p('hashedAssetPattern: a token', refused('hashedAssetPattern', /known then/), () => ({ hashedAssetPattern: Fn.importValue('Pattern') })),
+  p('hashedAssetPattern: 1,001 characters', refused('hashedAssetPattern', /10 KB/), () => ({ hashedAssetPattern: `^assets/${'a'.repeat(993)}` })),
+  p('hashedAssetPattern: /^assets\// (a RegExp, JavaScript)', refused('hashedAssetPattern', /string/), () => ({ hashedAssetPattern: /^assets\// as any })),
   p("runtimeConfigPath: 'assets/config-12345678.json' with hashedAssetPattern: '^assets/'", refused('hashedAssetPattern', /runtime config/),
     () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: 'assets/config-12345678.json', hashedAssetPattern: '^assets/' })),
-  p("hashedAssetPattern: '^assets/[[:alnum:]]+-[[:alnum:]]{8}\\.js$' (POSIX classes)", accepted(),
-    () => ({ hashedAssetPattern: '^assets/[[:alnum:]]+-[[:alnum:]]{8}\\.js$' })),
   p("runtimeConfigPath: '../config.json'", refused('runtimeConfigPath'), () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '../config.json' })),
   p("runtimeConfigPath: '/config.json'", refused('runtimeConfigPath'), () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '/config.json' })),
   p("runtimeConfigPath: ''", refused('runtimeConfigPath'), () => ({ runtimeConfig: { a: 'b' }, runtimeConfigPath: '' })),
@@ -136,15 +149,54 @@ export const CASES: BadInput[] = [
   p("runtimeConfig: { apiUrl: 'https://ü.example/\\u0000' } (any string value round-trips)", accepted(), () => ({ runtimeConfig: { apiUrl: 'https://ü.example/\u0000' } })),
 
   // Durations and numbers: the library's words before aws-cdk-lib's.
-  p('invalidationTimeout: Duration.millis(1500)', refused('invalidationTimeout', /whole number of seconds/), () => ({ invalidationTimeout: Duration.millis(1500) })),
-  p('invalidationTimeout: Duration.seconds(NaN)', refused('invalidationTimeout', /finite/), () => ({ invalidationTimeout: Duration.seconds(NaN) })),
-  p('invalidationTimeout: Duration.hours(2)', refused('invalidationTimeout', /one hour/), () => ({ invalidationTimeout: Duration.hours(2) })),
-  p('invalidationTimeout: 300 (a number, JavaScript)', refused('invalidationTimeout', /must be a Duration/), () => ({ invalidationTimeout: 300 as any })),
-  p('invalidationTimeout: Duration.seconds(0) (don\'t wait)', accepted(), () => ({ invalidationTimeout: Duration.seconds(0) })),
+  p('propagationTimeout: Duration.millis(1500)', refused('propagationTimeout', /whole number of seconds/), () => ({ propagationTimeout: Duration.millis(1500) })),
+  p('propagationTimeout: Duration.seconds(NaN)', refused('propagationTimeout', /finite/), () => ({ propagationTimeout: Duration.seconds(NaN) })),
+  p('propagationTimeout: Duration.hours(1)', refused('propagationTimeout', /30 minutes/), () => ({ propagationTimeout: Duration.hours(1) })),
+  p('propagationTimeout: Duration.seconds(0)', refused('propagationTimeout', /1 second/), () => ({ propagationTimeout: Duration.seconds(0) })),
+  p('propagationTimeout: 300 (a number, JavaScript)', refused('propagationTimeout', /must be a Duration/), () => ({ propagationTimeout: 300 as any })),
+  p('propagationTimeout: Duration.minutes(10) (on Lambda, no alarms: the whole budget)', accepted(), () => ({ propagationTimeout: Duration.minutes(10) })),
+  p('propagationTimeout: Duration.minutes(11) (on Lambda)', refused('propagationTimeout', /15 minutes/), () => ({ propagationTimeout: Duration.minutes(11) })),
+  p('propagationTimeout: Duration.minutes(30) with deployCompute: EC2', accepted(), () => ({ propagationTimeout: Duration.minutes(30), deployCompute: ComputeMode.EC2 })),
+  p('invalidationTimeout: Duration.minutes(5) (removed in the release layout, JavaScript)', warned('cdk-ecom-platform:SpaPipeline.invalidationTimeoutRemoved'),
+    () => ({ invalidationTimeout: Duration.minutes(5) } as any)),
+  p('rollbackWindow: Duration.minutes(5) without rollbackAlarms', refused('rollbackWindow', /no `rollbackAlarms`/), () => ({ rollbackWindow: Duration.minutes(5) })),
+  p('rollbackWindow: Duration.seconds(30)', refused('rollbackWindow', /1 minute to 1 hour/), (stack) => ({ rollbackAlarms: [alarm(stack)], rollbackWindow: Duration.seconds(30) })),
+  p('rollbackWindow: Duration.minutes(6) (on Lambda, with the 5-minute propagation wait)', refused('rollbackWindow', /15 minutes/),
+    (stack) => ({ rollbackAlarms: [alarm(stack)], rollbackWindow: Duration.minutes(6) })),
+  p('rollbackWindow: Duration.minutes(8), propagationTimeout: Duration.minutes(2) (on Lambda, 10 minutes together)', accepted(),
+    (stack) => ({ rollbackAlarms: [alarm(stack)], rollbackWindow: Duration.minutes(8), propagationTimeout: Duration.minutes(2) })),
+  p('rollbackWindow: Duration.hours(1) with deployCompute: EC2', accepted(),
+    (stack) => ({ rollbackAlarms: [alarm(stack)], rollbackWindow: Duration.hours(1), deployCompute: ComputeMode.EC2 })),
+  p('rollbackWindow: Duration.hours(2) with deployCompute: EC2', refused('rollbackWindow', /1 hour/),
+    (stack) => ({ rollbackAlarms: [alarm(stack)], rollbackWindow: Duration.hours(2), deployCompute: ComputeMode.EC2 })),
+  p("rollbackWindow: '5m' (a string, JavaScript)", refused('rollbackWindow', /must be a Duration/), (stack) => ({ rollbackAlarms: [alarm(stack)], rollbackWindow: '5m' as any })),
+  p('rollbackAlarms: []', refused('rollbackAlarms', /watches nothing/), () => ({ rollbackAlarms: [] })),
+  p("rollbackAlarms: ['admin-5xx'] (a name, JavaScript)", refused('rollbackAlarms', /list of CloudWatch alarms/), () => ({ rollbackAlarms: ['admin-5xx' as any] })),
+  p('rollbackAlarms: an alarm (not a list)', refused('rollbackAlarms', /list/), (stack) => ({ rollbackAlarms: alarm(stack) as any })),
+  p('rollbackAlarms: [alarm of us-east-1] (the pipeline is in eu-west-1)', refused('rollbackAlarms', /us-east-1/),
+    (stack) => ({ rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(stack, 'Far', 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:x')] })),
+  p('rollbackAlarms: [alarm, the same alarm]', refused('rollbackAlarms', /twice/), (stack) => ({ rollbackAlarms: [alarm(stack), alarm(stack)] })),
+  p('rollbackAlarms: [a new Alarm in the stack]', accepted(), (stack) => ({
+    rollbackAlarms: [new cloudwatch.Alarm(stack, 'Errors', { metric: new cloudwatch.Metric({ namespace: 'App', metricName: '5xx' }), threshold: 1, evaluationPeriods: 1 })],
+  })),
+  p('smokeCheckCommands: []', refused('smokeCheckCommands', /empty list/), () => ({ smokeCheckCommands: [] })),
+  p("smokeCheckCommands: ['']", refused('smokeCheckCommands', /blank/), () => ({ smokeCheckCommands: [''] })),
+  p("smokeCheckCommands: 'npx playwright test' (a string, JavaScript)", refused('smokeCheckCommands', /list of strings/),
+    () => ({ smokeCheckCommands: 'npx playwright test' as any })),
+  p('smokeCheckCommands: [42] (Python)', refused('smokeCheckCommands', /entry 0 is a number/), () => ({ smokeCheckCommands: [42 as any] })),
+  p("smokeCheckCommands: ['curl -fsS \"$SPA_RELEASE_URL\"', token]", accepted(), () => ({ smokeCheckCommands: ['curl -fsS "$SPA_RELEASE_URL"', Fn.importValue('Cmd')] })),
+  p("deployCompute: 'LAMBDA ' (not a member, JavaScript)", refused('deployCompute', /ComputeMode\.LAMBDA/), () => ({ deployCompute: 'LAMBDA ' as any })),
+  p('buildCompute: ComputeMode.LAMBDA', accepted(), () => ({ buildCompute: ComputeMode.LAMBDA })),
+  p("buildCompute: 'ec2' (JavaScript)", refused('buildCompute', /ComputeMode\.EC2/), () => ({ buildCompute: 'ec2' as any })),
+  p('hosting: spaRouting ERROR_RESPONSES (no routing function)', refused('hosting', /REWRITE_FUNCTION/),
+    (stack) => ({ hosting: new SpaHosting(stack, 'Errors', { spaRouting: SpaRouting.ERROR_RESPONSES }) })),
+  p('hosting: spaRouting NONE', refused('hosting', /routing function/), (stack) => ({ hosting: new SpaHosting(stack, 'Plain', { spaRouting: SpaRouting.NONE }) })),
   p('artifactRetention: Duration.hours(36)', refused('artifactRetention', /whole number of days/), () => ({ artifactRetention: Duration.hours(36) })),
   p('artifactRetention: Duration.days(NaN)', refused('artifactRetention', /finite/), () => ({ artifactRetention: Duration.days(NaN) })),
   p("artifactRetention: '30 days' (a string, JavaScript)", refused('artifactRetention', /must be a Duration/), () => ({ artifactRetention: '30 days' as any })),
   p('keepReleases: 0', refused('keepReleases'), () => ({ keepReleases: 0 })),
+  p('keepReleases: 101', refused('keepReleases', /1 to 100/), () => ({ keepReleases: 101 })),
+  p('keepReleases: 100', accepted(), () => ({ keepReleases: 100 })),
   p('keepReleases: 2.5', refused('keepReleases'), () => ({ keepReleases: 2.5 })),
   p("keepReleases: '3' (a string, JavaScript)", refused('keepReleases'), () => ({ keepReleases: '3' as any })),
 

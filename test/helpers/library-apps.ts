@@ -8,6 +8,7 @@
 import { App, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,7 +19,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import {
-  BackendLanguage, CdkBackendPipeline, CspPreset, CspSources, EcomPlatform, LayerBuilder, LayerBundling, LayerSource, PlatformNaming,
+  BackendLanguage, CdkBackendPipeline, ComputeMode, CspPreset, CspSources, EcomPlatform, LayerBuilder, LayerBundling, LayerSource, PlatformNaming,
   PlatformSource, SpaHosting, SpaPipeline, SpaRouting, SpaSource,
 } from '../../src';
 import { BackendStage } from '../fixtures/backend/backend-stage';
@@ -143,7 +144,12 @@ export const LIBRARY_APPS: LibraryApp[] = [
         runtimeConfig: { apiUrl: 'https://api.example.com/prod/', region: 'eu-west-1' },
         runtimeConfigPath: 'runtime/config.json',
         keepReleases: 5,
-        invalidationTimeout: Duration.minutes(20),
+        smokeCheckCommands: ['npx playwright test'],
+        rollbackAlarms: [cloudwatch.Alarm.fromAlarmArn(stack, 'Errors', 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:admin-5xx')],
+        rollbackWindow: Duration.minutes(20),
+        propagationTimeout: Duration.minutes(2),
+        deployCompute: ComputeMode.EC2,
+        buildCompute: ComputeMode.LAMBDA,
         serveSourceMaps: true,
         executionMode: codepipeline.ExecutionMode.SUPERSEDED,
         logRetention: logs.RetentionDays.THREE_MONTHS,

@@ -1,8 +1,9 @@
+import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 // A world for the release module's unit tests: an in-memory bucket and KeyValueStore behind aws-sdk-client-mock
 // (every write appended to one ordered log), a distribution stand-in that routes like the contract says the
 // CloudFront Function will, a fake clock, and build outputs in temp folders.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import {
@@ -236,4 +237,64 @@ export function viteBuild(version: string, options: { sharedVendor?: string; ext
 
 function hash8(text: string): string {
   return createHash('md5').update(text).digest('hex').slice(0, 8).toUpperCase();
+}
+
+const REPO_ROOT = path.join(__dirname, '..', '..');
+let bundled: string | undefined;
+
+/**
+ * The deploy program bundled by the project's own `bundle:release` command (read from .projen/tasks.json, only
+ * the output file changed), into a temp folder: a test runs the current source as the pipeline runs
+ * lib/spa-release.js, not whatever lib/ a last build left.
+ */
+export function programBundle(): string {
+  if (bundled) {
+    return bundled;
+  }
+  const tasks = JSON.parse(readFileSync(path.join(REPO_ROOT, '.projen', 'tasks.json'), 'utf-8'));
+  const exec: string = tasks.tasks['bundle:release'].steps[0].exec;
+  const dir = mkdtempSync(path.join(tmpdir(), 'spa-release-'));
+  builds.push(dir);
+  const outfile = path.join(dir, 'spa-release.js');
+  const command = exec.replace(/--outfile=\S+/, `--outfile=${outfile}`);
+  if (command === exec) {
+    throw new Error(`bundle:release has no --outfile: ${exec}`);
+  }
+  const result = spawnSync('sh', ['-c', command], {
+    cwd: REPO_ROOT, encoding: 'utf-8', env: { ...process.env, PATH: `${path.join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
+  });
+  if (result.status !== 0) {
+    throw new Error(`bundling the deploy program failed: ${result.stderr}`);
+  }
+  bundled = outfile;
+  return outfile;
+}
+
+let preload: string | undefined;
+
+/**
+ * A `node --require` preload (tests only) that resolves `*.localhost` to 127.0.0.1. The KeyValueStore client's
+ * endpoint rules put the ARN's account in front of a custom endpoint's host (`111122223333.localhost`), which
+ * this machine's resolver doesn't know; in-process tests give the client an HTTP agent instead
+ * (KvsStandin.clientConfig()), a program run in a child process gets this.
+ */
+export function localhostPreload(): string {
+  if (preload) {
+    return preload;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'localhost-preload-'));
+  builds.push(dir);
+  preload = path.join(dir, 'localhost.js');
+  writeFileSync(preload, `const dns = require('dns');
+const lookup = dns.lookup;
+dns.lookup = function (hostname, options, callback) {
+  if (typeof options === 'function') { callback = options; options = {}; }
+  if (typeof hostname === 'string' && hostname.endsWith('.localhost')) {
+    const all = typeof options === 'object' && options !== null && options.all;
+    return process.nextTick(() => (all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)));
+  }
+  return lookup.call(this, hostname, options, callback);
+};
+`);
+  return preload;
 }

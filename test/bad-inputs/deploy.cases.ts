@@ -38,7 +38,7 @@ async function recorder(): Promise<{ url: string; seen: Seen[]; close: () => Pro
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const host = String(req.headers.host ?? '');
       const url = new URL(req.url ?? '/', 'http://recorder');
@@ -145,8 +145,8 @@ function deploy(run: Run): () => Promise<Observed> {
         const child = spawn(process.execPath, [programBundle(), ...(run.argv ?? ['deploy'])], { cwd: dist, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf-8'); });
-        child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf-8'); });
+        child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf-8'); });
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf-8'); });
         const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
         child.on('close', (status) => {
           clearTimeout(timer);

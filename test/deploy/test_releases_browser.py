@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import boto3
 import pytest
 
 from cloudfront_template import Resolver, buildspec, codebuild_project, exports, load, only, project_variables
@@ -214,7 +215,6 @@ class World:
     builds: Dict[str, Path]
     app_dir: Path
     runs: List[Run] = field(default_factory=list)
-    tabs: Dict[str, dict] = field(default_factory=dict)
     moto_requests: List[str] = field(default_factory=list)
 
     def _moto_since_reset(self) -> List[str]:
@@ -237,15 +237,21 @@ class World:
             TMPDIR=str(tmp),
             AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE=self.standin.endpoint,
             NODE_OPTIONS=f"--require {PRELOAD}",
-            SPA_TEST_SITES=json.dumps({self.distribution_domain: self.edge.url}),
+            LOCAL_EDGE_SITES=json.dumps({self.distribution_domain: self.edge.url}),
             NODE_EXTRA_CA_CERTS=str(self.ca),
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="true",
+            # The template's bound is 5 minutes; a release the edge never serves fails here in 30 s, with the
+            # program's own reason (propagation here takes PROPAGATION_MS).
+            SPA_PROPAGATION_TIMEOUT_SECONDS="30",
         )
         self._moto_since_reset()
         writes_before = len(self.standin.writes())
         started = time.monotonic()
-        process = subprocess.run(["bash", "-c", "set -e\n" + "\n".join(self.commands)], cwd=artifact, env=env,
-                                 capture_output=True, text=True, timeout=300)
+        try:
+            process = subprocess.run(["bash", "-c", "set -e\n" + "\n".join(self.commands)], cwd=artifact, env=env,
+                                     capture_output=True, text=True, timeout=180)
+        except subprocess.TimeoutExpired as error:
+            raise AssertionError(f"deploy {name} did not end in {error.timeout} s:\n{error.stdout}\n{error.stderr}") from None
         seconds = time.monotonic() - started
         requests = self._moto_since_reset()
         run = Run(name, process.returncode, process.stdout, process.stderr, seconds,
@@ -263,7 +269,7 @@ class World:
         (through local-endpoints.js, the edge emulator) serves the release."""
         env = aws_environment(self.moto.endpoint)
         env.update(AWS_REGION=REGION, AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE=self.standin.endpoint,
-                   NODE_OPTIONS=f"--require {PRELOAD}", SPA_TEST_SITES=json.dumps({self.distribution_domain: self.edge.url}),
+                   NODE_OPTIONS=f"--require {PRELOAD}", LOCAL_EDGE_SITES=json.dumps({self.distribution_domain: self.edge.url}),
                    NODE_EXTRA_CA_CERTS=str(self.ca), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="true")
         self._moto_since_reset()
         writes_before = len(self.standin.writes())
@@ -407,12 +413,9 @@ def platform_app(workdir: Path, moto: MotoServer, project: dict, variables: Dict
     folder.mkdir()
     (folder / "cdk.json").write_text(json.dumps({"app": "npx ts-node bin/app.ts", "context": {}}))
     environment = project["Properties"]["Environment"]
-    session_env = aws_environment(moto.endpoint)
-    import boto3
-    codebuild = boto3.client("codebuild", endpoint_url=moto.endpoint, region_name=REGION,
-                             aws_access_key_id=session_env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=session_env["AWS_SECRET_ACCESS_KEY"])
-    moto_account = boto3.client("sts", endpoint_url=moto.endpoint, region_name=REGION, aws_access_key_id="testing",
-                                aws_secret_access_key="testing").get_caller_identity()["Account"]  # moto's, not the template's
+    session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    codebuild = session.client("codebuild", endpoint_url=moto.endpoint)
+    moto_account = session.client("sts", endpoint_url=moto.endpoint).get_caller_identity()["Account"]  # moto's, not the template's
     codebuild.create_project(
         # moto wants a source location and artifacts bucket even where CodeBuild doesn't (CODEPIPELINE types).
         name=DEPLOY_PROJECT, source={"type": "S3", "location": f"{BUCKET}/source.zip", "buildspec": project["Properties"]["Source"]["BuildSpec"]},

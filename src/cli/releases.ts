@@ -122,6 +122,24 @@ function releaseClients(clients: AwsClients, cliEnv: CliEnv): ReleaseClients {
   };
 }
 
+/**
+ * The kept releases; a bucket or store that the deploy project names but that is gone (its stack deleted or
+ * replaced) is said so, rather than with the SDK's words.
+ */
+async function readReleases(world: ReleaseClients, site: ReleaseSite): Promise<ReleaseList> {
+  try {
+    return await listReleases(world, { bucket: site.bucket, kvsArn: site.kvsArn });
+  } catch (error) {
+    const gone = errorName(error) === 'NoSuchBucket' ? `the bucket ${site.bucket} (its SPA_BUCKET)`
+      : errorName(error) === 'ResourceNotFoundException' ? `the KeyValueStore ${site.kvsArn} (its SPA_KVS_ARN)` : undefined;
+    if (gone) {
+      throw new CliError(`${site.deployProject} names ${gone}, which does not exist: deploy the frontend stack and ${site.app}'s pipeline stack again `
+        + '(ecom-platform deploy frontend, then deploy frontend-pipelines)');
+    }
+    throw error;
+  }
+}
+
 /** `2.4s`: rollback is measured in seconds, not minutes. */
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -170,7 +188,7 @@ export async function releases(platform: Platform, cliEnv: CliEnv, clients: AwsC
     return 0;
   }
   const site = await findReleaseSite(platform, clients, app);
-  const list = await listReleases(releaseClients(clients, cliEnv), { bucket: site.bucket, kvsArn: site.kvsArn });
+  const list = await readReleases(releaseClients(clients, cliEnv), site);
   if (options.json) {
     cliEnv.out.write(JSON.stringify({
       ...site,
@@ -219,7 +237,7 @@ export async function rollback(platform: Platform, cliEnv: CliEnv, clients: AwsC
   }
   const site = await findReleaseSite(platform, clients, app);
   const world = releaseClients(clients, cliEnv);
-  const list = await listReleases(world, { bucket: site.bucket, kvsArn: site.kvsArn });
+  const list = await readReleases(world, site);
   const keptIds = list.releases.map((r) => r.manifest.id);
   const kept = keptIds.length > 0 ? `the kept ones are ${keptIds.join(', ')}` : `no release is kept in s3://${site.bucket}`;
   let target = options.to;

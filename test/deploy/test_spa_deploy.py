@@ -92,7 +92,7 @@ def moto(workdir):
 
 @pytest.fixture(scope="module")
 def standin(workdir):
-    server = KvsStandinServer(workdir, stores=8).start()
+    server = KvsStandinServer(workdir, stores=16).start()
     yield server
     server.stop()
 

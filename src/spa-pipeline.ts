@@ -186,20 +186,22 @@ export interface SpaPipelineOptions extends PipelineOptions {
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
 
   /**
-   * How long the deploy watches `rollbackAlarms` after going live. Whole seconds from 1 minute; with the deploy
-   * on Lambda compute, it and `propagationTimeout` together at most 10 minutes (a Lambda build ends after 15,
-   * and the upload, smoke check and pruning need the rest); on EC2 at most 1 hour.
+   * How long the deploy watches `rollbackAlarms` after going live. Whole seconds from 1 minute to 1 hour; with the
+   * deploy on Lambda compute, it and twice `propagationTimeout` at most 12 minutes together (a Lambda build ends
+   * after 15, and the upload, the smoke check and a rollback need the rest): at most 8 minutes with the default
+   * `propagationTimeout`.
    *
    * @default Duration.minutes(5), with `rollbackAlarms`
    */
   readonly rollbackWindow?: Duration;
 
   /**
-   * How long the deploy waits, after the switch, for the distribution to serve the new release's entry page
-   * (it reports how long that took). Past it the deploy still succeeds: the release is live in the
-   * KeyValueStore, and edges pick it up on their own. Whole seconds from 1 second to 30 minutes.
+   * How long the deploy waits for the distribution to serve a release: the pinned one before the smoke check,
+   * and the live one after the switch (it reports how long that took). KeyValueStore changes reach the edges in
+   * seconds; past this bound the deploy fails, with the new release live in the store but not served. Whole
+   * seconds from 1 second to 30 minutes.
    *
-   * @default Duration.minutes(5)
+   * @default Duration.minutes(2)
    */
   readonly propagationTimeout?: Duration;
 
@@ -417,7 +419,7 @@ export class SpaPipeline extends Construct {
   /** The project that downloads the deploy program of this library and runs it on the build output. */
   private createDeployProject(props: SpaPipelineProps, key: kms.IKey, hashedPattern: string): codebuild.PipelineProject {
     const lambda = (props.deployCompute ?? ComputeMode.LAMBDA) === ComputeMode.LAMBDA;
-    const { propagation, rollbackWindow } = deployWaits(props);
+    const waits = deployWaits(props);
     const install = lambda ? {} : { install: { 'runtime-versions': { nodejs: DEFAULT_NODE_VERSION } } };
     return new codebuild.PipelineProject(this, 'Deploy', {
       projectName: props.deployProjectName,
@@ -426,7 +428,7 @@ export class SpaPipeline extends Construct {
       encryptionKey: key,
       // Lambda compute ends every build after 15 minutes and takes no timeout (the waits are bounded to fit it).
       // On EC2: room for the upload and the smoke check, plus the longest waits the program may do.
-      timeout: lambda ? undefined : Duration.minutes(30 + Math.ceil((propagation + rollbackWindow) / 60)),
+      timeout: lambda ? undefined : Duration.minutes(30 + Math.ceil(waits.total / 60)),
       logging: { cloudWatch: { logGroup: this.deployLogGroup } },
       environmentVariables: deployVariables(this, props, this.deployProgram, hashedPattern),
       buildSpec: codebuild.BuildSpec.fromObject({
@@ -507,19 +509,23 @@ function deployProgramAsset(scope: Construct): s3assets.Asset {
   return new s3assets.Asset(scope, 'DeployProgram', { path: DEPLOY_PROGRAM });
 }
 
-/** The program's bounded waits in seconds: the propagation wait, and the alarm watch (0 without alarms). */
-function deployWaits(props: SpaPipelineProps): { propagation: number; rollbackWindow: number } {
+/**
+ * The program's bounded waits in seconds: the propagation bound, the alarm watch (0 without alarms), and the most
+ * they take before the last switch: the program waits up to the propagation bound twice before the watch ends (for
+ * the pinned release to answer before the smoke check, and for the live one after the switch).
+ */
+function deployWaits(props: SpaPipelineProps): { propagation: number; rollbackWindow: number; total: number } {
   const watching = (props.rollbackAlarms ?? []).length > 0;
-  return {
-    propagation: (props.propagationTimeout ?? DEFAULT_PROPAGATION_TIMEOUT).toSeconds(),
-    rollbackWindow: watching ? (props.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW).toSeconds() : 0,
-  };
+  const propagation = (props.propagationTimeout ?? DEFAULT_PROPAGATION_TIMEOUT).toSeconds();
+  const rollbackWindow = watching ? (props.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW).toSeconds() : 0;
+  return { propagation, rollbackWindow, total: 2 * propagation + rollbackWindow };
 }
 
-const DEFAULT_PROPAGATION_TIMEOUT = Duration.minutes(5);
+// KeyValueStore changes reach the edges in seconds; past this bound the deploy fails.
+const DEFAULT_PROPAGATION_TIMEOUT = Duration.minutes(2);
 const DEFAULT_ROLLBACK_WINDOW = Duration.minutes(5);
-/** A Lambda build ends after 15 minutes; the upload, smoke check and pruning get at least 5 of them. */
-const LAMBDA_WAIT_BUDGET_SECONDS = 10 * 60;
+/** A Lambda build ends after 15 minutes; the upload, smoke check and pruning get at least 3 of them. */
+const LAMBDA_WAIT_BUDGET_SECONDS = 12 * 60;
 
 function buildSpec(props: SpaPipelineProps, appPath: string, outputDirectory: string, lambda: boolean) {
   const cd = `cd "$CODEBUILD_SRC_DIR/${appPath}"`;
@@ -801,6 +807,9 @@ function validateHashedPattern(scope: Construct, props: SpaPipelineProps): void 
 }
 
 const MAX_PATTERN_LENGTH = 1000;
+/** The deploy program's own bounds (src/release/program.ts). */
+const MAX_SMOKE_COMMANDS = 20;
+const MAX_ROLLBACK_ALARMS = 100;
 
 /** Smoke check commands: shell commands, none blank. */
 function validateSmokeCheck(scope: Construct, props: SpaPipelineProps): void {
@@ -811,6 +820,10 @@ function validateSmokeCheck(scope: Construct, props: SpaPipelineProps): void {
   if (commands.length === 0) {
     throw propError(scope, 'smokeCheckCommands', commands, 'an empty list checks nothing more than the built-in smoke check',
       'remove `smokeCheckCommands`, or give commands such as ["npx playwright test"]');
+  }
+  if (commands.length > MAX_SMOKE_COMMANDS) {
+    throw propError(scope, 'smokeCheckCommands', `${commands.length} commands`, `the deploy program runs at most ${MAX_SMOKE_COMMANDS}`,
+      'put the checks in a script of the build output and run that, such as ["bash smoke/run-all.sh"]');
   }
   if (commands.some((c) => !isToken(c) && c.trim() === '')) {
     throw propError(scope, 'smokeCheckCommands', commands, 'a blank command checks nothing', 'remove the blank entries');
@@ -826,6 +839,10 @@ function validateWaits(scope: Construct, props: SpaPipelineProps): void {
   if (alarms !== undefined && !isToken(alarms)) {
     if (alarms.length === 0) {
       throw propError(scope, 'rollbackAlarms', alarms, 'an empty list watches nothing', 'remove `rollbackAlarms`, or give the alarms to watch');
+    }
+    if (alarms.length > MAX_ROLLBACK_ALARMS) {
+      throw propError(scope, 'rollbackAlarms', `${alarms.length} alarms`, `the deploy program watches at most ${MAX_ROLLBACK_ALARMS}`,
+        'combine them in a composite alarm (cloudwatch.CompositeAlarm) and give that');
     }
     const region = Stack.of(scope).region;
     for (const alarm of alarms) {
@@ -860,12 +877,14 @@ function validateWaits(scope: Construct, props: SpaPipelineProps): void {
     return;
   }
   const waits = deployWaits(props);
-  if (waits.propagation + waits.rollbackWindow > LAMBDA_WAIT_BUDGET_SECONDS) {
+  if (waits.total > LAMBDA_WAIT_BUDGET_SECONDS) {
     const prop = props.rollbackWindow !== undefined || props.propagationTimeout === undefined ? 'rollbackWindow' : 'propagationTimeout';
     throw propError(scope, prop, prop === 'rollbackWindow' ? (props.rollbackWindow ?? DEFAULT_ROLLBACK_WINDOW) : props.propagationTimeout,
-      `the deploy runs on Lambda compute, which ends a build after 15 minutes, and \`propagationTimeout\` (${waits.propagation} s) plus \`rollbackWindow\` `
-      + `(${waits.rollbackWindow} s) leave less than 5 minutes for the upload, the smoke check and the pruning`,
-      'keep the two at most 10 minutes together, or run the deploy on EC2 (`deployCompute: ComputeMode.EC2`), where the project\'s timeout grows with them');
+      `the deploy runs on Lambda compute, which ends a build after 15 minutes, and may wait \`propagationTimeout\` (${waits.propagation} s) twice `
+      + `(for the pinned release, then the live one) before \`rollbackWindow\` (${waits.rollbackWindow} s) ends: ${waits.total} s, more than `
+      + `${LAMBDA_WAIT_BUDGET_SECONDS} s, so the upload, the smoke check and a rollback would not fit`,
+      'keep twice `propagationTimeout` plus `rollbackWindow` at most 12 minutes, or run the deploy on EC2 (`deployCompute: ComputeMode.EC2`), '
+      + 'where the project\'s timeout grows with them');
   }
 }
 

@@ -121,7 +121,7 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
         SPA_HASHED_PATTERN: DEFAULT_HASHED_PATTERN,
         SPA_KEEP_RELEASES: '10',
         SPA_SOURCE_MAPS: 'private',
-        SPA_PROPAGATION_TIMEOUT_SECONDS: '300',
+        SPA_PROPAGATION_TIMEOUT_SECONDS: '120',
       });
       expect(asset).toEqual(expect.stringMatching(/^s3:\/\/cdk-.*\/[0-9a-f]{64}\.js$/));
       // The store is the hosting's.
@@ -272,7 +272,7 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       expect(read('secretsmanager:GetSecretValue')).toEqual([expect.stringMatching(/:secretsmanager:eu-west-1:111122223333:secret:e-com67\/npm-\?{6}"/)]);
     });
 
-    test('on EC2, the deploy installs Node 22 and its timeout leaves room for the propagation wait and the alarm watch', () => {
+    test('on EC2, the deploy installs Node 22 and its timeout leaves room for two propagation waits and the alarm watch', () => {
       const { template, stack, pipeline } = build(context, (st) => ({
         deployCompute: ComputeMode.EC2,
         propagationTimeout: Duration.minutes(30),
@@ -281,13 +281,13 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       }));
       const project = template.toJSON().Resources[logicalId(stack, pipeline.deployProject)].Properties;
       expect(project.Environment).toMatchObject({ Type: 'LINUX_CONTAINER', ComputeType: 'BUILD_GENERAL1_SMALL', Image: 'aws/codebuild/standard:7.0' });
-      expect(project.TimeoutInMinutes).toBe(120);
+      expect(project.TimeoutInMinutes).toBe(30 + 2 * 30 + 60);
       expect(buildSpecOf(template, logicalId(stack, pipeline.deployProject)).phases).toEqual({
         install: { 'runtime-versions': { nodejs: '22' } },
         build: { commands: SpaPipeline.deployCommands() },
       });
       const odd = build(context, () => ({ deployCompute: ComputeMode.EC2, propagationTimeout: Duration.seconds(90) }));
-      expect(odd.template.toJSON().Resources[logicalId(odd.stack, odd.pipeline.deployProject)].Properties.TimeoutInMinutes).toBe(32);
+      expect(odd.template.toJSON().Resources[logicalId(odd.stack, odd.pipeline.deployProject)].Properties.TimeoutInMinutes).toBe(33);
     });
 
     test('the build on Lambda compute: the Node 22 image, no runtime-versions, no cache', () => {
@@ -487,9 +487,9 @@ describe('SpaPipeline rejects bad input at synth', () => {
     ['zero releases kept', () => ({ keepReleases: 0 }), 'keepReleases', /1 to 100/],
     ['rollback window over an hour (EC2)', (st) => ({ deployCompute: ComputeMode.EC2, rollbackAlarms: [alarm(st)], rollbackWindow: Duration.hours(2) }),
       'rollbackWindow', /1 minute to 1 hour/],
-    ['rollback window and propagation over 10 minutes on Lambda', (st) => ({ rollbackAlarms: [alarm(st)], rollbackWindow: Duration.minutes(6) }),
-      'rollbackWindow', /15 minutes.*\(300 s\) plus `rollbackWindow` \(360 s\)/],
-    ['propagation over 10 minutes on Lambda with alarms', (st) => ({ rollbackAlarms: [alarm(st)], propagationTimeout: Duration.minutes(8) }),
+    ['twice the propagation wait and the rollback window over 12 minutes on Lambda', (st) => ({ rollbackAlarms: [alarm(st)], rollbackWindow: Duration.minutes(9) }),
+      'rollbackWindow', /15 minutes.*\(120 s\) twice.*\(540 s\) ends: 780 s/],
+    ['propagation over 12 minutes on Lambda with alarms', (st) => ({ rollbackAlarms: [alarm(st)], propagationTimeout: Duration.minutes(8) }),
       'propagationTimeout', /ComputeMode\.EC2/],
     ['rollback window without alarms', () => ({ rollbackWindow: Duration.minutes(5) }), 'rollbackWindow', /no `rollbackAlarms`/],
     ['empty rollback alarms', () => ({ rollbackAlarms: [] }), 'rollbackAlarms', /watches nothing/],

@@ -13,6 +13,9 @@
 - `DeployProject.of()`: the deploy project's buildspec commands and environment, resolved from the template
   (cloudfront_template.Resolver); `Deployer.deploy()` runs those commands in one bash shell with the build
   artifact as the working directory, as CodeBuild does, with the emulators as the AWS endpoints.
+- `open_site()`: all of that for one hosting and its pipeline, with the hosting's edge emulator (edge.py) running
+  the template's routing function against the stand-in's store: a `ReleaseSite` to deploy to and browse.
+- `S3Proxy`: a proxy in front of moto that times every request and can fail chosen uploads.
 - `build_fixture_variants()`: test/fixtures/spa-app copied, `npm ci` once, `npm run build` once per variant.
 
 The program reaches the emulators by production's names: AWS_ENDPOINT_URL (moto) and
@@ -179,10 +182,6 @@ class Request:
         if self.method == "PUT" and self.path.startswith(prefix) and len(self.path) > len(prefix) and "x-id=CopyObject" not in self.query:
             return self.path[len(prefix):]
         return None
-
-    def body_bytes(self) -> int:
-        """The object's size: the decoded length when the SDK sent it aws-chunked (with a trailing checksum)."""
-        return int(self.headers.get("x-amz-decoded-content-length") or self.headers.get("content-length") or 0)
 
     def is_invalidation(self) -> bool:
         return self.method == "POST" and self.path.endswith("/invalidation")
@@ -444,10 +443,6 @@ class Hosting:
     def manifest(self, release: str) -> dict:
         return json.loads(self.read(f"{RELEASES}{release}/release.json"))
 
-    def releases(self) -> List[str]:
-        """Ids of the releases whose manifest is in the bucket."""
-        return sorted({k.split("/")[1] for k in self.objects() if k.startswith(RELEASES) and k.endswith("/release.json")})
-
     def invalidations(self) -> int:
         cloudfront = cloudfront_client(self.endpoint)
         listing = cloudfront.list_invalidations(DistributionId=self.distribution_id)["InvalidationList"]
@@ -579,18 +574,6 @@ class DeployResult:
     def puts(self, bucket: str) -> List[str]:
         """Keys of the objects the deploy put into `bucket`, in the order moto received them."""
         return [k for k in (r.object_put(bucket) for r in self.requests) if k]
-
-    def uploaded_bytes(self, bucket: str) -> int:
-        return sum(r.body_bytes() for r in self.requests if r.object_put(bucket))
-
-    def deletes(self, bucket: str) -> List[str]:
-        prefix = f"/{bucket}/"
-        out = [r.path[len(prefix):] for r in self.requests if r.method == "DELETE" and r.path.startswith(prefix)]
-        # DeleteObjects (POST ?delete) names its keys in the body, which the count below does not open.
-        return out
-
-    def batch_deletes(self, bucket: str) -> int:
-        return sum(1 for r in self.requests if r.method == "POST" and r.path.rstrip("/") == f"/{bucket}" and "delete" in r.query)
 
     def invalidations(self) -> int:
         return sum(1 for r in self.requests if r.is_invalidation())

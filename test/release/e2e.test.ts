@@ -15,12 +15,15 @@ import {
   CloudFrontKeyValueStoreClient, ConflictException, DescribeKeyValueStoreCommand, GetKeyCommand, ListKeysCommand, PutKeyCommand,
   ResourceNotFoundException, UpdateKeysCommand, ValidationException,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { localhostPreload, programBundle } from './harness';
 import { KvsStandin } from './kvs-standin';
 import { listObjects } from '../../src/release/bucket';
 import { ReleaseClients, SDK_RETRY, defaultReleaseClients } from '../../src/release/clients';
 import { ENTRY_FILE, KVS_KEYS, PIN_HEADERS, ReleaseError, ReleaseManifest, releasePrefix } from '../../src/release/contract';
 import { DeployResult, deployRelease } from '../../src/release/deploy';
+import { discardRelease } from '../../src/release/discard';
 import { HashedPaths } from '../../src/release/hashed-paths';
 import { ensurePinToken, goLive } from '../../src/release/live-store';
 import { prune } from '../../src/release/prune';
@@ -80,10 +83,12 @@ describeE2e('releases end to end: moto S3, the KeyValueStore stand-in, the real 
   });
 
   afterAll(async () => {
+    distribution?.closeAllConnections();
     await new Promise<void>((resolve) => (distribution ? distribution.close(() => resolve()) : resolve()));
     await standin?.close();
     clients?.s3.destroy();
     originS3?.destroy();
+    cloudwatchClient?.destroy();
     stopMoto();
     for (const dir of builds) {
       rmSync(dir, { recursive: true, force: true });
@@ -121,23 +126,26 @@ describeE2e('releases end to end: moto S3, the KeyValueStore stand-in, the real 
   });
 
   // The pin token is created by the first deploy; the check then pins through the edge, which only knows the
-  // token once the write has propagated. Today nothing waits for that, so the very first deploy fails its
-  // check (safely: nothing goes live). When the module waits for the token, this test fails: turn it around.
-  test('gap: a check right after the pin token is created fails until the token reaches the edge', async () => {
+  // token once the write has propagated. The check keeps asking (bounded) until the pinned release answers.
+  test('a check right after the pin token is created waits until the token reaches the edge, then passes', async () => {
     serving = { arn: SPARE_ARN, bucket: SPARE_BUCKET };
-    standin.propagationMs = 1_500; // far longer than the check takes, even on a slow machine
+    standin.propagationMs = 1_500; // far longer than one round of the check takes, even on a slow machine
     try {
       const build = fixtureBuild(9);
       const deployed = await deployRelease(clients, { bucket: SPARE_BUCKET, sourceDir: build.dir, commit: commitOf(9), buildNumber: 9 });
       const pinToken = await ensurePinToken(clients, SPARE_ARN);
+      expect(standin.edgeGet(SPARE_ARN, KVS_KEYS.pinToken)).toBeUndefined();
       const check = await smokeCheck(clients, {
-        baseUrl, releaseId: deployed.manifest.id, pinToken, entryMd5: entryMd5(deployed.manifest), retries: 0,
+        baseUrl, releaseId: deployed.manifest.id, pinToken, entryMd5: entryMd5(deployed.manifest), retries: 0, pinIntervalMs: 100,
       });
-      expect(check.ok).toBe(false);
-      expect(check.reasons.join('\n')).toMatch(/entry \/: HTTP 404|not release/);
-      await until(() => standin.edgeGet(SPARE_ARN, KVS_KEYS.pinToken) === pinToken);
-      const again = await smokeCheck(clients, { baseUrl, releaseId: deployed.manifest.id, pinToken, entryMd5: entryMd5(deployed.manifest) });
-      expect(again).toMatchObject({ ok: true, reasons: [] });
+      expect(check).toMatchObject({ ok: true, reasons: [] });
+      expect(check.pinWaitMs).toBeGreaterThanOrEqual(1_000);
+      expect(check.requests.filter((r) => r.kind === 'entry')).toHaveLength(1); // only the answer judged is recorded
+      // Without the wait (pinWaitMs 0) a token the edge doesn't know yet fails the check: what the deploy did before.
+      standin.propagationMs = 60_000;
+      const early = await smokeCheck(clients, { baseUrl, releaseId: deployed.manifest.id, pinToken, entryMd5: entryMd5(deployed.manifest), pinWaitMs: 0 });
+      expect(early.ok).toBe(false);
+      expect(early.reasons.join('\n')).toMatch(/entry \/: HTTP 404|not release/);
     } finally {
       serving = { arn: KVS_ARN, bucket: BUCKET };
       standin.propagationMs = PROPAGATION_MS;
@@ -192,7 +200,13 @@ describeE2e('releases end to end: moto S3, the KeyValueStore stand-in, the real 
     expect(check.reasons).toEqual([`script /${build.entry}: HTTP 404 (expected 200)`]);
     await expect(goLive(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: deployed.manifest.id, check }))
       .rejects.toThrow(new ReleaseError(`release ${deployed.manifest.id} failed its smoke check; the live release is unchanged:\n  ${check.reasons[0]}`));
+    const discarded = await discardRelease(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: deployed.manifest.id });
+    expect(discarded.deleted[0]).toBe(`${releasePrefix(deployed.manifest.id)}release.json`);
     expect({ items: standin.items(KVS_ARN), etag: standin.etag(KVS_ARN), writes: standin.writes().length }).toEqual(before);
+    const keys = new Set((await listObjects(clients.s3, BUCKET)).map((o) => o.key));
+    expect([...keys].filter((k) => k.startsWith(releasePrefix(deployed.manifest.id)))).toEqual([]);
+    expect(r3.manifest.assets.every((a) => keys.has(a))).toBe(true);
+    expect((await listReleases(clients, { bucket: BUCKET, kvsArn: KVS_ARN })).releases.map((r) => r.manifest.id)).not.toContain(deployed.manifest.id);
     await expectServed(3);
   });
 
@@ -228,13 +242,12 @@ describeE2e('releases end to end: moto S3, the KeyValueStore stand-in, the real 
     const started = Date.now();
     const plan = await prune(clients, { bucket: BUCKET, kvsArn: KVS_ARN, keep: 1 });
     timings.push(`prune: ${Date.now() - started} ms, ${plan.deletes.length} objects deleted`);
-    const broken = commitOf(4).slice(0, 7) + '-4';
-    expect(plan.kept).toEqual([r1.id, r3.id, broken].sort()); // previous, live, newest (the broken one: see the report)
+    expect(plan.kept).toEqual([r1.id, r3.id].sort()); // previous and live (r3 is also the newest: the broken one was discarded)
     expect(plan.pruned).toEqual([r2.id]);
     const keys = new Set((await listObjects(clients.s3, BUCKET)).map((o) => o.key));
     expect([...keys].filter((k) => k.startsWith(releasePrefix(r2.id)))).toEqual([]);
     const { releases } = await listReleases(clients, { bucket: BUCKET, kvsArn: KVS_ARN });
-    expect(releases.map((r) => [r.manifest.id, r.live, r.previous])).toEqual([[broken, false, false], [r3.id, true, false], [r1.id, false, true]]);
+    expect(releases.map((r) => [r.manifest.id, r.live, r.previous])).toEqual([[r3.id, true, false], [r1.id, false, true]]);
     for (const { manifest } of releases) {
       const missing = [...manifest.files.map((f) => `${releasePrefix(manifest.id)}${f.path}`), ...manifest.assets].filter((k) => !keys.has(k));
       expect({ id: manifest.id, missing }).toEqual({ id: manifest.id, missing: [] });
@@ -244,6 +257,57 @@ describeE2e('releases end to end: moto S3, the KeyValueStore stand-in, the real 
     // Release 1 is still whole: pinned, it passes the check again.
     const pinToken = standin.items(KVS_ARN)[KVS_KEYS.pinToken];
     expect(await smokeCheck(clients, { baseUrl, releaseId: r1.id, pinToken, entryMd5: entryMd5(r1.manifest) })).toMatchObject({ ok: true });
+  });
+
+  // The program as the pipeline runs it: the bundle in a child process, configured by the environment only,
+  // its SDK clients finding moto and the stand-in through the standard AWS_ENDPOINT_URL_* variables.
+  test('the deploy program ships release 5 (the bundle in a child process): exit 0, one store write, served, summary', async () => {
+    await cloudwatch().send(new PutMetricAlarmCommand({
+      AlarmName: 'app-errors',
+      Namespace: 'AWS/CloudFront',
+      MetricName: '5xxErrorRate',
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+    }));
+    const before = { kvs: standin.writes().length };
+    const started = Date.now();
+    const run = await runProgram(fixtureBuild(5).dir, 5, { SPA_ROLLBACK_ALARMS: '["app-errors"]', SPA_ROLLBACK_WINDOW_SECONDS: '1' });
+    timings.push(`program, release 5: ${Date.now() - started} ms wall`);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(standin.writes().slice(before.kvs).map((w) => w.op)).toEqual(['UpdateKeys']);
+    expect(run.stdout).toMatch(/summary:\n {2}release {14}[0-9a-f]{7}-5\n {2}uploaded {13}\d+ objects, \d+ bytes\n {2}assets skipped {7}1 /);
+    expect(run.stdout).toMatch(/ {2}propagation {10}\d+ ms\n {2}pruned {15}0 releases, \d+ objects\n$/);
+    expect(standin.requests.filter((r) => r.signature !== 'AWS4-ECDSA-P256-SHA256')).toEqual([]);
+    await expectServed(5);
+  });
+
+  test('release 6 trips an alarm after going live: the program rolls back to release 5 with one store write and exits 1', async () => {
+    const before = standin.writes().length;
+    const started = Date.now();
+    const child = runProgram(fixtureBuild(6).dir, 6, { SPA_ROLLBACK_ALARMS: '["app-errors"]', SPA_ROLLBACK_WINDOW_SECONDS: '1' });
+    // The error rate climbs as soon as release 6 is live (before the program's first look at the alarm, which
+    // comes once the release is served).
+    await until(() => standin.writes().length > before, 60_000);
+    await cloudwatch().send(new SetAlarmStateCommand({ AlarmName: 'app-errors', StateValue: 'ALARM', StateReason: 'Threshold Crossed: 5xx 12%' }));
+    const run = await child;
+    timings.push(`program, release 6 rolled back: ${Date.now() - started} ms wall`);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').pop()).toMatch(/^alarm "app-errors" went into ALARM \d+ ms after release [0-9a-f]{7}-6 went live: rolled back to [0-9a-f]{7}-5 \(served after \d+ ms\)$/);
+    expect(standin.writes().slice(before).map((w) => [w.op, w.changed])).toEqual([
+      ['UpdateKeys', [KVS_KEYS.live, KVS_KEYS.previous]], ['UpdateKeys', [KVS_KEYS.live, KVS_KEYS.previous]],
+    ]);
+    await expectServed(5);
+  });
+
+  test('the program refuses a bad environment with exit 2 before any request', async () => {
+    const requests = { kvs: standin.requests.length, s3: s3Requests.length };
+    const run = await runProgram(fixtureBuild(7).dir, 7, { SPA_KEEP_RELEASES: 'ten' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('SPA_KEEP_RELEASES="ten": not a whole number from 1 to 1000. Fix: set a decimal number from 1 to 1000, or leave it unset for 10\n');
+    expect(standin.requests.length).toBe(requests.kvs);
   });
 });
 
@@ -259,8 +323,8 @@ interface Shipped {
 }
 
 /**
- * The deploy program's sequence: upload, pin token, smoke check through the distribution, go live, wait until
- * served. After the pin token it waits until the edge knows it (see the "gap" test).
+ * The deploy program's sequence: upload, pin token, smoke check through the distribution (which waits until
+ * the edge knows a new pin token), go live, wait until served.
  */
 async function ship(n: number): Promise<Shipped> {
   const build = fixtureBuild(n);
@@ -270,9 +334,8 @@ async function ship(n: number): Promise<Shipped> {
   const deployed = await deployRelease(clients, { bucket: BUCKET, sourceDir: build.dir, commit: commitOf(n), buildNumber: n });
   const t1 = Date.now();
   const pinToken = await ensurePinToken(clients, KVS_ARN);
-  await until(() => standin.edgeGet(KVS_ARN, KVS_KEYS.pinToken) === pinToken);
   const id = deployed.manifest.id;
-  const check = await smokeCheck(clients, { baseUrl, releaseId: id, pinToken, entryMd5: entryMd5(deployed.manifest) });
+  const check = await smokeCheck(clients, { baseUrl, releaseId: id, pinToken, entryMd5: entryMd5(deployed.manifest), pinIntervalMs: 50 });
   const t2 = Date.now();
   const switched = await goLive(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: id, check });
   const wait = await waitUntilServed(deployed.manifest, switched.switchedAt);
@@ -437,6 +500,46 @@ function fixtureBuild(n: number, options: { omitEntry?: boolean } = {}) {
     writeFileSync(path.join(dir, rel), content);
   }
   return { dir, entry, lazy };
+}
+
+let cloudwatchClient: CloudWatchClient | undefined;
+function cloudwatch(): CloudWatchClient {
+  cloudwatchClient ??= new CloudWatchClient({ region: REGION, credentials: CREDENTIALS, endpoint: moto!.endpoint });
+  return cloudwatchClient;
+}
+
+/** Runs the bundled deploy program in the build folder with the pipeline's environment; its exit code and output. */
+function runProgram(dir: string, build: number, extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    NODE_OPTIONS: `--require ${localhostPreload()}`,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_S3: moto!.endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH: moto!.endpoint,
+    AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: standin.endpoint,
+    SPA_BUCKET: BUCKET,
+    SPA_KVS_ARN: KVS_ARN,
+    SPA_SITE_URL: baseUrl,
+    CODEBUILD_RESOLVED_SOURCE_VERSION: commitOf(build),
+    CODEBUILD_BUILD_NUMBER: String(build),
+    ...extra,
+  };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [programBundle(), 'deploy'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf-8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf-8');
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -19,7 +19,10 @@ import { HashedPaths } from './hashed-paths';
  */
 export const ROOT_RELEASE_ID = 'root-0';
 
-/** The old deploy script's manifest (`assets/spa-deploy.sh`): the source of the adopted release's commit. */
+/**
+ * The manifest of the deploy script before releases (`assets/spa-deploy.sh`, since removed): where the adopted
+ * release's commit comes from.
+ */
 const LEGACY_MANIFEST_KEY = `${LEGACY_STATE_PREFIX}releases.json`;
 
 /** CopyObject copies at most 5 GB in one request (larger objects need a multipart copy). */

@@ -130,7 +130,8 @@ function seedLayout(world: MigrationWorld): void {
 const OLD_INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-BBBBBBBB.js"></script></head><body><!-- old --></body></html>';
 
 /**
- * What `assets/spa-deploy.sh` leaves: its state under `_spa-deploy/`, the last 3 releases' hashed assets,
+ * What the deploy script before releases (`assets/spa-deploy.sh`, since removed) leaves: its state under
+ * `_spa-deploy/`, the last 3 releases' hashed assets,
  * un-hashed files with `public, max-age=300`, config.json and index.html with `no-cache`.
  */
 function oldScriptLayout(world: MigrationWorld): void {

@@ -131,8 +131,8 @@ const OLD_INDEX = '<!doctype html><html><head><script type="module" src="/assets
 
 /**
  * What the deploy script before releases (`assets/spa-deploy.sh`, since removed) leaves: its state under
- * `_spa-deploy/`, the last 3 releases' hashed assets,
- * un-hashed files with `public, max-age=300`, config.json and index.html with `no-cache`.
+ * `_spa-deploy/`, the last 3 releases' hashed assets, un-hashed files with `public, max-age=300`, config.json
+ * and index.html with `no-cache`.
  */
 function oldScriptLayout(world: MigrationWorld): void {
   world.seed('_spa-deploy/releases.json', JSON.stringify({

@@ -143,7 +143,9 @@ describeE2e('releases end to end: moto S3, the KeyValueStore stand-in, the real 
       expect(check.requests.filter((r) => r.kind === 'entry')).toHaveLength(1); // only the answer judged is recorded
       // Without the wait (pinWaitMs 0) a token the edge doesn't know yet fails the check: what the deploy did before.
       standin.propagationMs = 60_000;
-      const early = await smokeCheck(clients, { baseUrl, releaseId: deployed.manifest.id, pinToken, entryMd5: entryMd5(deployed.manifest), pinWaitMs: 0 });
+      const early = await smokeCheck(clients, {
+        baseUrl, releaseId: deployed.manifest.id, pinToken, entryMd5: entryMd5(deployed.manifest), pinWaitMs: 0,
+      });
       expect(early.ok).toBe(false);
       expect(early.reasons.join('\n')).toMatch(/entry \/: HTTP 404|not release/);
     } finally {
@@ -508,8 +510,14 @@ function cloudwatch(): CloudWatchClient {
   return cloudwatchClient;
 }
 
+interface ProgramRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 /** Runs the bundled deploy program in the build folder with the pipeline's environment; its exit code and output. */
-function runProgram(dir: string, build: number, extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProgram(dir: string, build: number, extra: Record<string, string> = {}): Promise<ProgramRun> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NODE_OPTIONS: `--require ${localhostPreload()}`,

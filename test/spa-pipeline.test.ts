@@ -356,6 +356,10 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       });
       expect(JSON.stringify(buildSpecOf(template, logicalId(stack, pipeline.buildProject)))).not.toMatch(/ApiUrl/);
       expect(releaseRoutingOf(hosting)?.hashedPattern).toBe('^static/.+\\.[0-9a-f]{8}\\.(js|css)$');
+      // The hosting's routing function, rendered at synth, embeds the same pattern the program classifies with.
+      const functionCode = JSON.stringify(Template.fromStack(Stack.of(hosting)).findResources('AWS::CloudFront::Function'));
+      expect(functionCode).toContain(JSON.stringify(JSON.stringify('^static/.+\\.[0-9a-f]{8}\\.(js|css)$')).slice(1, -1));
+      expect(functionCode).not.toContain(JSON.stringify(JSON.stringify(DEFAULT_HASHED_PATTERN)).slice(1, -1));
     });
 
     test('SUPERSEDED execution mode', () => {

@@ -141,7 +141,11 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
       expect(JSON.stringify(statements)).not.toMatch(/cloudwatch:/);
       const kvs = statements.filter((s) => [s.Action].flat().some((a: string) => a.startsWith('cloudfront-keyvaluestore:')));
       expect(kvs.length).toBeGreaterThan(0);
-      expect(JSON.stringify(kvs.map((s) => s.Resource))).toMatch(/ExportsOutputFnGetAtt.*Arn/);
+      // On the hosting's store only.
+      const storeId = frontend.resolve((hosting.keyValueStore!.node.defaultChild as any).logicalId);
+      for (const statement of kvs) {
+        expect([statement.Resource].flat()).toEqual([{ 'Fn::ImportValue': expect.stringMatching(new RegExp(`^Frontend:ExportsOutputFnGetAtt${storeId}Arn`)) }]);
+      }
       const program = statements.filter((s) => JSON.stringify(s.Resource).includes(stack.resolve(pipeline.deployProgram.s3ObjectKey)));
       expect(program).toEqual([{ Effect: 'Allow', Action: 's3:GetObject', Resource: expect.anything() }]);
       // (the partition is a pseudo parameter without feature flags, a literal with them)

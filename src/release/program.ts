@@ -19,6 +19,7 @@ import { deployRelease, DeployResult } from './deploy';
 import { discardRelease } from './discard';
 import { HashedPaths } from './hashed-paths';
 import { SwitchResult, ensurePinToken, goLive, requireManifest, switchLive } from './live-store';
+import { ROOT_RELEASE_ID, adoptRootRelease } from './migrate';
 import { DEFAULT_KEEP, prune } from './prune';
 import { smokeCheck } from './smoke-check';
 import { waitUntilLive } from './wait-live';
@@ -279,6 +280,8 @@ export interface DeploySummary {
   pruned?: readonly string[];
   prunedObjects?: number;
   rolledBackTo?: string;
+  /** The bucket root adopted as a release before this deploy. */
+  adopted?: string;
 }
 
 /** Runs the program; resolves to its exit code. */
@@ -377,6 +380,13 @@ async function deploy(config: DeployConfig, files: BuildFile[], world: DeployWor
     }
   }
 
+  // A bucket deployed before releases (files at its root) becomes release root-0 first, by server-side copies,
+  // so the first release has something to roll back to; the root itself stays what visitors get until the switch.
+  const adopted = await adoptRootRelease(clients, { bucket: config.bucket, hashedPattern: config.hashedPattern });
+  if (adopted.outcome === 'adopted') {
+    summary.adopted = `${ROOT_RELEASE_ID} (${adopted.copiedObjects} objects copied server-side)`;
+  }
+
   log(`release ${config.releaseId}: uploading ${config.sourceDir} to s3://${config.bucket}`);
   const deployed = await deployRelease(clients, {
     bucket: config.bucket,
@@ -454,7 +464,8 @@ async function afterSwitch(
     });
     if (watch.triggered) {
       const alarm = watch.triggered;
-      const target = switched.previous;
+      // The first release after an adoption has no previous key (the root was served without one): root-0 then.
+      const target = switched.previous ?? (await hasManifest(clients, config.bucket, ROOT_RELEASE_ID) ? ROOT_RELEASE_ID : undefined);
       if (target === undefined || target === id) {
         return fail(`alarm "${alarm.name}" went into ALARM ${watch.watchedMs} ms after release ${id} went live, but there is no earlier release to roll back to: ${id} stays live`);
       }
@@ -534,6 +545,18 @@ function defaultRunCommand(world: DeployWorld): (command: string, env: NodeJS.Pr
   });
 }
 
+async function hasManifest(clients: ReleaseClients, bucket: string, id: string): Promise<boolean> {
+  try {
+    await requireManifest(clients, bucket, id);
+    return true;
+  } catch (error) {
+    if (error instanceof ReleaseError) {
+      return false;
+    }
+    throw error;
+  }
+}
+
 async function discard(clients: ReleaseClients, config: DeployConfig, id: string) {
   return discardRelease(clients, { bucket: config.bucket, kvsArn: config.kvsArn, releaseId: id });
 }
@@ -541,6 +564,7 @@ async function discard(clients: ReleaseClients, config: DeployConfig, id: string
 function printSummary(out: (text: string) => void, s: DeploySummary): void {
   const rows: [string, string | undefined][] = [
     ['release', s.releaseId],
+    ['adopted the root as', s.adopted],
     ['uploaded', s.deployed && `${s.deployed.uploadedObjects} objects, ${s.deployed.uploadedBytes} bytes`],
     ['assets skipped', s.deployed && `${s.deployed.skippedAssets} (already in the bucket)`],
     ['smoke check', s.smokeCheckMs === undefined ? undefined : `${s.smokeCheckMs} ms`],

@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException, UpdateKeysCommand,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import {
-  DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey,
+  CopyObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey,
   PutObjectCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -117,7 +117,23 @@ export class World {
       }
       return { Body: { transformToString: async () => o.body.toString('utf-8') } as never };
     });
-    s3.on(HeadObjectCommand).callsFake((input) => ({ ContentLength: this.objects.get(input.Key)?.body.length }));
+    s3.on(HeadObjectCommand).callsFake((input) => {
+      const o = this.objects.get(input.Key);
+      if (!o) {
+        throw new NoSuchKey({ message: 'Not Found', $metadata: {} });
+      }
+      return { ContentLength: o.body.length, ContentType: o.contentType, ETag: `"${createHash('md5').update(o.body).digest('hex')}"` };
+    });
+    // Same-bucket copies with new metadata (MetadataDirective REPLACE), as the migration makes them.
+    s3.on(CopyObjectCommand).callsFake((input) => {
+      const from = this.objects.get(decodeURIComponent(String(input.CopySource).split('/').slice(1).join('/')));
+      if (!from) {
+        throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
+      }
+      this.objects.set(input.Key, { body: from.body, lastModified: this.tick(), cacheControl: input.CacheControl, contentType: input.ContentType });
+      this.writes.push({ service: 's3', op: 'CopyObject', key: input.Key, cacheControl: input.CacheControl, contentType: input.ContentType });
+      return { CopyObjectResult: { ETag: '"x"' } };
+    });
     s3.on(DeleteObjectsCommand).callsFake((input) => {
       for (const { Key } of input.Delete.Objects) {
         this.objects.delete(Key);

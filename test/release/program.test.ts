@@ -430,6 +430,20 @@ describe('automatic rollback', () => {
     expect(world.keys.get(KVS_KEYS.live)).toBe(id(1));
   });
 
+  test('a bucket deployed before releases: the root is adopted as root-0 first; an alarm rolls back to it', async () => {
+    const world = new World();
+    world.objects.set('index.html', { body: Buffer.from('<!doctype html><script src="/assets/app-OLD00000.js"></script><!-- v0 -->'), lastModified: 0, contentType: 'text/html' });
+    world.objects.set('assets/app-OLD00000.js', { body: Buffer.from('old()'), lastModified: 0, contentType: 'text/javascript' });
+    const cw = cloudwatch((poll) => [alarm('app-errors', poll >= 3 ? 'ALARM' : 'OK', poll), alarm('app-latency', 'OK')]);
+    const r = await run(world, env(viteBuild('v1'), 1, WINDOW), { cloudwatch: cw.client });
+    expect(r.code).toBe(EXIT.failed);
+    expect(r.stdout).toMatch(/ {2}adopted the root as  root-0 \(1 objects copied server-side\)/);
+    expect(r.lastError).toMatch(/rolled back to root-0 \(served after \d+ ms\)$/);
+    expect(world.keys.get(KVS_KEYS.live)).toBe('root-0');
+    expect(/<!-- (v\d) -->/.exec(await (await world.clients().fetch(`${BASE_URL}/orders`)).text())?.[1]).toBe('v0');
+    expect(world.objects.has('index.html')).toBe(true); // the root itself is only read
+  });
+
   test('switchLive with expectedLive writes nothing when another switch came first', async () => {
     const world = await worldWith(3);
     await expect(switchLive(world.clients(), KVS_ARN, id(1), { expectedLive: id(2) })).rejects.toThrow(/the live release is c0ffee0-3, not c0ffee0-2/);

@@ -135,12 +135,12 @@ const testPython = project.addTask('test:python', {
 });
 
 const testDeploy = project.addTask('test:deploy', {
-  description: 'Run the SPA deploy script from a synthesized SpaPipeline buildspec against moto (S3 + CloudFront)',
+  description: 'Run the SPA deploy program from a synthesized SpaPipeline buildspec against moto (S3, CodeBuild) and the KeyValueStore stand-in, the site in Chromium',
   exec: 'python3 -m pytest -q -p no:cacheprovider --junitxml=test-reports/pytest-deploy.xml test/deploy',
 });
 
 project.addTask('bench:deploy', {
-  description: 'Benchmark the SPA deploy script against moto: objects, bytes, invalidation paths, wall time',
+  description: 'Benchmark SPA releases against moto and the KeyValueStore stand-in: bytes and objects per deploy, invalidations, upload to live, rollback time and bytes',
   exec: 'python3 test/deploy/bench_spa_deploy.py',
 });
 

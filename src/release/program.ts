@@ -34,6 +34,9 @@ export const SETTINGS = [
   'SPA_PROPAGATION_TIMEOUT_SECONDS',
 ] as const;
 
+/** `SPA_*` variables of the deploy project that aren't settings: SPA_PROGRAM_URL is where its buildspec downloads this program from. */
+const NOT_SETTINGS = ['SPA_PROGRAM_URL'];
+
 /** The warning ID of an unknown `SPA_*` variable. */
 export const UNKNOWN_SETTING_WARNING = 'cdk-ecom-platform:deploy.unknownSetting';
 /** The warning ID of a rollback alarm already in ALARM before going live. */
@@ -72,7 +75,7 @@ export interface DeployConfig {
 export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeployConfig; warnings: string[] } {
   const get = (name: string) => (env[name] === '' ? undefined : env[name]);
   const warnings = Object.keys(env)
-    .filter((k) => k.startsWith('SPA_') && !(SETTINGS as readonly string[]).includes(k))
+    .filter((k) => k.startsWith('SPA_') && !(SETTINGS as readonly string[]).includes(k) && !NOT_SETTINGS.includes(k))
     .sort()
     .map((k) => `${UNKNOWN_SETTING_WARNING} ${k} is not a setting of this program and is ignored (settings: ${SETTINGS.join(', ')})`);
 

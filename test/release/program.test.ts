@@ -139,7 +139,7 @@ describe('the environment', () => {
   });
 
   test('an unknown SPA_ variable (a typo, a setting of the old script) is warned about', () => {
-    const { warnings } = parseEnvironment(env(dir, 1, { SPA_KEEP_RELEASE: '3', SPA_DISTRIBUTION_ID: 'E1' }));
+    const { warnings } = parseEnvironment(env(dir, 1, { SPA_KEEP_RELEASE: '3', SPA_DISTRIBUTION_ID: 'E1', SPA_PROGRAM_URL: 's3://assets/spa-release.js' }));
     expect(warnings.map((w) => w.split(' ').slice(0, 2).join(' '))).toEqual([
       'cdk-ecom-platform:deploy.unknownSetting SPA_DISTRIBUTION_ID',
       'cdk-ecom-platform:deploy.unknownSetting SPA_KEEP_RELEASE',

@@ -1,8 +1,8 @@
 // Which build files are content-hashed (immutable, shared by releases, kept at the bucket root) and which are
 // not (copied into each release's prefix). The routing function must classify request paths the same way, so
 // the pattern is exported as text for it to embed.
-import { DEFAULT_HASHED_PATTERN } from '../private/release-routing';
 import { ReleaseError } from './contract';
+import { DEFAULT_HASHED_PATTERN } from '../private/release-routing';
 
 export { DEFAULT_HASHED_PATTERN };
 

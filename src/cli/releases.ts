@@ -6,7 +6,7 @@ import { closest, showValue } from './args';
 import { AwsClients, CliEnv, CliError, errorName, InterruptedError, messageOf, UsageError } from './env';
 import { Platform } from './platform';
 import { formatTime, table } from './table';
-import { ENTRY_FILE, ListedRelease, ReleaseClients, ReleaseList, listReleases, rollback as switchToRelease, waitUntilLive } from '../release';
+import { ListedRelease, ReleaseClients, ReleaseList, listReleases, rollback as switchToRelease, probeFor, waitUntilLive } from '../release';
 
 /** How long rollback waits for the site to serve the release: the deploy action's default bound. */
 export const ROLLBACK_WAIT_MS = 5 * 60 * 1000;
@@ -284,16 +284,22 @@ export async function rollback(platform: Platform, cliEnv: CliEnv, clients: AwsC
     cliEnv.out.write(`Not waiting (--no-wait): edges pick the switch up within seconds; ecom-platform releases ${app} shows it.\n`);
     return 0;
   }
-  const entry = release.manifest.files.find((f) => f.path === ENTRY_FILE);
-  if (!entry) {
-    cliEnv.out.write(`${target} has no ${ENTRY_FILE} in its manifest, so there is no page to wait for: not waiting.\n`);
+  // The file that tells the target apart from what was live (often index.html is identical and config.json isn't).
+  const probe = probeFor(release.manifest, live?.manifest);
+  if (!probe) {
+    cliEnv.out.write(`${target} has the same files as ${live?.manifest.id}: visitors get the same bytes from either, nothing to wait for.\n`);
     return 0;
   }
   cliEnv.out.write(`Waiting up to ${ROLLBACK_WAIT_MS / 60_000} minutes for ${site.siteUrl} to serve it (Ctrl-C stops waiting; the switch stays)...\n`);
   let waited;
   try {
     waited = await waitUntilLive(world, {
-      baseUrl: site.siteUrl, entryMd5: entry.md5, since: switched.switchedAt, timeoutMs: ROLLBACK_WAIT_MS, intervalMs: ROLLBACK_POLL_MS,
+      baseUrl: site.siteUrl,
+      path: probe.path,
+      entryMd5: probe.md5,
+      since: switched.switchedAt,
+      timeoutMs: ROLLBACK_WAIT_MS,
+      intervalMs: ROLLBACK_POLL_MS,
     });
   } catch (error) {
     if (error instanceof InterruptedError || cliEnv.signal.aborted) {

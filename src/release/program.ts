@@ -22,7 +22,7 @@ import { SwitchResult, ensurePinToken, goLive, requireManifest, switchLive } fro
 import { ROOT_RELEASE_ID, adoptRootRelease } from './migrate';
 import { DEFAULT_KEEP, prune } from './prune';
 import { smokeCheck } from './smoke-check';
-import { waitUntilLive } from './wait-live';
+import { probeFor, waitUntilLive } from './wait-live';
 
 /** The program's exit codes. */
 export const EXIT = { live: 0, failed: 1, badInput: 2 } as const;
@@ -439,6 +439,20 @@ async function deploy(config: DeployConfig, files: BuildFile[], world: DeployWor
   }
 }
 
+/** Waits until the site serves `next` instead of `replaced`: polls the file that tells them apart (probeFor). */
+async function waitUntilServed(
+  world: DeployWorld, config: DeployConfig, next: ReleaseManifest, replaced: ReleaseManifest | undefined, since: number,
+) {
+  const probe = probeFor(next, replaced);
+  if (!probe) {
+    world.clients.log?.(`${next.id} has the same files as ${replaced?.id}: visitors get the same bytes from either, nothing to wait for`);
+    return { live: true, propagationMs: 0, polls: 0, last: undefined };
+  }
+  return waitUntilLive(world.clients, {
+    baseUrl: config.siteUrl, path: probe.path, entryMd5: probe.md5, since, timeoutMs: config.propagationTimeoutMs, intervalMs: world.pollIntervalMs,
+  });
+}
+
 async function afterSwitch(
   config: DeployConfig, world: DeployWorld, summary: DeploySummary, manifest: ReleaseManifest,
   switched: SwitchResult, baseline: Map<string, AlarmState>, fail: (reason: string) => { exit: number },
@@ -446,13 +460,9 @@ async function afterSwitch(
   const { clients } = world;
   const log = (line: string) => clients.log?.(line);
   const id = manifest.id;
-  const wait = await waitUntilLive(clients, {
-    baseUrl: config.siteUrl,
-    entryMd5: entryMd5(manifest),
-    since: switched.switchedAt,
-    timeoutMs: config.propagationTimeoutMs,
-    intervalMs: world.pollIntervalMs,
-  });
+  const replaced = switched.previous === undefined ? undefined
+    : await requireManifest(clients, config.bucket, switched.previous).catch(() => undefined);
+  const wait = await waitUntilServed(world, config, manifest, replaced, switched.switchedAt);
   if (!wait.live) {
     return fail(`release ${id} is live in the store but ${config.siteUrl} did not serve it within ${config.propagationTimeoutMs / 1000} s (last: ${wait.last}); check the distribution's routing function`);
   }
@@ -475,13 +485,7 @@ async function afterSwitch(
       log(`alarm "${alarm.name}" is in ALARM (${alarm.reason ?? 'no reason given'}): rolling back to ${target}`);
       const previous = await requireManifest(clients, config.bucket, target);
       const back = await switchLive(clients, config.kvsArn, target, { expectedLive: id });
-      const served = await waitUntilLive(clients, {
-        baseUrl: config.siteUrl,
-        entryMd5: entryMd5(previous),
-        since: back.switchedAt,
-        timeoutMs: config.propagationTimeoutMs,
-        intervalMs: world.pollIntervalMs,
-      });
+      const served = await waitUntilServed(world, config, previous, manifest, back.switchedAt);
       summary.rolledBackTo = target;
       return fail(`alarm "${alarm.name}" went into ALARM ${watch.watchedMs} ms after release ${id} went live: rolled back to ${target} (${served.live ? `served after ${served.propagationMs} ms` : `not yet served after ${served.propagationMs} ms`})`);
     }

@@ -2,11 +2,14 @@
 // bounded, and reports how long the store's change took to reach the edge that answers.
 import { createHash } from 'crypto';
 import { ReleaseClients } from './clients';
+import { ENTRY_FILE, ReleaseManifest } from './contract';
 
 /** What to wait for. */
 export interface WaitUntilLiveOptions {
   readonly baseUrl: string;
-  /** Hex MD5 of the release's index.html (its manifest's entry). */
+  /** The URL path polled: the release's file that tells it apart (probeFor); default `/`, the entry page. */
+  readonly path?: string;
+  /** Hex MD5 of that file in the release (by default its index.html, its manifest's entry). */
   readonly entryMd5: string;
   /** When the switch was written (SwitchResult.switchedAt); propagation is measured from it. */
   readonly since: number;
@@ -33,7 +36,7 @@ export interface WaitUntilLiveResult {
 export async function waitUntilLive(clients: ReleaseClients, options: WaitUntilLiveOptions): Promise<WaitUntilLiveResult> {
   const timeoutMs = options.timeoutMs ?? 300_000;
   const intervalMs = options.intervalMs ?? 2_000;
-  const url = new URL('/', options.baseUrl);
+  const url = new URL(options.path ?? '/', options.baseUrl);
   let polls = 0;
   let last: string | undefined;
   for (;;) {
@@ -44,7 +47,7 @@ export async function waitUntilLive(clients: ReleaseClients, options: WaitUntilL
       if (response.status === 200 && createHash('md5').update(body).digest('hex') === options.entryMd5) {
         return { live: true, propagationMs: Math.max(0, clients.now() - options.since), polls };
       }
-      last = response.status === 200 ? 'the previous release\'s entry page' : `HTTP ${response.status}`;
+      last = response.status === 200 ? `the previous release's ${url.pathname === '/' ? 'entry page' : url.pathname}` : `HTTP ${response.status}`;
     } catch (error) {
       last = `request failed: ${(error as Error).message}`;
     }
@@ -54,4 +57,28 @@ export async function waitUntilLive(clients: ReleaseClients, options: WaitUntilL
     }
     await clients.sleep(intervalMs);
   }
+}
+
+/** A file to poll: its URL path and its MD5 in the release being waited for. */
+export interface ReleaseProbe {
+  readonly path: string;
+  readonly md5: string;
+}
+
+/**
+ * Which of `next`'s files tells it apart from `current` (the release it replaces) at the edge: the entry page
+ * when it differs, else the first un-hashed file that differs or is new. Two releases often share an identical
+ * index.html (same hashed assets, only config.json changed); polling it would report the switch served at once.
+ * Undefined when every file is identical: nothing a visitor gets changes, so there is nothing to wait for.
+ * `current` undefined (the bucket root before releases): the entry page.
+ */
+export function probeFor(next: ReleaseManifest, current?: ReleaseManifest): ReleaseProbe | undefined {
+  const urlPath = (file: string) => (file === ENTRY_FILE ? '/' : `/${file.split('/').map(encodeURIComponent).join('/')}`);
+  const entry = next.files.find((f) => f.path === ENTRY_FILE);
+  const before = new Map((current?.files ?? []).map((f) => [f.path, f.md5]));
+  if (entry && (!current || before.get(ENTRY_FILE) !== entry.md5)) {
+    return { path: '/', md5: entry.md5 };
+  }
+  const differing = [...next.files].sort((a, b) => a.path.localeCompare(b.path)).find((f) => before.get(f.path) !== f.md5);
+  return differing ? { path: urlPath(differing.path), md5: differing.md5 } : undefined;
 }

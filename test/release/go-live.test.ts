@@ -1,21 +1,21 @@
 import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from './harness';
-import { ENTRY_FILE, KVS_KEYS, PIN_HEADERS, ReleaseManifest } from '../../src/release/contract';
+import { ENTRY_FILE, KVS_KEYS, PIN_HEADERS, ReleaseManifest, manifestKey } from '../../src/release/contract';
 import { DeployResult, deployRelease } from '../../src/release/deploy';
 import { ensurePinToken, goLive, switchLive } from '../../src/release/live-store';
 import { htmlReferences, smokeCheck } from '../../src/release/smoke-check';
-import { waitUntilLive } from '../../src/release/wait-live';
+import { probeFor, waitUntilLive } from '../../src/release/wait-live';
 
 const COMMIT = 'abcdef0123456789abcdef0123456789abcdef01';
 const entryMd5 = (m: ReleaseManifest) => m.files.find((f) => f.path === ENTRY_FILE)!.md5;
 
-async function deployed(world: World, version: string, build: number): Promise<DeployResult> {
-  return deployRelease(world.clients(), { bucket: BUCKET, sourceDir: viteBuild(version), commit: COMMIT, buildNumber: build });
+async function deployed(world: World, version: string, build: number, extra?: Record<string, string>): Promise<DeployResult> {
+  return deployRelease(world.clients(), { bucket: BUCKET, sourceDir: viteBuild(version, { extra }), commit: COMMIT, buildNumber: build });
 }
 
 /** deploy -> pin token -> smoke check -> go live -> wait: the deploy program's sequence. */
-async function release(world: World, version: string, build: number) {
+async function release(world: World, version: string, build: number, extra?: Record<string, string>) {
   const clients = world.clients();
-  const { manifest } = await deployed(world, version, build);
+  const { manifest } = await deployed(world, version, build, extra);
   const pinToken = await ensurePinToken(clients, KVS_ARN);
   const check = await smokeCheck(clients, { baseUrl: BASE_URL, releaseId: manifest.id, pinToken, entryMd5: entryMd5(manifest) });
   const switched = await goLive(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: manifest.id, check });
@@ -27,11 +27,11 @@ describe('smoke check, go live, wait', () => {
   test('order of writes: hashed assets, release files, manifest, then the store\'s live key last', async () => {
     const world = new World();
     world.keys.set(KVS_KEYS.pinToken, 'token-already-there');
-    const { check, switched, wait } = await release(world, 'v1', 1);
+    const { manifest, check, switched, wait } = await release(world, 'v1', 1);
     expect(check.ok).toBe(true);
     expect(switched).toMatchObject({ live: 'abcdef0-1', previous: undefined, changed: true });
     expect(wait).toMatchObject({ live: true, polls: 1 });
-    const phases = world.writes.map((w) => (w.service === 'kvs' ? 3 : w.key.endsWith('release.json') ? 2 : w.key.startsWith('releases/') ? 1 : 0));
+    const phases = world.writes.map((w) => (w.service === 'kvs' ? 3 : w.key === manifestKey(manifest.id) ? 2 : w.key.startsWith('releases/') ? 1 : 0));
     expect(phases).toEqual([...phases].sort());
     expect(world.kvsWrites()).toEqual([{ service: 'kvs', op: 'UpdateKeys', key: KVS_KEYS.live }]);
   });
@@ -233,6 +233,54 @@ describe('waitUntilLive', () => {
       },
     };
     const result = await waitUntilLive(lagging, { baseUrl: BASE_URL, entryMd5: entryMd5(manifest), since, intervalMs: 1_000 });
+    expect(result).toEqual({ live: true, polls: 3, propagationMs: 2_000 });
+  });
+});
+
+describe('probeFor: the file that tells a release apart from the one it replaces', () => {
+  const manifest = (id: string, files: Record<string, string>): ReleaseManifest => ({
+    schema: 1,
+    id,
+    commit: id.split('-')[0],
+    buildNumber: 1,
+    createdAt: '2026-11-30T00:00:00.000Z',
+    assets: [],
+    files: Object.entries(files).map(([p, md5]) => ({ path: p, size: 1, md5 })),
+  });
+  const v1 = manifest('aaaaaaa-1', { 'index.html': 'e1', 'config.json': 'c1', 'favicon.svg': 'f' });
+
+  test('the entry page when it differs, or when the root (no manifest) is replaced', () => {
+    expect(probeFor(manifest('bbbbbbb-2', { 'index.html': 'e2', 'config.json': 'c1' }), v1)).toEqual({ path: '/', md5: 'e2' });
+    expect(probeFor(v1, undefined)).toEqual({ path: '/', md5: 'e1' });
+  });
+
+  test('an identical entry page: the first other file that differs or is new, as a URL path', () => {
+    expect(probeFor(manifest('bbbbbbb-2', { 'index.html': 'e1', 'config.json': 'c2', 'favicon.svg': 'f' }), v1))
+      .toEqual({ path: '/config.json', md5: 'c2' });
+    expect(probeFor(manifest('bbbbbbb-2', { 'index.html': 'e1', 'config.json': 'c1', 'favicon.svg': 'f', 'runtime/a b.json': 'n' }), v1))
+      .toEqual({ path: '/runtime/a%20b.json', md5: 'n' });
+  });
+
+  test('every file identical: nothing to wait for', () => {
+    expect(probeFor(manifest('bbbbbbb-2', { 'index.html': 'e1', 'config.json': 'c1', 'favicon.svg': 'f' }), v1)).toBeUndefined();
+  });
+
+  test('waitUntilLive polls that file: a switch that changed only config.json is not reported served before the edge serves it', async () => {
+    const world = new World();
+    const first = await release(world, 'same', 1, { 'config.json': '{"api":"v1"}' });
+    const { manifest: next } = await deployed(world, 'same', 2, { 'config.json': '{"api":"v2"}' });
+    const probe = probeFor(next, first.manifest)!;
+    expect(probe.path).toBe('/config.json');
+    const clients = world.clients();
+    let polls = 0;
+    const lagging = {
+      ...clients,
+      fetch: async (input: string | URL | Request, init?: RequestInit) => {
+        if (++polls === 3) world.keys.set(KVS_KEYS.live, next.id);
+        return clients.fetch(input, init);
+      },
+    };
+    const result = await waitUntilLive(lagging, { baseUrl: BASE_URL, path: probe.path, entryMd5: probe.md5, since: world.time, intervalMs: 1_000 });
     expect(result).toEqual({ live: true, polls: 3, propagationMs: 2_000 });
   });
 });

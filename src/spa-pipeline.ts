@@ -478,7 +478,12 @@ export class SpaPipeline extends Construct {
         },
         {
           stageName: 'Deploy',
-          actions: [new actions.CodeBuildAction({ actionName: 'Deploy', project: this.deployProject, input: buildOutput })],
+          actions: [new actions.CodeBuildAction({
+            actionName: 'Deploy',
+            project: this.deployProject,
+            input: buildOutput,
+            environmentVariables: source.sourceVersion ? { SPA_SOURCE_VERSION: { value: source.sourceVersion } } : undefined,
+          })],
         },
       ],
     });

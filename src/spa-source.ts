@@ -69,6 +69,16 @@ export interface SpaSourceBinding {
   readonly trigger?: codepipeline.TriggerProps;
 
   /**
+   * The source revision as a pipeline variable (`#{Source_Source_NS.CommitId}`): the deploy action passes it to the
+   * deploy program, which names each release after it. A variable rather than CodeBuild's
+   * `CODEBUILD_RESOLVED_SOURCE_VERSION`, which the deploy action (whose input is the build's output, not the
+   * source) is not documented to get.
+   *
+   * @default - the deploy program reads CODEBUILD_RESOLVED_SOURCE_VERSION
+   */
+  readonly sourceVersion?: string;
+
+  /**
    * A bucket the source action reads (an S3 source), whose read grant's wildcards are acknowledged.
    *
    * @default - the source reads no bucket
@@ -125,17 +135,16 @@ class CodeCommitSpaSource extends SpaSource {
       'give a repository such as codecommit.Repository.fromRepositoryName(this, "Repo", "e-com67")');
     checkBranch(scope, 'source.branch', this.branch);
     checkActionName(scope, this.options);
-    return {
-      action: new actions.CodeCommitSourceAction({
-        actionName: this.options.actionName ?? 'Source',
-        repository: this.repository,
-        branch: this.branch,
-        output,
-        trigger: actions.CodeCommitTrigger.EVENTS,
-        // The build needs the files, not the git history.
-        codeBuildCloneOutput: false,
-      }),
-    };
+    const action = new actions.CodeCommitSourceAction({
+      actionName: this.options.actionName ?? 'Source',
+      repository: this.repository,
+      branch: this.branch,
+      output,
+      trigger: actions.CodeCommitTrigger.EVENTS,
+      // The build needs the files, not the git history.
+      codeBuildCloneOutput: false,
+    });
+    return { action, sourceVersion: action.variables.commitId };
   }
 }
 
@@ -170,6 +179,7 @@ class ConnectionSpaSource extends SpaSource {
     });
     return {
       action,
+      sourceVersion: action.variables.commitId,
       trigger: {
         providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION,
         gitConfiguration: {
@@ -197,16 +207,14 @@ class S3SpaSource extends SpaSource {
       throw propError(scope, 'source.key', this.key, 'an S3 object key is 1-1024 characters with no leading slash',
         'give the key of the zip file, such as "sources/admin.zip"');
     }
-    return {
-      action: new actions.S3SourceAction({
-        actionName: this.options.actionName ?? 'Source',
-        bucket: this.bucket,
-        bucketKey: this.key,
-        output,
-        trigger: actions.S3Trigger.EVENTS,
-      }),
-      sourceBucket: this.bucket,
-    };
+    const action = new actions.S3SourceAction({
+      actionName: this.options.actionName ?? 'Source',
+      bucket: this.bucket,
+      bucketKey: this.key,
+      output,
+      trigger: actions.S3Trigger.EVENTS,
+    });
+    return { action, sourceVersion: action.variables.versionId, sourceBucket: this.bucket };
   }
 }
 

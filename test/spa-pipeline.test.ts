@@ -50,15 +50,23 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline ($name)', ({ context }) => {
         RestartExecutionOnUpdate: false,
         ArtifactStore: { Type: 'S3', Location: { Ref: logicalId(stack, pipeline.artifactBucket) }, EncryptionKey: Match.anyValue() },
         Stages: [
-          Match.objectLike({ Name: 'Source', Actions: [Match.objectLike({ ActionTypeId: Match.objectLike({ Provider: 'CodeCommit' }), Configuration: Match.objectLike({ RepositoryName: 'e-com67', BranchName: 'master', PollForSourceChanges: false }) })] }),
+          Match.objectLike({
+            Name: 'Source',
+            Actions: [Match.objectLike({
+              ActionTypeId: Match.objectLike({ Provider: 'CodeCommit' }),
+              Configuration: Match.objectLike({ RepositoryName: 'e-com67', BranchName: 'master', PollForSourceChanges: false }),
+              Namespace: 'Source_Source_NS',
+            })],
+          }),
           Match.objectLike({ Name: 'Build', Actions: [Match.objectLike({ Configuration: Match.objectLike({ ProjectName: { Ref: buildId } }) })] }),
           Match.objectLike({
             Name: 'Deploy',
             Actions: [Match.objectLike({
               Configuration: Match.objectLike({
                 ProjectName: { Ref: deployId },
-                // The program names releases from CodeBuild's own variables (commit, build number).
-                EnvironmentVariables: Match.absent(),
+                // The program names releases after the source action's commit (the deploy's input is the build
+                // output, so CodeBuild's CODEBUILD_RESOLVED_SOURCE_VERSION is not documented to be it) and the build number.
+                EnvironmentVariables: JSON.stringify([{ name: 'SPA_SOURCE_VERSION', type: 'PLAINTEXT', value: '#{Source_Source_NS.CommitId}' }]),
               }),
             })],
           }),

@@ -31,7 +31,7 @@ export const EXIT = { live: 0, failed: 1, badInput: 2 } as const;
 export const SETTINGS = [
   'SPA_BUCKET', 'SPA_KVS_ARN', 'SPA_SITE_URL', 'SPA_SOURCE_DIR', 'SPA_HASHED_PATTERN', 'SPA_KEEP_RELEASES', 'SPA_SOURCE_MAPS',
   'SPA_RUNTIME_CONFIG', 'SPA_RUNTIME_CONFIG_PATH', 'SPA_SMOKE_COMMANDS', 'SPA_ROLLBACK_ALARMS', 'SPA_ROLLBACK_WINDOW_SECONDS',
-  'SPA_PROPAGATION_TIMEOUT_SECONDS',
+  'SPA_PROPAGATION_TIMEOUT_SECONDS', 'SPA_SOURCE_VERSION',
 ] as const;
 
 /** `SPA_*` variables of the deploy project that aren't settings: SPA_PROGRAM_URL is where its buildspec downloads this program from. */
@@ -153,10 +153,12 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeployConfig
   const rollbackWindowMs = wholeNumber(get, 'SPA_ROLLBACK_WINDOW_SECONDS', 300, 1, 3600) * 1000;
   const propagationTimeoutMs = wholeNumber(get, 'SPA_PROPAGATION_TIMEOUT_SECONDS', 300, 1, 3600) * 1000;
 
-  const commit = required(get, 'CODEBUILD_RESOLVED_SOURCE_VERSION', 'the source commit (CodeBuild sets it)');
+  // The pipeline passes the source action's revision (SPA_SOURCE_VERSION); CodeBuild's own variable is the fallback.
+  const versionVariable = get('SPA_SOURCE_VERSION') ? 'SPA_SOURCE_VERSION' : 'CODEBUILD_RESOLVED_SOURCE_VERSION';
+  const commit = required(get, versionVariable, 'the source commit (the pipeline or CodeBuild sets it)');
   // eslint-disable-next-line no-control-regex
   if (commit.length > 1024 || /[\u0000-\u001f\u007f]/.test(commit)) {
-    throw new InputError('CODEBUILD_RESOLVED_SOURCE_VERSION', commit, 'not a source version (too long, or has control characters)', 'run the program in a CodeBuild action of the pipeline');
+    throw new InputError(versionVariable, commit, 'not a source version (too long, or has control characters)', 'run the program in a CodeBuild action of the pipeline');
   }
   const buildText = required(get, 'CODEBUILD_BUILD_NUMBER', 'the build number (CodeBuild sets it)');
   if (!/^(0|[1-9][0-9]{0,11})$/.test(buildText)) {

@@ -138,6 +138,17 @@ describe('the environment', () => {
     expect(parseEnvironment({ ...env(dir, 5), CODEBUILD_RESOLVED_SOURCE_VERSION: version }).config.releaseId).toBe(a.releaseId);
   });
 
+  test('the pipeline\'s source revision (SPA_SOURCE_VERSION) names the release; CodeBuild\'s variable is the fallback', () => {
+    const fromPipeline = parseEnvironment({ ...env(dir, 5), SPA_SOURCE_VERSION: '1234567890abcdef1234567890abcdef12345678' }).config;
+    expect(fromPipeline).toMatchObject({ releaseId: '1234567-5', commit: '1234567890abcdef1234567890abcdef12345678' });
+    const { config, warnings } = parseEnvironment({ ...env(dir, 5), SPA_SOURCE_VERSION: '' });
+    expect(config.commit).toBe(COMMIT);
+    expect(warnings).toEqual([]);
+    const noVersion: NodeJS.ProcessEnv = { ...env(dir, 5) };
+    delete noVersion.CODEBUILD_RESOLVED_SOURCE_VERSION;
+    expect(() => parseEnvironment(noVersion)).toThrow(/CODEBUILD_RESOLVED_SOURCE_VERSION/);
+  });
+
   test('an unknown SPA_ variable (a typo, a setting of the old script) is warned about', () => {
     const { warnings } = parseEnvironment(env(dir, 1, { SPA_KEEP_RELEASE: '3', SPA_DISTRIBUTION_ID: 'E1', SPA_PROGRAM_URL: 's3://assets/spa-release.js' }));
     expect(warnings.map((w) => w.split(' ').slice(0, 2).join(' '))).toEqual([
@@ -276,7 +287,7 @@ describe('a deploy', () => {
     expect(world.keys).toEqual(keysBefore);
     const deletes = world.writes.filter((w) => w.op === 'DeleteObjects').map((w) => w.key);
     expect(deletes[0]).toBe(manifestKey(id(2))); // the manifest first
-    expect(deletes.every((k) => k.startsWith(releasePrefix(id(2))))).toBe(true);
+    expect(deletes.every((k) => k === manifestKey(id(2)) || k.startsWith(releasePrefix(id(2))))).toBe(true);
     expect([...world.objects.keys()].filter((k) => k.startsWith(releasePrefix(id(2))))).toEqual([]);
     expect(world.objects.has('assets/vendor-AAAAAAAA.js')).toBe(true); // shared with v1
     expect(world.objects.has(entryScript)).toBe(true); // its own hashed assets are left to prune's age rule

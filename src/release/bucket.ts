@@ -2,7 +2,7 @@
 // its age) and the release manifests.
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mapLimit } from './clients';
-import { MANIFEST_NAME, ReleaseManifest, RELEASES_PREFIX, manifestKey, parseManifest, releaseIdProblem } from './contract';
+import { ReleaseManifest, manifestKey, parseManifest, releaseIdOfManifestKey } from './contract';
 
 /** One object of a listing. */
 export interface BucketObject {
@@ -37,16 +37,9 @@ export async function getText(s3: S3Client, bucket: string, key: string): Promis
   return object.Body.transformToString('utf-8');
 }
 
-/** The ids of the releases whose manifest a listing contains (`releases/<id>/release.json`). */
+/** The ids of the releases whose manifest a listing contains (`_spa-deploy/releases/<id>.json`). */
 export function manifestIds(objects: readonly BucketObject[]): string[] {
-  const ids: string[] = [];
-  for (const { key } of objects) {
-    const parts = key.split('/');
-    if (key.startsWith(RELEASES_PREFIX) && parts.length === 3 && parts[2] === MANIFEST_NAME && !releaseIdProblem(parts[1])) {
-      ids.push(parts[1]);
-    }
-  }
-  return ids;
+  return objects.map((o) => releaseIdOfManifestKey(o.key)).filter((id): id is string => id !== undefined);
 }
 
 /** Reads and checks the manifests of `ids`, at most 8 requests at a time. */

@@ -3,7 +3,7 @@
 import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { ENTRY_FILE, LEGACY_STATE_PREFIX, RELEASES_PREFIX, ReleaseError, buildPathProblem } from './contract';
+import { ENTRY_FILE, RELEASES_PREFIX, ReleaseError, STATE_PREFIX, buildPathProblem } from './contract';
 import { HashedPaths } from './hashed-paths';
 
 /** One file to upload. */
@@ -41,8 +41,8 @@ export async function readBuildOutput(options: BuildOutputOptions): Promise<Buil
     if (problem) {
       throw new ReleaseError(`build file ${JSON.stringify(p)}: ${problem}; rename it`);
     }
-    if (p.startsWith(RELEASES_PREFIX) || p.startsWith(LEGACY_STATE_PREFIX)) {
-      throw new ReleaseError(`build file ${JSON.stringify(p)}: ${RELEASES_PREFIX} and ${LEGACY_STATE_PREFIX} are reserved for the deploy's own objects; rename the folder`);
+    if (p.startsWith(RELEASES_PREFIX) || p.startsWith(STATE_PREFIX)) {
+      throw new ReleaseError(`build file ${JSON.stringify(p)}: ${RELEASES_PREFIX} and ${STATE_PREFIX} are reserved for the deploy's own objects; rename the folder`);
     }
     if (config && p === config.path) {
       continue;

@@ -8,14 +8,25 @@
 export { DEFAULT_HASHED_PATTERN, ENTRY_FILE, KVS_KEYS, PIN_HEADERS, RELEASES_PREFIX } from '../private/release-routing';
 import { RELEASES_PREFIX } from '../private/release-routing';
 
-/** The manifest's name inside a release's prefix; written last, so a release without it is incomplete. */
-export const MANIFEST_NAME = 'release.json';
-
 /** The manifest format version; a reader refuses versions it doesn't know instead of guessing. */
 export const MANIFEST_SCHEMA = 1;
 
-/** The legacy deploy script's state (`assets/spa-deploy.sh`); a build path under it is refused. */
-export const LEGACY_STATE_PREFIX = '_spa-deploy/';
+/**
+ * The deploy's own state, never served: SpaHosting's bucket policy denies CloudFront reading it, and a build
+ * path under it is refused, so nothing here can be fetched through the site or collide with an app's file.
+ * It holds the release manifests (MANIFESTS_PREFIX) and, in buckets of the deploy script before releases
+ * (`assets/spa-deploy.sh`, since removed), that script's `releases.json`.
+ */
+export const STATE_PREFIX = '_spa-deploy/';
+
+/** @deprecated STATE_PREFIX: the same prefix, under the name the deploy program still imports. */
+export const LEGACY_STATE_PREFIX = STATE_PREFIX;
+
+/**
+ * `_spa-deploy/releases/`: a release's manifest is `<id>.json` here, written last, so a release without one is
+ * incomplete. Not under the release's own prefix, which the routing function serves at the site root.
+ */
+export const MANIFESTS_PREFIX = `${STATE_PREFIX}releases/`;
 
 /** Cache-Control of hashed assets: the name changes when the content does. */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -96,9 +107,18 @@ export function releasePrefix(id: string): string {
   return `${RELEASES_PREFIX}${checkReleaseId(id, 'release prefix')}/`;
 }
 
-/** `releases/<id>/release.json`. */
+/** `_spa-deploy/releases/<id>.json`. */
 export function manifestKey(id: string): string {
-  return `${releasePrefix(id)}${MANIFEST_NAME}`;
+  return `${MANIFESTS_PREFIX}${checkReleaseId(id, 'manifest key')}.json`;
+}
+
+/** The release id a manifest key (`_spa-deploy/releases/<id>.json`) names, or undefined for any other key. */
+export function releaseIdOfManifestKey(key: string): string | undefined {
+  if (!key.startsWith(MANIFESTS_PREFIX) || !key.endsWith('.json')) {
+    return undefined;
+  }
+  const id = key.slice(MANIFESTS_PREFIX.length, -'.json'.length);
+  return releaseIdProblem(id) === undefined ? id : undefined;
 }
 
 /** The release id a `releases/<id>/...` key belongs to, or undefined for any other key. */
@@ -119,7 +139,7 @@ export interface ReleaseFile {
   readonly md5: string;
 }
 
-/** What `releases/<id>/release.json` holds. */
+/** What `_spa-deploy/releases/<id>.json` holds. */
 export interface ReleaseManifest {
   readonly schema: number;
   readonly id: string;
@@ -170,7 +190,7 @@ export function parseManifest(text: string, key: string): ReleaseManifest {
     }
   }
   for (const a of m.assets as string[]) {
-    if (buildPathProblem(a) || a.startsWith(RELEASES_PREFIX)) {
+    if (buildPathProblem(a) || a.startsWith(RELEASES_PREFIX) || a.startsWith(STATE_PREFIX)) {
       throw bad(`asset ${JSON.stringify(a)} is not a safe bucket-root key`);
     }
   }

@@ -1,5 +1,6 @@
 // Uploading a release: hashed assets the bucket doesn't have yet, then the release's own files under its
-// prefix, then its manifest. Nothing here makes the release live: that is goLive, after the smoke check.
+// prefix, then its manifest (`_spa-deploy/releases/<id>.json`, which the site never serves). Nothing here makes
+// the release live: that is goLive, after the smoke check.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import * as mime from 'mime-types';
 import { getText, listObjects } from './bucket';

@@ -1,6 +1,6 @@
 // A release that failed its smoke check is removed, so that no later `releases`, `rollback` or prune can list,
-// keep or make live a release known to be broken. Only its own prefix is touched: the hashed assets it
-// uploaded sit at the bucket root, may be shared with kept releases, and are left to prune's age rule.
+// keep or make live a release known to be broken. Only its manifest and its own prefix are touched: the hashed
+// assets it uploaded sit at the bucket root, may be shared with kept releases, and are left to prune's age rule.
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { listObjects } from './bucket';
 import { ReleaseClients } from './clients';
@@ -18,7 +18,7 @@ export interface DiscardOptions {
 export interface DiscardResult {
   /** False when the release was left alone (see `keptBecause`). */
   readonly discarded: boolean;
-  /** Objects deleted under the release's prefix, its manifest first. */
+  /** Objects deleted: its manifest first, then everything under the release's prefix. */
   readonly deleted: readonly string[];
   /** Why it was left alone: the store names it live or previous (a retried deploy of a release that went live before). */
   readonly keptBecause?: string;
@@ -38,9 +38,12 @@ export async function discardRelease(clients: ReleaseClients, options: DiscardOp
     return { discarded: false, deleted: [], keptBecause };
   }
   const manifest = manifestKey(id);
-  const keys = (await listObjects(clients.s3, options.bucket, releasePrefix(id))).map((o) => o.key);
-  const rest = keys.filter((k) => k !== manifest);
-  const batches = [...(keys.includes(manifest) ? [[manifest]] : []), ...chunks(rest, 1000)];
+  // The manifest is outside the release's prefix: a listing with its key as the prefix finds it alone.
+  const [manifests, rest] = await Promise.all([
+    listObjects(clients.s3, options.bucket, manifest).then((objects) => objects.filter((o) => o.key === manifest).map((o) => o.key)),
+    listObjects(clients.s3, options.bucket, releasePrefix(id)).then((objects) => objects.map((o) => o.key)),
+  ]);
+  const batches = [...(manifests.length > 0 ? [manifests] : []), ...chunks(rest, 1000)];
   for (const batch of batches) {
     const result = await clients.s3.send(new DeleteObjectsCommand({
       Bucket: options.bucket,
@@ -50,8 +53,8 @@ export async function discardRelease(clients: ReleaseClients, options: DiscardOp
       throw new ReleaseError(`discarding release ${id}: ${result.Errors.length} deletes failed, e.g. ${result.Errors.slice(0, 3).map((e) => `${e.Key}: ${e.Code} ${e.Message}`).join('; ')}`);
     }
   }
-  clients.log?.(`release ${id} discarded: ${keys.length} objects under ${releasePrefix(id)} deleted (shared hashed assets left to prune)`);
-  return { discarded: true, deleted: [...(keys.includes(manifest) ? [manifest] : []), ...rest] };
+  clients.log?.(`release ${id} discarded: ${manifests.length > 0 ? 'its manifest and ' : ''}${rest.length} objects under ${releasePrefix(id)} deleted (shared hashed assets left to prune)`);
+  return { discarded: true, deleted: [...manifests, ...rest] };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -7,7 +7,7 @@ import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, HeadObjectComma
 import { BucketObject, getText, listObjects, manifestIds } from './bucket';
 import { ReleaseClients, mapLimit } from './clients';
 import {
-  ENTRY_CACHE_CONTROL, ENTRY_FILE, LEGACY_STATE_PREFIX, MANIFEST_NAME, MANIFEST_SCHEMA, RELEASES_PREFIX, ReleaseError,
+  ENTRY_CACHE_CONTROL, ENTRY_FILE, MANIFEST_SCHEMA, RELEASES_PREFIX, ReleaseError, STATE_PREFIX,
   ReleaseFile, ReleaseManifest, buildPathProblem, manifestKey, releasePrefix,
 } from './contract';
 import { contentType } from './deploy';
@@ -23,7 +23,7 @@ export const ROOT_RELEASE_ID = 'root-0';
  * The manifest of the deploy script before releases (`assets/spa-deploy.sh`, since removed): where the adopted
  * release's commit comes from.
  */
-const LEGACY_MANIFEST_KEY = `${LEGACY_STATE_PREFIX}releases.json`;
+const LEGACY_MANIFEST_KEY = `${STATE_PREFIX}releases.json`;
 
 /** CopyObject copies at most 5 GB in one request (larger objects need a multipart copy). */
 const COPY_LIMIT_BYTES = 5 * 1024 ** 3;
@@ -45,7 +45,7 @@ export interface AdoptRootOptions {
 
 /**
  * What adoptRootRelease found, and so did: `adopted` (the root copied into `releases/root-0/`, its manifest
- * written), `already-adopted` (`root-0` has a manifest), `has-releases` (the bucket was deployed with releases
+ * written to `_spa-deploy/releases/root-0.json`), `already-adopted` (`root-0` has a manifest), `has-releases` (the bucket was deployed with releases
  * from the start) or `empty` (no file at the root: a new site). Only `adopted` writes anything.
  */
 export type AdoptOutcome = 'adopted' | 'already-adopted' | 'has-releases' | 'empty';
@@ -71,7 +71,8 @@ export interface AdoptRootResult {
  * root's hashed files as its assets. From then on it is listed, kept by retention and can be rolled back to.
  *
  * Run before the first deploy with releases; it does nothing when the bucket already has a release. The root
- * is only read. Keys under `releases/` and the old script's `_spa-deploy/` are not part of the root release.
+ * is only read. Keys under `releases/` and `_spa-deploy/` (the manifests, the old script's state) are not part of
+ * the root release.
  * A crash before the manifest leaves an incomplete prefix that the next run copies over again.
  */
 export async function adoptRootRelease(clients: ReleaseClients, options: AdoptRootOptions): Promise<AdoptRootResult> {
@@ -94,7 +95,7 @@ export async function adoptRootRelease(clients: ReleaseClients, options: AdoptRo
     return nothing('has-releases', `the bucket already has ${ids.length} release(s); nothing to adopt`);
   }
   // Zero-byte keys ending in `/` are the folders the S3 console creates: nothing a browser could get.
-  const root = objects.filter((o) => !o.key.startsWith(RELEASES_PREFIX) && !o.key.startsWith(LEGACY_STATE_PREFIX)
+  const root = objects.filter((o) => !o.key.startsWith(RELEASES_PREFIX) && !o.key.startsWith(STATE_PREFIX)
     && !(o.key.endsWith('/') && o.size === 0));
   if (root.length === 0) {
     return nothing('empty', 'no file at the bucket root; the first release starts the history');
@@ -134,8 +135,7 @@ export async function adoptRootRelease(clients: ReleaseClients, options: AdoptRo
 /**
  * Refuses a root that isn't a deployed site: without an `index.html` the root may be something else sharing
  * the bucket (a site under a folder, uploads), which the releases layout would stop serving and retention
- * would later delete. Also refuses keys that can't be release paths, and a root file that would collide with
- * the manifest.
+ * would later delete. Also refuses keys that can't be release paths.
  */
 function refuseUnknownRoot(bucket: string, root: readonly BucketObject[], hashed: HashedPaths): void {
   if (!root.some((o) => o.key === ENTRY_FILE)) {
@@ -152,8 +152,6 @@ function refuseUnknownRoot(bucket: string, root: readonly BucketObject[], hashed
       problems.push(`${JSON.stringify(o.key)}: ${problem}`);
     } else if (hashed.isHashed(o.key)) {
       continue;
-    } else if (o.key === MANIFEST_NAME) {
-      problems.push(`${JSON.stringify(o.key)}: would be overwritten by the release manifest (${releasePrefix(ROOT_RELEASE_ID)}${MANIFEST_NAME})`);
     } else if (o.size > COPY_LIMIT_BYTES) {
       problems.push(`${JSON.stringify(o.key)}: ${o.size} bytes, over CopyObject's 5 GB`);
     }

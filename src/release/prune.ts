@@ -4,7 +4,9 @@
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { BucketObject, listObjects, manifestIds, newestFirst, readManifests } from './bucket';
 import { ReleaseClients } from './clients';
-import { RELEASES_PREFIX, ReleaseError, ReleaseManifest, checkReleaseId, manifestKey, releaseIdOfKey } from './contract';
+import {
+  MANIFESTS_PREFIX, RELEASES_PREFIX, ReleaseError, ReleaseManifest, checkReleaseId, manifestKey, releaseIdOfKey, releaseIdOfManifestKey,
+} from './contract';
 import { readLiveState } from './live-store';
 
 /** How much older than the newest pruned release an unreferenced object must be to go (clock skew, S3's whole seconds). */
@@ -38,6 +40,8 @@ export interface PrunePlan {
 
 /**
  * The deletions. Rules, in order, for each object:
+ * - a manifest (`_spa-deploy/releases/<id>.json`): deleted when its release is pruned, else kept; anything else
+ *   under `_spa-deploy/releases/` is not ours: kept;
  * - under the prefix of a kept release: kept;
  * - under the prefix of a release with a manifest that isn't kept: deleted;
  * - anything else (a hashed asset, a release prefix without a manifest (a failed upload), the bucket-root files
@@ -70,6 +74,13 @@ export function planPrune(input: PrunePlanInput): PrunePlan {
 
   const deletes: string[] = [];
   for (const { key, lastModified } of input.objects) {
+    const manifestOf = releaseIdOfManifestKey(key);
+    if (manifestOf !== undefined && withManifest.has(manifestOf) && !protectedIds.has(manifestOf)) {
+      deletes.push(key);
+    }
+    if (key.startsWith(MANIFESTS_PREFIX)) {
+      continue;
+    }
     const id = releaseIdOfKey(key);
     if (id !== undefined && protectedIds.has(id)) {
       continue;

@@ -2,7 +2,7 @@
 // store write (no upload, no build, no invalidation: the rewritten URIs of that release are its own cache keys).
 import { listObjects, manifestIds, newestFirst, readManifests } from './bucket';
 import { ReleaseClients } from './clients';
-import { RELEASES_PREFIX, ReleaseError, ReleaseManifest, checkReleaseId } from './contract';
+import { MANIFESTS_PREFIX, ReleaseError, ReleaseManifest, checkReleaseId } from './contract';
 import { SwitchResult, readLiveState, requireManifest, switchLive } from './live-store';
 
 /** A kept release, as listed. */
@@ -30,7 +30,7 @@ export interface ReleaseStoreOptions {
 export async function listReleases(clients: ReleaseClients, options: ReleaseStoreOptions): Promise<ReleaseList> {
   const [state, objects] = await Promise.all([
     readLiveState(clients, options.kvsArn),
-    listObjects(clients.s3, options.bucket, RELEASES_PREFIX),
+    listObjects(clients.s3, options.bucket, MANIFESTS_PREFIX),
   ]);
   const manifests = (await readManifests(clients.s3, options.bucket, manifestIds(objects))).sort(newestFirst);
   return {

@@ -119,7 +119,7 @@ describe('ecom-platform releases <app>', () => {
 
   test('the live release\'s manifest is gone: said under the table', async () => {
     const app = await appWith(2);
-    app.world.objects.delete('releases/0123456-2/release.json');
+    app.world.objects.delete('_spa-deploy/releases/0123456-2.json');
     const cli = app.cli();
     expect(await cli.run(['releases', 'admin-dashboard'])).toBe(0);
     expect(cli.stdout()).toContain('The live release 0123456-2 has no manifest in the bucket (incomplete or pruned)');
@@ -235,7 +235,7 @@ describe('ecom-platform rollback <app>', () => {
 
   test('the previous release was pruned: rollback needs --to', async () => {
     const app = await appWith(3);
-    app.world.objects.delete('releases/0123456-2/release.json');
+    app.world.objects.delete('_spa-deploy/releases/0123456-2.json');
     const cli = app.cli();
     expect(await cli.run(['rollback', 'admin-dashboard', '--yes'])).toBe(1);
     expect(cli.stderr()).toBe(`ecom-platform: admin-dashboard's previous release 0123456-2 is no longer kept in s3://${BUCKET}: pass --to <id>; the kept ones are 0123456-3, 0123456-1\n`);

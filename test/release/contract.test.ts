@@ -1,6 +1,6 @@
 import {
   KVS_KEYS, KVS_LIMITS, MANIFEST_SCHEMA, PIN_HEADERS, RELEASE_ID_MAX_LENGTH, ReleaseError, buildPathProblem, checkReleaseId,
-  manifestKey, parseManifest, releaseIdFor, releaseIdOfKey, releaseIdProblem, releasePrefix,
+  manifestKey, parseManifest, releaseIdFor, releaseIdOfKey, releaseIdOfManifestKey, releaseIdProblem, releasePrefix,
 } from '../../src/release/contract';
 import { HashedPaths } from '../../src/release/hashed-paths';
 
@@ -50,7 +50,14 @@ describe('release ids', () => {
 
   test('layout: prefix, manifest key and the id of a key', () => {
     expect(releasePrefix('abc1234-7')).toBe('releases/abc1234-7/');
-    expect(manifestKey('abc1234-7')).toBe('releases/abc1234-7/release.json');
+    expect(manifestKey('abc1234-7')).toBe('_spa-deploy/releases/abc1234-7.json');
+    expect(() => manifestKey('../x-1')).toThrow(/manifest key/);
+    expect(releaseIdOfManifestKey('_spa-deploy/releases/abc1234-7.json')).toBe('abc1234-7');
+    expect(releaseIdOfManifestKey('releases/abc1234-7/release.json')).toBeUndefined();
+    expect(releaseIdOfManifestKey('_spa-deploy/releases.json')).toBeUndefined();
+    expect(releaseIdOfManifestKey('_spa-deploy/releases/ABC-7.json')).toBeUndefined();
+    expect(releaseIdOfManifestKey('_spa-deploy/releases/abc1234-7.json.tmp')).toBeUndefined();
+    expect(releaseIdOfManifestKey('_spa-deploy/releases/x/abc1234-7.json')).toBeUndefined();
     expect(releaseIdOfKey('releases/abc1234-7/index.html')).toBe('abc1234-7');
     expect(releaseIdOfKey('releases/abc1234-7/')).toBe('abc1234-7');
     expect(releaseIdOfKey('releases/ABC-7/index.html')).toBeUndefined();

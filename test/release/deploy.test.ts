@@ -1,19 +1,35 @@
 import { rmSync } from 'fs';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { BUCKET, World, viteBuild } from './harness';
-import { ENTRY_CACHE_CONTROL, IMMUTABLE_CACHE_CONTROL, ReleaseError, manifestKey, parseManifest } from '../../src/release/contract';
+import { BASE_URL, BUCKET, World, viteBuild } from './harness';
+import { ENTRY_CACHE_CONTROL, IMMUTABLE_CACHE_CONTROL, KVS_KEYS, MANIFESTS_PREFIX, ReleaseError, manifestKey, parseManifest } from '../../src/release/contract';
 import { contentType, deployRelease } from '../../src/release/deploy';
 
 const COMMIT = '3f2a1b9c0d1e2f30415263748596a7b8c9d0e1f2';
 
 describe('deployRelease', () => {
+  test('an app\'s own release.json is a release file like any other; the manifest is outside what the site serves', async () => {
+    const world = new World();
+    const own = '{"version":"2.4.1","channel":"stable"}\n';
+    const { manifest } = await deployRelease(world.clients(), {
+      bucket: BUCKET, sourceDir: viteBuild('v1', { extra: { 'release.json': own } }), commit: COMMIT, buildNumber: 1,
+    });
+    expect(world.objects.get('releases/3f2a1b9-1/release.json')?.body.toString()).toBe(own);
+    expect(manifest.files.map((f) => f.path)).toContain('release.json');
+    expect(parseManifest(world.objects.get(manifestKey(manifest.id))!.body.toString(), manifestKey(manifest.id))).toEqual(manifest);
+    // Through the routing, /release.json is the app's file; no URL of the site reaches the manifest.
+    world.keys.set(KVS_KEYS.live, manifest.id);
+    const served = await world.clients().fetch(`${BASE_URL}/release.json`);
+    expect(await served.text()).toBe(own);
+    expect((await world.clients().fetch(`${BASE_URL}/${manifestKey(manifest.id)}`)).status).toBe(403);
+  });
+
   test('writes hashed assets first, then the release files under its prefix, then the manifest; never the store', async () => {
     const world = new World();
     const result = await deployRelease(world.clients(), { bucket: BUCKET, sourceDir: viteBuild('v1'), commit: COMMIT, buildNumber: 1 });
     const writes = world.writes.map((w) => w.key);
-    const phase = (key: string) => (key.endsWith('release.json') ? 2 : key.startsWith('releases/') ? 1 : 0);
+    const phase = (key: string) => (key.startsWith(MANIFESTS_PREFIX) ? 2 : key.startsWith('releases/') ? 1 : 0);
     expect(writes.map(phase)).toEqual([...writes.map(phase)].sort());
-    expect(writes[writes.length - 1]).toBe('releases/3f2a1b9-1/release.json');
+    expect(writes[writes.length - 1]).toBe('_spa-deploy/releases/3f2a1b9-1.json');
     expect(world.kvsWrites()).toEqual([]);
     expect(new Set(writes.filter((k) => phase(k) === 1))).toEqual(new Set([
       'releases/3f2a1b9-1/index.html', 'releases/3f2a1b9-1/favicon.svg', 'releases/3f2a1b9-1/robots.txt',
@@ -64,7 +80,7 @@ describe('deployRelease', () => {
     world.writes.length = 0;
     const again = await deployRelease(world.clients(), { bucket: BUCKET, sourceDir: dir, commit: COMMIT, buildNumber: 1 });
     expect(again.skippedAssets).toBe(4);
-    expect(world.s3Writes().every((w) => w.key.startsWith('releases/3f2a1b9-1/'))).toBe(true);
+    expect(world.s3Writes().every((w) => w.key.startsWith('releases/3f2a1b9-1/') || w.key === manifestKey('3f2a1b9-1'))).toBe(true);
   });
 
   test('the same release id with other files is refused before any write', async () => {

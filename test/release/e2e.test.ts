@@ -21,7 +21,7 @@ import { localhostPreload, programBundle } from './harness';
 import { KvsStandin } from './kvs-standin';
 import { listObjects } from '../../src/release/bucket';
 import { ReleaseClients, SDK_RETRY, defaultReleaseClients } from '../../src/release/clients';
-import { ENTRY_FILE, KVS_KEYS, PIN_HEADERS, ReleaseError, ReleaseManifest, releasePrefix } from '../../src/release/contract';
+import { ENTRY_FILE, KVS_KEYS, PIN_HEADERS, ReleaseError, ReleaseManifest, manifestKey, releasePrefix } from '../../src/release/contract';
 import { DeployResult, deployRelease } from '../../src/release/deploy';
 import { discardRelease } from '../../src/release/discard';
 import { HashedPaths } from '../../src/release/hashed-paths';
@@ -203,7 +203,7 @@ describeE2e('releases end to end: moto S3, the KeyValueStore stand-in, the real 
     await expect(goLive(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: deployed.manifest.id, check }))
       .rejects.toThrow(new ReleaseError(`release ${deployed.manifest.id} failed its smoke check; the live release is unchanged:\n  ${check.reasons[0]}`));
     const discarded = await discardRelease(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: deployed.manifest.id });
-    expect(discarded.deleted[0]).toBe(`${releasePrefix(deployed.manifest.id)}release.json`);
+    expect(discarded.deleted[0]).toBe(manifestKey(deployed.manifest.id));
     expect({ items: standin.items(KVS_ARN), etag: standin.etag(KVS_ARN), writes: standin.writes().length }).toEqual(before);
     const keys = new Set((await listObjects(clients.s3, BUCKET)).map((o) => o.key));
     expect([...keys].filter((k) => k.startsWith(releasePrefix(deployed.manifest.id)))).toEqual([]);

@@ -101,7 +101,7 @@ class MigrationWorld extends World {
 
   /** The root's objects and their headers, to show the migration never changes them. */
   rootSnapshot(): Record<string, unknown> {
-    return Object.fromEntries([...this.objects].filter(([k]) => !k.startsWith('releases/'))
+    return Object.fromEntries([...this.objects].filter(([k]) => !k.startsWith('releases/') && !k.startsWith('_spa-deploy/releases/'))
       .map(([k, o]) => [k, { md5: md5(o.body), cacheControl: o.cacheControl, contentType: o.contentType, lastModified: o.lastModified }]));
   }
 }
@@ -170,8 +170,8 @@ describe('adoptRootRelease', () => {
     expect(writes.slice(0, -1).every((w) => w.op === 'CopyObject')).toBe(true);
     expect(writes[writes.length - 1]).toMatchObject({ op: 'PutObject', key: manifestKey(ROOT_RELEASE_ID) });
     expect(writes.map((w) => w.key).sort()).toEqual([
-      'releases/root-0/asset-manifest.json', 'releases/root-0/favicon.ico', 'releases/root-0/images/hero banner+1.png',
-      'releases/root-0/index.html', 'releases/root-0/manifest.json', 'releases/root-0/release.json', 'releases/root-0/robots.txt',
+      '_spa-deploy/releases/root-0.json', 'releases/root-0/asset-manifest.json', 'releases/root-0/favicon.ico',
+      'releases/root-0/images/hero banner+1.png', 'releases/root-0/index.html', 'releases/root-0/manifest.json', 'releases/root-0/robots.txt',
     ]);
     expect(world.kvsWrites()).toEqual([]);
     expect(world.rootSnapshot()).toEqual(before);
@@ -258,7 +258,7 @@ describe('adoptRootRelease', () => {
     expect(result.outcome).toBe('adopted');
     expect(world.rootSnapshot()).toEqual(before);
     const keys = world.s3Writes().map((w) => w.key);
-    expect(keys.some((k) => k.includes('_spa-deploy'))).toBe(false);
+    expect(keys.filter((k) => k.includes('_spa-deploy'))).toEqual([manifestKey(ROOT_RELEASE_ID)]);
     expect(keys.filter((k) => k.startsWith('releases/root-0/assets/'))).toEqual([]);
     expect(result.manifest).toMatchObject({
       commit: 'c0ffee1234567890c0ffee1234567890c0ffee12',
@@ -341,14 +341,24 @@ describe('adoptRootRelease', () => {
     expect(world.writes).toEqual([]);
   });
 
+  test('a root release.json is the app\'s own file: copied into root-0 like any other, the manifest written elsewhere', async () => {
+    const world = new MigrationWorld();
+    seedLayout(world);
+    world.seed('release.json', '{"version":"1.9.0"}', { contentType: 'application/json' });
+    const result = await adoptRootRelease(world.clients(), { bucket: BUCKET, now: NOW });
+    expect(result.outcome).toBe('adopted');
+    expect(world.objects.get('releases/root-0/release.json')?.body.toString()).toBe('{"version":"1.9.0"}');
+    expect(result.manifest!.files.map((f) => f.path)).toContain('release.json');
+    expect(parseManifest(world.objects.get(manifestKey(ROOT_RELEASE_ID))!.body.toString(), manifestKey(ROOT_RELEASE_ID))).toEqual(result.manifest);
+  });
+
   test('root files that can\'t be release files, and a pattern that matches index.html, are refused before any write', async () => {
     const world = new MigrationWorld();
     seedLayout(world);
-    world.seed('release.json', '{}');
     world.seed('docs//guide.txt', 'x');
     world.seed('assets/tab\tname-ABCDEFGH.js', 'x'); // hashed, but the manifest lists it
     await expect(adoptRootRelease(world.clients(), { bucket: BUCKET })).rejects.toThrow(
-      /3 root file\(s\) can't be part of release root-0 \(nothing was written\): "assets\/tab\\tname-ABCDEFGH.js": has a control character; "docs\/\/guide.txt": absolute, or has an empty.*"release.json": would be overwritten by the release manifest/);
+      /2 root file\(s\) can't be part of release root-0 \(nothing was written\): "assets\/tab\\tname-ABCDEFGH.js": has a control character; "docs\/\/guide.txt": absolute, or has an empty/);
     expect(world.writes).toEqual([]);
 
     const other = new MigrationWorld();

@@ -1,6 +1,8 @@
 import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from './harness';
 import { BucketObject, newestFirst } from '../../src/release/bucket';
-import { KVS_KEYS, MANIFEST_SCHEMA, ReleaseManifest, manifestKey, releaseIdOfKey, releasePrefix } from '../../src/release/contract';
+import {
+  KVS_KEYS, MANIFESTS_PREFIX, MANIFEST_SCHEMA, ReleaseManifest, manifestKey, releaseIdOfKey, releaseIdOfManifestKey, releasePrefix,
+} from '../../src/release/contract';
 import { deployRelease } from '../../src/release/deploy';
 import { ensurePinToken, goLive } from '../../src/release/live-store';
 import { planPrune, prune } from '../../src/release/prune';
@@ -48,12 +50,14 @@ function randomBucket(seed: number) {
       }
     }
   }
-  // A failed upload (files, no manifest), legacy root files, an orphan hashed asset, a foreign key under releases/.
+  // A failed upload (files, no manifest), legacy root files, an orphan hashed asset, foreign keys under releases/
+  // and beside the manifests.
   const someTime = () => T0 + r.int((releaseCount + 1) * HOUR) - HOUR;
   if (r.next() < 0.5) {
     objects.push({ key: 'releases/deadbee-99/index.html', size: 1, lastModified: someTime() });
   }
-  for (const key of ['index.html', 'config.json', '_spa-deploy/releases.json', 'assets/legacy-LEGACY00.js', 'releases/README']) {
+  for (const key of ['index.html', 'config.json', '_spa-deploy/releases.json', 'assets/legacy-LEGACY00.js', 'releases/README',
+    `${MANIFESTS_PREFIX}README`, `${MANIFESTS_PREFIX}deadbee-99.json.tmp`]) {
     if (r.next() < 0.5) {
       objects.push({ key, size: 1, lastModified: someTime() });
     }
@@ -86,17 +90,17 @@ describe('planPrune: properties over random buckets', () => {
 
       [...mustKeep].filter((id) => !plan.kept.includes(id)).forEach((id) => fail(`${id} must be kept`));
       for (const key of deleted) {
-        const id = releaseIdOfKey(key);
+        const id = releaseIdOfKey(key) ?? releaseIdOfManifestKey(key);
         if (id !== undefined && mustKeep.has(id)) {
           fail(`deleted ${key} of kept release ${id}`);
         }
         if (keptManifests.some((m) => m.assets.includes(key))) {
           fail(`deleted ${key}, referenced by a kept release`);
         }
-        if (key === 'releases/README') {
-          fail('deleted a key under releases/ that is not a release\'s');
+        if (key === 'releases/README' || (key.startsWith(MANIFESTS_PREFIX) && releaseIdOfManifestKey(key) === undefined)) {
+          fail(`deleted ${key}, not a release's file or manifest`);
         }
-        if (!key.startsWith('releases/') || !input.manifests.some((m) => m.id === id)) {
+        if (id === undefined || !input.manifests.some((m) => m.id === id)) {
           // Not a pruned release's file: only while a release is live, and only if older than a pruned release.
           if (input.live === undefined) {
             fail(`deleted ${key} while no release is live`);
@@ -110,11 +114,12 @@ describe('planPrune: properties over random buckets', () => {
         if (mustKeep.has(id)) {
           fail(`pruned kept release ${id}`);
         }
-        input.objects.filter((o) => o.key.startsWith(releasePrefix(id)) && !deleted.has(o.key)).forEach((o) => fail(`left ${o.key} of pruned ${id}`));
+        input.objects.filter((o) => (o.key.startsWith(releasePrefix(id)) || o.key === manifestKey(id)) && !deleted.has(o.key))
+          .forEach((o) => fail(`left ${o.key} of pruned ${id}`));
       }
       // Pruned releases' manifests go first: a crash midway leaves orphans, never a listed, broken release.
-      const firstOther = plan.deletes.findIndex((k) => !k.endsWith('/release.json'));
-      const lastManifest = plan.deletes.map((k) => k.endsWith('/release.json')).lastIndexOf(true);
+      const firstOther = plan.deletes.findIndex((k) => !k.startsWith(MANIFESTS_PREFIX));
+      const lastManifest = plan.deletes.map((k) => k.startsWith(MANIFESTS_PREFIX)).lastIndexOf(true);
       if (firstOther >= 0 && lastManifest > firstOther) {
         fail('a manifest deleted after another file');
       }
@@ -155,6 +160,7 @@ describe('prune against the bucket', () => {
     expect([...plan.pruned].sort()).toEqual(['feedfac-1', 'feedfac-3', 'feedfac-4']);
     expect([...world.objects.keys()].filter((k) => k.startsWith('releases/feedfac-1/') || k.startsWith('releases/feedfac-3/'))).toEqual([]);
     expect(world.objects.has('releases/feedfac-2/index.html')).toBe(true);
+    expect(['feedfac-1', 'feedfac-2', 'feedfac-3'].map((id) => world.objects.has(manifestKey(id)))).toEqual([false, true, false]);
     expect(world.objects.has('assets/vendor-AAAAAAAA.js')).toBe(true);
     expect(world.kvsWrites()).toEqual([]);
     // Nothing the kept releases reference was deleted: every one still passes its smoke check.
@@ -203,7 +209,7 @@ describe('prune against the bucket', () => {
       world.time += HOUR;
     }
     const plan = await prune(clients, { bucket: BUCKET, kvsArn: KVS_ARN, keep: 1 });
-    expect(plan.deletes.filter((k) => !k.startsWith('releases/'))).toEqual([]);
+    expect(plan.deletes.filter((k) => !k.startsWith('releases/') && !k.startsWith(MANIFESTS_PREFIX))).toEqual([]);
     expect(world.objects.has('index.html')).toBe(true);
   });
 });

@@ -78,10 +78,13 @@ function manifest(id: string, buildNumber: number, commit = `abc1234${'0'.repeat
     assets: ['assets/index-AAAAAAAA.js'],
   });
 }
+const MANIFESTS_PREFIX = '_spa-deploy/releases/';
 const MANIFESTS: Record<string, string> = {
-  'releases/abc1234-1/release.json': manifest('abc1234-1', 1),
-  'releases/abc1234-2/release.json': manifest('abc1234-2', 2),
+  [`${MANIFESTS_PREFIX}abc1234-1.json`]: manifest('abc1234-1', 1),
+  [`${MANIFESTS_PREFIX}abc1234-2.json`]: manifest('abc1234-2', 2),
 };
+/** The release id of a manifest key. */
+const idOf = (key: string) => key.slice(MANIFESTS_PREFIX.length, -'.json'.length);
 const STORE: Record<string, string> = { 'release:live': 'abc1234-2', 'release:previous': 'abc1234-1' };
 
 /** Stub clients: each `send` answers by command name (HEALTHY, with `overrides`). */
@@ -381,18 +384,18 @@ export const CASES: BadInput[] = [
     cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ GetKeyCommand: ({ Key }) => ({ Key, Value: Key === 'release:live' ? '../../etc' : 'abc1234-1' }) }) })),
   c('releases: a manifest whose commit holds ANSI escapes', accepted(), cli(['releases', 'admin-dashboard'], {
     exit: 0,
-    aws: () => ({ GetObjectCommand: ({ Key }) => ({ Body: { transformToString: async () => manifest(Key.split('/')[1], Number(Key.split('/')[1].slice(8)), '\x1b[2J\x1b]0;pwned\x07') } }) }),
+    aws: () => ({ GetObjectCommand: ({ Key }) => ({ Body: { transformToString: async () => manifest(idOf(Key), Number(idOf(Key).slice(8)), '\x1b[2J\x1b]0;pwned\x07') } }) }),
   })),
-  c('releases: an object under releases/ whose name is not a release id', accepted(), cli(['releases', 'admin-dashboard'], {
+  c('releases: an object beside the manifests whose name is not a release id', accepted(), cli(['releases', 'admin-dashboard'], {
     exit: 0,
-    aws: () => ({ ListObjectsV2Command: () => ({ Contents: [...Object.keys(MANIFESTS), 'releases/..%2F/release.json', 'releases/\x1b[31m-1/release.json'].map((Key) => ({ Key })) }) }),
+    aws: () => ({ ListObjectsV2Command: () => ({ Contents: [...Object.keys(MANIFESTS), `${MANIFESTS_PREFIX}..%2F.json`, `${MANIFESTS_PREFIX}\x1b[31m-1.json`, `${MANIFESTS_PREFIX}x/abc1234-3.json`].map((Key) => ({ Key })) }) }),
   })),
   c('releases: the bucket the deploy project names is gone', refused('SPA_BUCKET', /names the bucket e-com67-admin-dashboard-111122223333 \(its SPA_BUCKET\), which does not exist/),
     cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ ListObjectsV2Command: () => { throw awsError('NoSuchBucket', 'The specified bucket does not exist'); } }) })),
   c('rollback: the store the deploy project names is gone', refused('SPA_KVS_ARN', /names the KeyValueStore arn:aws:cloudfront::111122223333:key-value-store\/\S+ \(its SPA_KVS_ARN\), which does not exist/),
     cli([...ROLLBACK, '--yes'], { exit: 1, aws: () => ({ DescribeKeyValueStoreCommand: () => { throw awsError('ResourceNotFoundException', 'Resource not found'); } }) })),
-  c('releases: a manifest that is not JSON', refused('release.json', /releases\/abc1234-2\/release\.json: not JSON/),
-    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ GetObjectCommand: ({ Key }) => ({ Body: { transformToString: async () => (Key.includes('-2/') ? '{"schema": 1,' : MANIFESTS[Key]) } }) }) })),
+  c('releases: a manifest that is not JSON', refused('abc1234-2.json', /_spa-deploy\/releases\/abc1234-2\.json: not JSON/),
+    cli(['releases', 'admin-dashboard'], { exit: 1, aws: () => ({ GetObjectCommand: ({ Key }) => ({ Body: { transformToString: async () => (Key.endsWith('-2.json') ? '{"schema": 1,' : MANIFESTS[Key]) } }) }) })),
   c('rollback, Ctrl-C during a slow UpdateKeys', refused('Ctrl-C', /^ecom-platform: stopped \(Ctrl-C\)\n$/),
     cli([...ROLLBACK, '--yes'], { exit: 130, aws: (interrupt) => ({ UpdateKeysCommand: slowThenCtrlC(interrupt) }) })),
   c('rollback: another rollback changed the live release meanwhile (ETag conflict)', refused('live release changed', /another deploy or rollback ran at the same time/),

@@ -19,6 +19,8 @@ import { localhostPreload, programBundle } from '../release/harness';
 const COMMIT = 'abcdef0123456789abcdef0123456789abcdef01';
 /** The release id of every case's run: the commit's short form and build number 1. */
 const RELEASE = 'releases/abcdef0-1/';
+/** Where the release's manifest goes: the deploy's own state, which the site never serves. */
+const MANIFEST = '_spa-deploy/releases/abcdef0-1.json';
 const KVS_ARN = 'arn:aws:cloudfront::111122223333:key-value-store/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
 /** One request the local server saw. */
@@ -172,7 +174,7 @@ function deploy(run: Run): () => Promise<Observed> {
       }
       const uploaded = seen.filter((s) => s.key !== undefined).map((s) => s.key!);
       const missing = (run.uploads ?? []).filter((key) => !uploaded.includes(key));
-      if (missing.length > 0 || !uploaded.includes(`${RELEASE}release.json`)) {
+      if (missing.length > 0 || !uploaded.includes(MANIFEST)) {
         throw new Error(`accepted, but did not upload ${missing.join(', ') || 'its manifest'} (uploaded: ${uploaded.join(', ')})\n${result.stdout}${result.stderr}`);
       }
       return { warnings };
@@ -261,6 +263,8 @@ export const CASES: BadInput[] = [
     { files: { ...APP, '_spa-deploy/releases.json': '{"releases":[]}' } }),
   c('a "releases/" folder in the build output', build(/reserved/),
     { files: { ...APP, 'releases/notes.txt': 'v1' } }),
+  c('the app\'s own "release.json" at the root: a release file like any other, the manifest is elsewhere', accepted(),
+    { files: { ...APP, 'release.json': '{"version":"2.4.1"}' }, uploads: [`${RELEASE}release.json`, MANIFEST] }),
   c('file names with spaces, unicode, a leading dash, "#", "%" and "+"', accepted(),
     {
       files: { ...APP, 'assets/my file.js': '1', 'ünïcødé-日本.txt': '2', '-rf': '3', 'a#b.txt': '4', '100%.txt': '5', 'c++.txt': '6' },

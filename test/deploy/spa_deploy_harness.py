@@ -56,6 +56,8 @@ ACCOUNT, REGION = "111122223333", "us-east-1"
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 RELEASES = "releases/"
+# A release's manifest is `<id>.json` here: the deploy's own state, which CloudFront is denied reading.
+MANIFESTS = "_spa-deploy/releases/"
 KVS_LIVE, KVS_PREVIOUS, KVS_PIN_TOKEN = "release:live", "release:previous", "release:pin-token"
 # What tells the deploy project's buildspec apart from the build project's.
 DEPLOY_MARKERS = ("SPA_PROGRAM_URL", "spa-release")
@@ -441,7 +443,7 @@ class Hosting:
         return s3_client(self.endpoint).get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
     def manifest(self, release: str) -> dict:
-        return json.loads(self.read(f"{RELEASES}{release}/release.json"))
+        return json.loads(self.read(f"{MANIFESTS}{release}.json"))
 
     def invalidations(self) -> int:
         cloudfront = cloudfront_client(self.endpoint)

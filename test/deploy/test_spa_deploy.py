@@ -33,6 +33,7 @@ from spa_deploy_harness import (
     KVS_LIVE,
     KVS_PIN_TOKEN,
     KVS_PREVIOUS,
+    MANIFESTS,
     NO_CACHE,
     PIPELINE_APP,
     PROGRAM,
@@ -194,8 +195,9 @@ def test_a_cold_deploy_puts_hashed_assets_at_the_root_and_the_rest_under_the_rel
     keys = set(step["objects"])
     assert hashed(local) <= keys
     own = {k for k in local if k not in hashed(local)}
-    assert release_keys(keys, release) == own | {"config.json", "release.json"}
-    assert not [k for k in keys if not k.startswith(RELEASES) and k not in hashed(local)], "un-hashed files at the root"
+    assert release_keys(keys, release) == own | {"config.json"}
+    assert f"{MANIFESTS}{release}.json" in keys
+    assert not [k for k in keys if not k.startswith((RELEASES, MANIFESTS)) and k not in hashed(local)], "un-hashed files at the root"
     assert set(step["result"].puts(lifecycle["site"].hosting.bucket)) == keys
 
 
@@ -204,7 +206,7 @@ def test_cache_control_and_content_type_of_every_file(lifecycle):
     release = lifecycle["steps"]["cold"]["result"].release
     for key, head in heads.items():
         name = key.rsplit("/", 1)[-1]
-        expected = IMMUTABLE if not key.startswith(RELEASES) else NO_CACHE
+        expected = IMMUTABLE if not key.startswith((RELEASES, MANIFESTS)) else NO_CACHE
         assert head["CacheControl"] == expected, key
         assert media_type(head) == MEDIA_TYPES[name.rsplit(".", 1)[-1]], (key, head["ContentType"])
     assert media_type(heads[f"{RELEASES}{release}/config.json"]) == "application/json"
@@ -258,7 +260,7 @@ def test_a_new_release_of_unchanged_assets_uploads_only_its_own_files(lifecycle)
     result: DeployResult = steps["unchanged"]["result"]
     bucket = lifecycle["site"].hosting.bucket
     puts = result.puts(bucket)
-    assert puts and all(k.startswith(f"{RELEASES}{result.release}/") for k in puts), puts
+    assert puts and all(k.startswith(f"{RELEASES}{result.release}/") or k == f"{MANIFESTS}{result.release}.json" for k in puts), puts
     assert steps["unchanged"]["store"][KVS_PREVIOUS] == steps["cold"]["result"].release
 
 
@@ -287,6 +289,7 @@ def test_releases_older_than_the_kept_ones_are_pruned_and_kept_ones_stay_whole(l
     ids = {name: steps[name]["result"].release for name in steps}
     # keep 1: the newest (4, live) and the previous live one (3) stay; 1 and 2 go
     assert {k.split("/")[1] for k in final if k.startswith(RELEASES)} == {ids["changed"], ids["pruning"]}
+    assert {k for k in final if k.startswith(MANIFESTS)} == {f"{MANIFESTS}{ids[n]}.json" for n in ("changed", "pruning")}
     for name in ("changed", "pruning"):
         manifest = site.hosting.manifest(ids[name])
         needed = {f"{RELEASES}{ids[name]}/{f['path']}" for f in manifest["files"]} | set(manifest["assets"])
@@ -295,6 +298,33 @@ def test_releases_older_than_the_kept_ones_are_pruned_and_kept_ones_stay_whole(l
     # (src/release/prune.ts): they stay until a later deploy prunes past them; the release module's unit tests
     # cover their deletion.
     assert hashed(local_files(lifecycle["builds"]["v1"])) <= final
+
+
+def test_no_url_of_the_site_serves_a_release_manifest(lifecycle):
+    """The manifest (full commit, every file) sits outside the prefixes the routing function maps URLs to."""
+    site = lifecycle["site"]
+    live = site.live()
+    manifest = site.hosting.manifest(live)
+    for path in ("/release.json", f"/{MANIFESTS}{live}.json", f"/releases/{live}/release.json"):
+        response = site.get(path)
+        assert manifest["commit"].encode() not in response.body, (path, response.status, response.body[:200])
+
+
+def test_an_apps_own_release_json_is_served_as_its_file_and_the_manifest_stays_apart(new_site, builds, tmp_path):
+    build = tmp_path / "dist"
+    shutil.copytree(builds["v1"], build)
+    own = b'{"version":"2.4.1","channel":"stable"}\n'
+    (build / "release.json").write_bytes(own)
+    site = new_site()
+    result = site.deploy(build, 1)
+    assert result.returncode == 0, result.output()
+    keys = set(site.hosting.objects())
+    assert site.hosting.read(f"{RELEASES}{result.release}/release.json") == own
+    assert site.hosting.manifest(result.release)["id"] == result.release
+    assert "release.json" in {f["path"] for f in site.hosting.manifest(result.release)["files"]}
+    assert f"{MANIFESTS}{result.release}.json" in keys
+    response = site.get("/release.json")
+    assert (response.status, response.body) == (200, own)
 
 
 # -------------------------------------------------------------------------------------- refused deploys
@@ -324,7 +354,7 @@ def proxy(moto):
 
 # Which upload fails: the first one (a new hashed asset), the fourth (a release file) and the manifest (the last).
 FAILURES = {"first": lambda key, n: n == 1, "fourth": lambda key, n: n == 4,
-            "manifest": lambda key, n: key.endswith("/release.json")}
+            "manifest": lambda key, n: key.startswith(MANIFESTS)}
 
 
 def test_a_failed_upload_fails_the_deploy_and_leaves_the_previous_release_live(new_site, builds, proxy):

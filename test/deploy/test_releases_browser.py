@@ -548,9 +548,8 @@ def test_a_release_whose_entry_script_is_missing_is_stopped_by_the_smoke_check(b
 
 
 def test_the_broken_release_is_not_left_to_roll_back_to(broken_release, world):
-    manifests = sorted(o["Key"] for o in s3_client(world.moto.endpoint).list_objects_v2(Bucket=BUCKET, Prefix="releases/")["Contents"]
-                       if o["Key"].endswith("/release.json"))
-    assert manifests == sorted(f"releases/{release_id(n)}/release.json" for n in (1, 2, 3))
+    listing = s3_client(world.moto.endpoint).list_objects_v2(Bucket=BUCKET, Prefix="_spa-deploy/releases/")["Contents"]
+    assert sorted(o["Key"] for o in listing) == sorted(f"_spa-deploy/releases/{release_id(n)}.json" for n in (1, 2, 3))
 
 
 def test_the_previous_release_stays_live_for_the_browser(broken_release, world):

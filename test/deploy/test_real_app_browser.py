@@ -50,6 +50,7 @@ from cloudfront_template import (
 )
 from edge import EdgeServer, EdgeSite
 from spa_deploy_harness import (
+    MANIFESTS,
     RELEASES,
     KvsStandinServer,
     MotoServer,
@@ -246,7 +247,7 @@ def test_each_app_was_built_by_its_build_project_and_deployed_by_its_deploy_proj
     # Parameter Store variable of the build project -> the bundle.
     assert any(SSM["/e-com67/stripe-publishable-key"] in p.read_text() for p in (customer.dist / "assets").glob("*.js"))
     keys = set(admin.site.hosting.objects())
-    assert {f"{RELEASES}{admin.release}/config.json", f"{RELEASES}{admin.release}/release.json"} <= keys
+    assert {f"{RELEASES}{admin.release}/config.json", f"{MANIFESTS}{admin.release}.json"} <= keys
     assert admin.site.live() == admin.release and customer.site.live() == customer.release
     assert not any(k.endswith(".map") for k in keys), "the deploy uploaded source maps"
 

@@ -197,7 +197,8 @@ def test_a_cold_deploy_puts_hashed_assets_at_the_root_and_the_rest_under_the_rel
     own = {k for k in local if k not in hashed(local)}
     assert release_keys(keys, release) == own | {"config.json"}
     assert f"{MANIFESTS}{release}.json" in keys
-    assert not [k for k in keys if not k.startswith((RELEASES, MANIFESTS)) and k not in hashed(local)], "un-hashed files at the root"
+    at_root = [k for k in keys if not k.startswith((RELEASES, MANIFESTS)) and k not in hashed(local)]
+    assert not at_root, "un-hashed files at the root"
     assert set(step["result"].puts(lifecycle["site"].hosting.bucket)) == keys
 
 
@@ -260,7 +261,8 @@ def test_a_new_release_of_unchanged_assets_uploads_only_its_own_files(lifecycle)
     result: DeployResult = steps["unchanged"]["result"]
     bucket = lifecycle["site"].hosting.bucket
     puts = result.puts(bucket)
-    assert puts and all(k.startswith(f"{RELEASES}{result.release}/") or k == f"{MANIFESTS}{result.release}.json" for k in puts), puts
+    own = (f"{RELEASES}{result.release}/", f"{MANIFESTS}{result.release}.json")
+    assert puts and all(k.startswith(own[0]) or k == own[1] for k in puts), puts
     assert steps["unchanged"]["store"][KVS_PREVIOUS] == steps["cold"]["result"].release
 
 

@@ -67,6 +67,8 @@ function variables(changes: Record<string, string | undefined> = {}) {
 }
 
 const ENTRY_PAGE = '<!doctype html><title>shop</title>';
+/** Build 1's entry page is ENTRY_PAGE; later builds differ, so a rollback to build 1 has a page to wait for. */
+const entryPage = (buildNumber: number) => (buildNumber === 1 ? ENTRY_PAGE : `<!doctype html><title>shop ${buildNumber}</title>`);
 function manifest(id: string, buildNumber: number, commit = `abc1234${'0'.repeat(33)}`): string {
   return JSON.stringify({
     schema: 1,
@@ -74,7 +76,7 @@ function manifest(id: string, buildNumber: number, commit = `abc1234${'0'.repeat
     commit,
     buildNumber,
     createdAt: `2026-11-2${buildNumber}T10:00:00.000Z`,
-    files: [{ path: 'index.html', size: ENTRY_PAGE.length, md5: createHash('md5').update(ENTRY_PAGE).digest('hex') }],
+    files: [{ path: 'index.html', size: entryPage(buildNumber).length, md5: createHash('md5').update(entryPage(buildNumber)).digest('hex') }],
     assets: ['assets/index-AAAAAAAA.js'],
   });
 }

@@ -19,9 +19,6 @@ export const MANIFEST_SCHEMA = 1;
  */
 export const STATE_PREFIX = '_spa-deploy/';
 
-/** @deprecated STATE_PREFIX: the same prefix, under the name the deploy program still imports. */
-export const LEGACY_STATE_PREFIX = STATE_PREFIX;
-
 /**
  * `_spa-deploy/releases/`: a release's manifest is `<id>.json` here, written last, so a release without one is
  * incomplete. Not under the release's own prefix, which the routing function serves at the site root.

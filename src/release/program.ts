@@ -13,7 +13,7 @@ import { AlarmState, MAX_ROLLBACK_ALARMS, describeAlarmStates, watchAlarms } fro
 import { BuildFile, readBuildOutput } from './build-output';
 import { ReleaseClients, SDK_RETRY, defaultReleaseClients } from './clients';
 import {
-  ENTRY_FILE, LEGACY_STATE_PREFIX, PIN_HEADERS, RELEASES_PREFIX, ReleaseError, ReleaseManifest, buildPathProblem, releaseIdFor,
+  ENTRY_FILE, STATE_PREFIX, PIN_HEADERS, RELEASES_PREFIX, ReleaseError, ReleaseManifest, buildPathProblem, releaseIdFor,
 } from './contract';
 import { deployRelease, DeployResult } from './deploy';
 import { discardRelease } from './discard';
@@ -128,7 +128,7 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeployConfig
   if (configPath !== undefined) {
     const problem = buildPathProblem(configPath)
       ?? (configPath === ENTRY_FILE ? `it is the entry page ${ENTRY_FILE}` : undefined)
-      ?? (configPath.startsWith(RELEASES_PREFIX) || configPath.startsWith(LEGACY_STATE_PREFIX) ? `${RELEASES_PREFIX} and ${LEGACY_STATE_PREFIX} are reserved for the deploy's own objects` : undefined)
+      ?? (configPath.startsWith(RELEASES_PREFIX) || configPath.startsWith(STATE_PREFIX) ? `${RELEASES_PREFIX} and ${STATE_PREFIX} are reserved for the deploy's own objects` : undefined)
       ?? (hashed.isHashed(configPath) ? 'it matches SPA_HASHED_PATTERN (a hashed asset never changes; the config changes per deploy)' : undefined);
     if (problem) {
       throw new InputError('SPA_RUNTIME_CONFIG_PATH', configPath, problem, 'give a relative path inside the build output, such as config.json');

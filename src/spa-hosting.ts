@@ -284,12 +284,12 @@ function renderRoutingCode(hosting: Construct): string {
   const fix = 'give the pipeline deploying to this hosting a literal JavaScript regular expression over bucket paths, such as '
     + `${JSON.stringify(DEFAULT_HASHED_PATTERN)} (the default)`;
   if (typeof hashedPattern !== 'string' || isToken(hashedPattern)) {
-    throw propError(hosting, 'hashedPattern', hashedPattern, 'the routing function embeds it, so it must be a literal string', fix);
+    throw propError(hosting, 'hashedAssetPattern', hashedPattern, 'the routing function embeds it, so it must be a literal string', fix);
   }
   try {
     new RegExp(hashedPattern);
   } catch (error) {
-    throw propError(hosting, 'hashedPattern', hashedPattern, `it is not a JavaScript regular expression (${(error as Error).message})`, fix);
+    throw propError(hosting, 'hashedAssetPattern', hashedPattern, `it is not a JavaScript regular expression (${(error as Error).message})`, fix);
   }
   const settings = {
     hashedPattern,
@@ -307,7 +307,7 @@ function renderRoutingCode(hosting: Construct): string {
   const code = parts.join(JSON.stringify(settings));
   const bytes = Buffer.byteLength(code);
   if (bytes > MAX_FUNCTION_BYTES) {
-    throw propError(hosting, 'hashedPattern', hashedPattern,
+    throw propError(hosting, 'hashedAssetPattern', hashedPattern,
       `the routing function with it is ${bytes} bytes, and CloudFront Functions take at most ${MAX_FUNCTION_BYTES}`, `shorten the pattern; ${fix}`);
   }
   return code;

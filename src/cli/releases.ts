@@ -8,7 +8,7 @@ import { Platform } from './platform';
 import { formatTime, table } from './table';
 import { ListedRelease, ReleaseClients, ReleaseList, listReleases, rollback as switchToRelease, probeFor, waitUntilLive } from '../release';
 
-/** How long rollback waits for the site to serve the release: the deploy action's default bound. */
+/** How long rollback waits for the site to serve the release; edges usually take seconds (a deploy waits `propagationTimeout`, 2 minutes by default). */
 export const ROLLBACK_WAIT_MS = 5 * 60 * 1000;
 /** Between two requests to the site while waiting. */
 export const ROLLBACK_POLL_MS = 2000;
@@ -273,12 +273,9 @@ export async function rollback(platform: Platform, cliEnv: CliEnv, clients: AwsC
     }
   }
 
-  const switched = await switchToRelease(world, { bucket: site.bucket, kvsArn: site.kvsArn, to: target });
+  // expectedLive: what the person confirmed from; a deploy or rollback that went live while they answered stays.
+  const switched = await switchToRelease(world, { bucket: site.bucket, kvsArn: site.kvsArn, to: target, expectedLive: list.live });
   const toSwitch = switched.switchedAt - started - asking;
-  if (!switched.changed) {
-    cliEnv.out.write(`${target} became live meanwhile (another rollback or deploy): nothing written.\n`);
-    return 0;
-  }
   cliEnv.out.write(`Switched ${app} from ${switched.previous ?? 'the bucket root'} to ${target} in ${seconds(toSwitch)}: one store write; nothing built, uploaded or invalidated.\n`);
   if (!options.wait) {
     cliEnv.out.write(`Not waiting (--no-wait): edges pick the switch up within seconds; ecom-platform releases ${app} shows it.\n`);

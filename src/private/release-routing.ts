@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 /**
  * What Vite emits (`assets/<name>-<hash>.<ext>`, hash 8+ chars of [A-Za-z0-9_-]) and what Create React App
  * emits (`static/js|css|media/<name>.<hash>[.chunk].<ext>`), with their `.map` and `.LICENSE.txt` companions.
- * The same default as the deploy script before releases (`assets/spa-deploy.sh`), so a bucket it deployed classifies the same way.
+ * The same default as the deploy script before releases (`assets/spa-deploy.sh`, since removed), so a bucket it deployed classifies the same way.
  */
 export const DEFAULT_HASHED_PATTERN =
   '^(assets/[^/]+-[A-Za-z0-9_-]{8,}|static/(js|css|media)/[^/]+\\.[A-Za-z0-9_-]{8,}(\\.chunk)?)\\.[A-Za-z0-9]+(\\.map|\\.LICENSE\\.txt)?$';

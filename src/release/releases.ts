@@ -47,11 +47,22 @@ export interface RollbackOptions extends ReleaseStoreOptions {
    * undoes the first); when the store doesn't know it, the newest kept release older than the live one.
    */
   readonly to?: string;
+
+  /**
+   * Switch only if this release (undefined: none) is still the live one: the caller's own earlier read, such as
+   * the list a person confirmed the rollback from. A deploy or rollback that went live meanwhile is never undone.
+   * Default: the live release this call reads.
+   */
+  readonly expectedLive?: string;
 }
 
 /** Makes an earlier kept release live: S3 is only read, the store written once. */
 export async function rollback(clients: ReleaseClients, options: RollbackOptions): Promise<SwitchResult> {
   const state = await readLiveState(clients, options.kvsArn);
+  if ('expectedLive' in options && state.live !== options.expectedLive) {
+    throw new ReleaseError(`the live release is ${state.live ?? '(none)'}, not ${options.expectedLive ?? '(none)'}: another deploy or rollback switched it meanwhile. `
+      + 'Nothing was written; check `releases` and try again.');
+  }
   let target = options.to === undefined ? state.previous : checkReleaseId(options.to, 'rollback --to');
   if (target === undefined) {
     const { releases } = await listReleases(clients, options);
@@ -65,5 +76,5 @@ export async function rollback(clients: ReleaseClients, options: RollbackOptions
     throw new ReleaseError(`release ${target} is already live`);
   }
   await requireManifest(clients, options.bucket, target);
-  return switchLive(clients, options.kvsArn, target);
+  return switchLive(clients, options.kvsArn, target, { expectedLive: state.live });
 }

@@ -2,7 +2,7 @@ import { UpdateKeysCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { BatchGetProjectsCommand, CodeBuildClient, EnvironmentVariable, Project } from '@aws-sdk/client-codebuild';
 import { mockClient } from 'aws-sdk-client-mock';
 import { appFolder, awsError, fakeEnv, testClients } from './fake-env';
-import { deployRelease, ensurePinToken, goLive, KVS_KEYS, smokeCheck } from '../../src/release';
+import { deployRelease, ensurePinToken, goLive, KVS_KEYS, smokeCheck, switchLive } from '../../src/release';
 import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from '../release/harness';
 
 const COMMIT = '0123456789abcdef0123456789abcdef01234567';
@@ -269,6 +269,20 @@ describe('ecom-platform rollback <app>', () => {
     expect(await yes.run(['rollback', 'admin-dashboard'])).toBe(0);
     expect(await app.version()).toBe('v1');
     expect(app.storeWrites()).toHaveLength(1);
+  });
+
+  test('a switch made while the person answers is never undone: nothing written, exit 1, the newer switch stays', async () => {
+    const app = await appWith(3);
+    const cli = app.cli({ interactive: true, answers: ['y'] });
+    const ask = cli.cliEnv.ask;
+    (cli.cliEnv as any).ask = async (question: string) => {
+      await switchLive(app.world.clients(), KVS_ARN, '0123456-2'); // someone else's rollback, while we are asked
+      return ask(question);
+    };
+    expect(await cli.run(['rollback', 'admin-dashboard', '--to', '0123456-1'])).toBe(1);
+    expect(cli.stderr()).toMatch(/the live release is 0123456-2, not 0123456-3: another deploy or rollback switched it meanwhile\. Nothing was written/);
+    expect(await app.version()).toBe('v2');
+    expect(app.storeWrites()).toHaveLength(1); // the other rollback's only
   });
 
   test('--no-wait: the switch only, no request to the site', async () => {

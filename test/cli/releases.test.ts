@@ -2,10 +2,10 @@ import { UpdateKeysCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { BatchGetProjectsCommand, CodeBuildClient, EnvironmentVariable, Project } from '@aws-sdk/client-codebuild';
 import { mockClient } from 'aws-sdk-client-mock';
 import { appFolder, awsError, fakeEnv, testClients } from './fake-env';
-import { deployRelease, ensurePinToken, goLive, KVS_KEYS, smokeCheck, switchLive } from '../../src/release';
-import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from '../release/harness';
+import { KVS_KEYS, switchLive } from '../../src/release';
+import { BASE_URL, BUCKET, KVS_ARN, RELEASED_COMMIT, worldWithReleases } from '../release/harness';
 
-const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+const COMMIT = RELEASED_COMMIT;
 const PROJECT = 'e-com67-admin-dashboard-deploy';
 
 /** The deploy project as SpaPipeline configures it; `variables` replaces or removes (undefined) some. */
@@ -25,22 +25,12 @@ function deployProject(variables: Record<string, EnvironmentVariable | undefined
  * and store of test/release/harness.ts), and its deploy project in CodeBuild (mocked).
  */
 async function appWith(n: number, project: Project | null = deployProject()) {
-  const world = new World();
-  const clients = world.clients();
-  for (let i = 1; i <= n; i++) {
-    const { manifest } = await deployRelease(clients, { bucket: BUCKET, sourceDir: viteBuild(`v${i}`), commit: COMMIT, buildNumber: i });
-    const pinToken = await ensurePinToken(clients, KVS_ARN);
-    const check = await smokeCheck(clients, { baseUrl: BASE_URL, releaseId: manifest.id, pinToken });
-    await goLive(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: manifest.id, check });
-  }
+  const world = await worldWithReleases(n);
   // The harness's mocks answer synchronously; the SDK's send (and the CLI's guard around it) always returns a promise.
   for (const client of [world.s3, world.kvs] as Array<{ send: (...args: unknown[]) => unknown }>) {
     const send = client.send;
     client.send = (...args) => Promise.resolve(send.apply(client, args));
   }
-  world.writes.length = 0;
-  world.kvsMock.resetHistory();
-  world.s3Mock.resetHistory();
   const codeBuild = mockClient(CodeBuildClient);
   codeBuild.reset();
   // Answers for whichever name is asked (--project names it differently).

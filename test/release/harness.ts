@@ -17,7 +17,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ReleaseClients } from '../../src/release/clients';
 import { ENTRY_FILE, KVS_KEYS, PIN_HEADERS, releasePrefix } from '../../src/release/contract';
+import { deployRelease } from '../../src/release/deploy';
 import { HashedPaths } from '../../src/release/hashed-paths';
+import { ensurePinToken, goLive } from '../../src/release/live-store';
+import { smokeCheck } from '../../src/release/smoke-check';
 
 export const BUCKET = 'site-bucket';
 export const KVS_ARN = 'arn:aws:cloudfront::111122223333:key-value-store/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -313,4 +316,26 @@ dns.lookup = function (hostname, options, callback) {
 };
 `);
   return preload;
+}
+
+/** The commit of the releases worldWithReleases deploys. */
+export const RELEASED_COMMIT = '0123456789abcdef0123456789abcdef01234567';
+
+/**
+ * A world with releases v1..vN (viteBuild) deployed and made live in turn through the release module, as the
+ * deploy program does it (upload, pin token, smoke check, go live); its recorded writes and calls cleared.
+ */
+export async function worldWithReleases(n: number): Promise<World> {
+  const world = new World();
+  const clients = world.clients();
+  for (let i = 1; i <= n; i++) {
+    const { manifest } = await deployRelease(clients, { bucket: BUCKET, sourceDir: viteBuild(`v${i}`), commit: RELEASED_COMMIT, buildNumber: i });
+    const pinToken = await ensurePinToken(clients, KVS_ARN);
+    const check = await smokeCheck(clients, { baseUrl: BASE_URL, releaseId: manifest.id, pinToken });
+    await goLive(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: manifest.id, check });
+  }
+  world.writes.length = 0;
+  world.kvsMock.resetHistory();
+  world.s3Mock.resetHistory();
+  return world;
 }

@@ -1,34 +1,15 @@
-import { BASE_URL, BUCKET, KVS_ARN, World, viteBuild } from './harness';
+import { BASE_URL, BUCKET, KVS_ARN, RELEASED_COMMIT, World, worldWithReleases } from './harness';
 import { ENTRY_FILE, KVS_KEYS } from '../../src/release/contract';
-import { deployRelease } from '../../src/release/deploy';
-import { ensurePinToken, goLive } from '../../src/release/live-store';
 import { listReleases, rollback } from '../../src/release/releases';
-import { smokeCheck } from '../../src/release/smoke-check';
 
-const COMMIT = '0123456789abcdef0123456789abcdef01234567';
-
-/** A world with releases v1..vN deployed and made live in turn. */
-async function worldWith(n: number): Promise<World> {
-  const world = new World();
-  const clients = world.clients();
-  for (let i = 1; i <= n; i++) {
-    const { manifest } = await deployRelease(clients, { bucket: BUCKET, sourceDir: viteBuild(`v${i}`), commit: COMMIT, buildNumber: i });
-    const pinToken = await ensurePinToken(clients, KVS_ARN);
-    const check = await smokeCheck(clients, { baseUrl: BASE_URL, releaseId: manifest.id, pinToken });
-    await goLive(clients, { bucket: BUCKET, kvsArn: KVS_ARN, releaseId: manifest.id, check });
-  }
-  world.writes.length = 0;
-  world.kvsMock.resetHistory();
-  world.s3Mock.resetHistory();
-  return world;
-}
+const COMMIT = RELEASED_COMMIT;
 
 const servedVersion = async (world: World, path = '/orders/42') =>
   /<!-- (v\d+) -->/.exec(await (await world.clients().fetch(`${BASE_URL}${path}`)).text())?.[1];
 
 describe('listReleases', () => {
   test('newest first, with the live and previous markers, from the manifests', async () => {
-    const world = await worldWith(3);
+    const world = await worldWithReleases(3);
     const list = await listReleases(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN });
     expect(list.releases.map((r) => [r.manifest.id, r.live, r.previous])).toEqual([
       ['0123456-3', true, false],
@@ -42,7 +23,7 @@ describe('listReleases', () => {
 
 describe('rollback', () => {
   test('is exactly one store write and no S3 write; the previous release is served', async () => {
-    const world = await worldWith(3);
+    const world = await worldWithReleases(3);
     expect(await servedVersion(world)).toBe('v3');
     const result = await rollback(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN });
     expect(result).toMatchObject({ live: '0123456-2', previous: '0123456-3', changed: true });
@@ -53,7 +34,7 @@ describe('rollback', () => {
   });
 
   test('--to an earlier kept release; a second rollback without a target undoes the first', async () => {
-    const world = await worldWith(3);
+    const world = await worldWithReleases(3);
     await rollback(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN, to: '0123456-1' });
     expect(await servedVersion(world)).toBe('v1');
     await rollback(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN });
@@ -62,7 +43,7 @@ describe('rollback', () => {
   });
 
   test('without a previous key: the newest kept release older than the live one', async () => {
-    const world = await worldWith(3);
+    const world = await worldWithReleases(3);
     world.keys.delete(KVS_KEYS.previous);
     const result = await rollback(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN });
     expect(result.live).toBe('0123456-2');
@@ -74,19 +55,19 @@ describe('rollback', () => {
     ['a bad id', { to: '../0123456-1' }, /rollback --to/],
     ['an id of the wrong type', { to: 3 as unknown as string }, /must be a string/],
   ])('%s is refused without a write', async (_what, options, message) => {
-    const world = await worldWith(3);
+    const world = await worldWithReleases(3);
     await expect(rollback(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN, ...options })).rejects.toThrow(message);
     expect(world.writes).toEqual([]);
   });
 
   test('nothing older to go to', async () => {
-    const world = await worldWith(1);
+    const world = await worldWithReleases(1);
     await expect(rollback(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN })).rejects.toThrow(/oldest kept release/);
     expect(world.writes).toEqual([]);
   });
 
   test('an open tab on release 1 still loads its lazy chunk after release 3 is live (hashed assets are shared, not per release)', async () => {
-    const world = await worldWith(3);
+    const world = await worldWithReleases(3);
     const { releases } = await listReleases(world.clients(), { bucket: BUCKET, kvsArn: KVS_ARN });
     const lazyOfV1 = releases[2].manifest.assets.find((a) => a.includes('lazy-'))!;
     const response = await world.clients().fetch(`${BASE_URL}/${lazyOfV1}`);

@@ -173,15 +173,19 @@ def compliance(wheel_python, background, tmp_path_factory):
     """Starts cdk-nag v3 and v2 over every context and mode, and cfn-lint once v3's synthesis is there."""
     root = tmp_path_factory.mktemp("example-python-compliance")
     contexts = flag_contexts()
-    outdirs = {(context, mode): root / f"{FLAG_CONTEXTS.index(context)}-{list(MODES).index(mode)}" / "cdk.out"
-               for context, mode in CASES}
-    runs = [{"name": f"{context}/{mode}", "context": {**CLI_CONTEXT, **contexts[context], **ENV, **MODES[mode]},
-             "outdir": str(outdirs[(context, mode)])} for context, mode in CASES]
-    plan = root / "plan.json"
-    plan.write_text(json.dumps({"app": str(PYTHON / "app.py"), "runs": runs}, indent=1))
+    # Each cdk-nag version synthesizes into its own directories: two processes bundling the same asset into one
+    # cdk.out race on renaming its `-building` directory (ENOTEMPTY). cfn-lint reads v3's.
+    outdirs = {version: {(context, mode): root / version / f"{FLAG_CONTEXTS.index(context)}-{list(MODES).index(mode)}"
+                         / "cdk.out" for context, mode in CASES} for version in ("v3", "v2")}
     started = time.monotonic()
-    nag = {version: background.submit(run_nag, wheel_python, version, plan, root / f"findings-{version}.json")
-           for version in ("v3", "v2")}
+    nag = {}
+    for version in ("v3", "v2"):
+        runs = [{"name": f"{context}/{mode}", "context": {**CLI_CONTEXT, **contexts[context], **ENV, **MODES[mode]},
+                 "outdir": str(outdirs[version][(context, mode)])} for context, mode in CASES]
+        plan = root / f"plan-{version}.json"
+        plan.write_text(json.dumps({"app": str(PYTHON / "app.py"), "runs": runs}, indent=1))
+        nag[version] = background.submit(run_nag, wheel_python, version, plan, root / f"findings-{version}.json")
+    outdirs = outdirs["v3"]
     lint = {context: background.submit(lint_context, nag["v3"], outdirs, context) for context in FLAG_CONTEXTS}
     yield {"nag": nag, "lint": lint}
     if all(f.done() and not f.exception() for f in [*nag.values(), *lint.values()]):

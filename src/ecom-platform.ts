@@ -1,16 +1,18 @@
 import { Annotations, CfnDynamicReference, CfnDynamicReferenceService, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as pipelines from 'aws-cdk-lib/pipelines';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { CodeArtifactRepository } from './code-artifact-repository';
+import { IBackendStageFactory, PlatformEnvironment } from './platform-environment';
 import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
 import { checkAppPath, checkRepositoryFolder, FolderRules, localPackagePaths, normalizePath } from './private/app-path';
-import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from './private/context-keys';
-import { appNameProblem, chooseNaming, DEFAULT_APPS, isStackName } from './private/naming-rules';
+import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
+import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, isStackName, pascalCase } from './private/naming-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { isToken, propError, validated } from './private/validation';
@@ -87,11 +89,46 @@ export interface EcomPlatformProps {
   readonly stackPrefix?: string;
 
   /**
-   * Account and region of every stack the platform creates; pipelines need both.
+   * Account and region of every stack the platform creates; pipelines need both. With `environments`, where
+   * the pipelines and the repository are (each environment's stacks go to its own account and region).
    *
-   * @default - environment-agnostic stacks (direct mode only)
+   * @default - environment-agnostic stacks (direct mode only); with one environment, its account and region
    */
   readonly env?: Environment;
+
+  /**
+   * The environments a commit is promoted through, in order (dev, staging, prod): each gets its own frontend
+   * stack and backend stage, and each pipeline deploys to them one after the other, with an approval where one
+   * asks for it. The one named `productionEnvironment` keeps the seed's names; the others have their name in
+   * theirs (`naming.forEnvironment(name)`). One environment is today's platform, in its account and region.
+   *
+   * @default - the context value `ecom:environments` (a list of { name, account, region, manualApproval }),
+   * else one environment: `env`
+   */
+  readonly environments?: PlatformEnvironment[];
+
+  /**
+   * Name of the environment that keeps the seed's names (`E-Com67-FrontendStack`) among several.
+   *
+   * @default - the context value `ecom:productionEnvironment`, else "prod"
+   */
+  readonly productionEnvironment?: string;
+
+  /**
+   * Builds the backend Stage of each environment. Required instead of `backendStage` with several
+   * environments and a backend.
+   *
+   * @default - `backendStage`
+   */
+  readonly backendStageFactory?: IBackendStageFactory;
+
+  /**
+   * Whether the backend pipeline's artifact key can be used by other accounts, which deploying the backend to
+   * an environment in another account needs (a customer-managed key and a cross-account bucket policy).
+   *
+   * @default false
+   */
+  readonly crossAccountKeys?: boolean;
 
   /**
    * The backend: a Stage whose stacks (Data, Compute, Api...) the backend pipeline deploys. In direct mode the
@@ -251,38 +288,63 @@ export class EcomPlatform extends Construct {
   /** The topic every pipeline notifies, with `notificationEmails` and a pipeline on. */
   public readonly notificationTopic?: sns.ITopic;
 
-  /** Name of the SSM parameter holding the API's URL. */
+  /** Name of the SSM parameter holding the API's URL (the production environment's, with several). */
   public readonly apiUrlParameterName: string;
 
+  /** The names of the environments, in promotion order (one, unnamed "", without `environments`). */
+  public readonly environmentNames: string[];
+
+  /** The frontend stack of each environment, in the order of `environments`. */
+  public readonly frontendStacks: Stack[];
+
+  /** The backend Stage of each environment, in order (the given `backendStage`, or none, with one). */
+  public readonly backendStages: Stage[];
+
   private readonly appNames: string[];
+  private readonly environmentHostings: SpaHosting[][];
 
   constructor(scope: Construct, id: string, props: EcomPlatformProps = {}) {
     super(scope, id);
-    const { naming, backendPipeline, frontendPipelines, frontends } = validated(this, () => {
+    const { naming, backendPipeline, frontendPipelines, frontends, environments } = validated(this, () => {
       validateTypes(this, props);
+      const namingChosen = validateNaming(this, props);
       const checked = {
-        naming: validateNaming(this, props),
+        naming: namingChosen,
         backendPipeline: props.backendPipeline ?? contextFlag(this, BACKEND_PIPELINE_CONTEXT),
         frontendPipelines: props.frontendPipelines ?? contextFlag(this, FRONTEND_PIPELINES_CONTEXT),
         frontends: props.frontends ?? [...DEFAULT_APPS],
+        environments: resolveEnvironments(this, props, namingChosen),
       };
-      validate(this, scope, props, checked.frontends, checked.naming, checked.backendPipeline, checked.frontendPipelines);
+      // The pipelines' account and region: `env`, else the first environment's.
+      const withEnv = { ...props, env: props.env ?? checked.environments[0].env };
+      validate(this, scope, withEnv, checked.frontends, checked.naming, checked.backendPipeline, checked.frontendPipelines);
+      validateEnvironments(this, withEnv, checked.environments, checked.frontends, checked.backendPipeline, checked.frontendPipelines);
       return checked;
     });
     this.naming = naming;
     this.backendPipelineEnabled = backendPipeline;
     this.frontendPipelinesEnabled = frontendPipelines;
-    this.apiUrlParameterName = props.apiUrlParameterName ?? naming.apiUrlParameterName;
+    const production = environments.find((e) => e.production)!;
+    this.apiUrlParameterName = props.apiUrlParameterName ?? production.naming.apiUrlParameterName;
     this.appNames = frontends.map((f) => f.name);
+    this.environmentNames = environments.map((e) => e.name);
     const anyPipeline = backendPipeline || frontendPipelines;
 
-    this.frontendStack = this.createStack(scope, naming.frontendStackName, 'hosting of the single-page apps', props.env);
-    this.hostings = this.createHostings(frontends, props);
-    this.repository = anyPipeline ? props.source!._createRepository(this.frontendStack, naming) : undefined;
-    this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline);
+    this.frontendStacks = environments.map((e) => this.createStack(scope, e.naming.frontendStackName,
+      `hosting of the single-page apps${environments.length > 1 ? ` (${e.name})` : ''}`, e.env));
+    this.environmentHostings = environments.map((e, i) => this.createHostings(frontends, props, e, this.frontendStacks[i]));
+    const productionIndex = environments.indexOf(production);
+    this.frontendStack = this.frontendStacks[productionIndex];
+    this.hostings = this.environmentHostings[productionIndex];
+    warnAboutEnvironments(this.frontendStack, props, environments);
+    // The repository and the topic belong with the pipelines: in the frontend stack of their account and region.
+    const home = this.frontendStacks[environments.findIndex((e) => e.home)];
+    this.repository = anyPipeline ? props.source!._createRepository(home, naming) : undefined;
+    this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline, home);
+    this.backendStages = this.createBackendStages(scope, props, environments);
     if (backendPipeline) {
-      this.backendPipelineStack = this.createStack(scope, naming.backendPipelineStackName, 'the backend pipeline', props.env);
-      this.backendPipeline = this.createBackendPipeline(this.backendPipelineStack, props);
+      this.backendPipelineStack = this.createStack(scope, naming.backendPipelineStackName, 'the backend pipeline', props.env ?? environments[0].env);
+      this.backendPipeline = this.createBackendPipeline(this.backendPipelineStack, props, environments);
     } else if (props.backendStackOrder) {
       // Direct mode: `cdk deploy '<Stage>/*'` deploys in the same order the pipeline would.
       const order = props.backendStackOrder;
@@ -291,23 +353,33 @@ export class EcomPlatform extends Construct {
       }
     }
     this.appPipelines = frontendPipelines
-      ? frontends.map((app, i) => this.createAppPipeline(scope, app, this.hostings[i], props))
+      ? frontends.map((app, i) => this.createAppPipeline(scope, app, i, props, environments))
       : [];
     this.appPipelineStacks = this.appPipelines.map((pipeline) => Stack.of(pipeline));
   }
 
-  /** Every stack the platform created (not the backend stage's). */
+  /** Every stack the platform created (not the backend stages'). */
   public get stacks(): Stack[] {
-    return [this.frontendStack, ...(this.backendPipelineStack ? [this.backendPipelineStack] : []), ...this.appPipelineStacks];
+    return [...this.frontendStacks, ...(this.backendPipelineStack ? [this.backendPipelineStack] : []), ...this.appPipelineStacks];
   }
 
   /**
    * The hosting of an app.
    *
    * @param name an app's name, such as "admin-dashboard"
+   * @param environment an environment's name, such as "staging"; the production environment's by default
    */
-  public hosting(name: string): SpaHosting {
-    return this.hostings[this.indexOf(name)];
+  public hosting(name: string, environment?: string): SpaHosting {
+    const index = this.indexOf(name);
+    if (environment === undefined) {
+      return this.hostings[index];
+    }
+    const e = this.environmentNames.indexOf(environment);
+    if (e < 0) {
+      throw propError(this, 'environment', environment, 'the platform has no environment of that name',
+        `use one of ${this.environmentNames.map((n) => `"${n}"`).join(', ')}`);
+    }
+    return this.environmentHostings[e][index];
   }
 
   /**
@@ -342,34 +414,42 @@ export class EcomPlatform extends Construct {
     return new Stack(scope, stackName, { env, stackName, description: `${this.naming.projectName}: ${what}` });
   }
 
-  /** The hosting of every app, in the frontend stack. */
-  private createHostings(frontends: FrontendAppProps[], props: EcomPlatformProps): SpaHosting[] {
-    const naming = this.naming;
+  /** The hosting of every app of one environment, in its frontend stack. */
+  private createHostings(frontends: FrontendAppProps[], props: EcomPlatformProps, environment: ResolvedEnvironment, stack: Stack): SpaHosting[] {
+    const naming = environment.naming;
     // The API's URL, as CloudFormation reads it from Parameter Store when the frontend stack deploys: the same
     // value the pipelines write into config.json, so the app may call its API without a reference into the backend.
     const apiOrigin = this.frontendPipelinesEnabled && (props.apiUrlInRuntimeConfig ?? true)
-      ? new CfnDynamicReference(CfnDynamicReferenceService.SSM, this.apiUrlParameterName).toString()
+      ? new CfnDynamicReference(CfnDynamicReferenceService.SSM, this.apiUrlParameterOf(environment)).toString()
       : undefined;
-    const hostings = frontends.map((app) => new SpaHosting(this.frontendStack, pascalCase(app.name), {
-      comment: `${naming.projectName} ${app.name}`,
-      ...app.hosting,
-      connectSources: apiOrigin && !app.hosting?.contentSecurityPolicy
-        ? [...(app.hosting?.connectSources ?? []), apiOrigin]
-        : app.hosting?.connectSources,
-      bucketName: naming.bucketName(app.name, this.frontendStack.account),
-    }));
+    const hostings = frontends.map((app) => {
+      const options: SpaHostingOptions = { ...app.hosting, ...environment.hostings[app.name] };
+      return new SpaHosting(stack, pascalCase(app.name), {
+        comment: `${naming.projectName} ${app.name}`,
+        ...options,
+        connectSources: apiOrigin && !options.contentSecurityPolicy
+          ? [...(options.connectSources ?? []), apiOrigin]
+          : options.connectSources,
+        bucketName: naming.bucketName(app.name, stack.account),
+      });
+    });
     // On the app's hosting: a warning outside every stack would never be shown.
     frontends.forEach((app, i) => checkAppPath(hostings[i], 'EcomPlatform', `frontends[${i}].appPath`, normalizePath(app.appPath)));
     return hostings;
   }
 
+  /** The API URL parameter of an environment: `apiUrlParameterName` for the production one, else its naming's. */
+  private apiUrlParameterOf(environment: ResolvedEnvironment): string {
+    return environment.production ? this.apiUrlParameterName : environment.naming.apiUrlParameterName;
+  }
+
   /** The topic every pipeline notifies: the given one, or one created for `notificationEmails` when a pipeline is on. */
-  private pipelineNotificationTopic(props: EcomPlatformProps, anyPipeline: boolean): sns.ITopic | undefined {
+  private pipelineNotificationTopic(props: EcomPlatformProps, anyPipeline: boolean, home: Stack): sns.ITopic | undefined {
     if (props.notificationTopic) {
       return props.notificationTopic;
     }
     if (anyPipeline && props.notificationEmails) {
-      return createTopic(this.frontendStack, props.notificationEmails);
+      return createTopic(home, props.notificationEmails);
     }
     if (props.notificationEmails && props.notificationEmails.length > 0) {
       // On the frontend stack: a warning on the platform itself, outside every stack, is never shown by `cdk synth`.
@@ -380,9 +460,33 @@ export class EcomPlatform extends Construct {
     return undefined;
   }
 
-  /** The backend pipeline, deploying the backend stage. */
-  private createBackendPipeline(stack: Stack, props: EcomPlatformProps): CdkBackendPipeline {
-    const stage = props.backendStage!;
+  /** The backend Stage of each environment: the given one, or the factory's, each checked like `backendStage`. */
+  private createBackendStages(scope: Construct, props: EcomPlatformProps, environments: ResolvedEnvironment[]): Stage[] {
+    const factory = props.backendStageFactory;
+    if (!factory) {
+      return props.backendStage ? [props.backendStage] : [];
+    }
+    const stages: Stage[] = [];
+    return environments.map((environment) => {
+      const stage = factory.createStage(scope, pascalCase(environment.name), environment.given!, environment.naming);
+      validated(this, () => {
+        if (!Stage.isStage(stage)) {
+          throw propError(this, 'backendStageFactory', stage, `createStage() returned no Stage for the environment "${environment.name}"`,
+            'return the Stage holding the environment\'s backend stacks, created in `scope` with the given `id`');
+        }
+        checkBackendStacks(this, 'backendStageFactory', stage, environment.env!, this.backendPipelineEnabled);
+        if (stages.includes(stage)) {
+          throw propError(this, 'backendStageFactory', stage.node.path, 'createStage() returned the same Stage for two environments',
+            'create a new Stage in each call');
+        }
+      });
+      stages.push(stage);
+      return stage;
+    });
+  }
+
+  /** The backend pipeline, deploying the backend stage of each environment in order. */
+  private createBackendPipeline(stack: Stack, props: EcomPlatformProps, environments: ResolvedEnvironment[]): CdkBackendPipeline {
     const pipeline = new CdkBackendPipeline(stack, 'Pipeline', {
       ...props.source!._backendSource(this.naming, this.repository),
       pipelineName: this.naming.backendPipelineName,
@@ -390,37 +494,62 @@ export class EcomPlatform extends Construct {
       language: props.backendLanguage,
       codeArtifactRepository: props.backendCodeArtifactRepository,
       notificationTopic: this.notificationTopic,
+      crossAccountKeys: props.crossAccountKeys,
     });
-    pipeline.addStage(stage, { stackOrder: props.backendStackOrder ?? stacksOf(stage) });
+    this.backendStages.forEach((stage, i) => {
+      const environment = props.backendStageFactory ? environments[i] : environments[0];
+      pipeline.addStage(stage, {
+        stackOrder: i === 0 && props.backendStackOrder ? props.backendStackOrder : stacksOf(stage),
+        manualApproval: environment.given?.manualApproval,
+        post: environment.given?.backendPost,
+      });
+    });
     return pipeline;
   }
 
-  /** An app's pipeline, in a stack of its own, deploying to the app's hosting. */
-  private createAppPipeline(scope: Construct, app: FrontendAppProps, hosting: SpaHosting, props: EcomPlatformProps): SpaPipeline {
+  /**
+   * An app's pipeline, in a stack of its own: one build, deployed to the app's hosting in each environment in
+   * order, each deploy writing that environment's API URL into the runtime config.
+   */
+  private createAppPipeline(scope: Construct, app: FrontendAppProps, index: number, props: EcomPlatformProps, environments: ResolvedEnvironment[])
+    : SpaPipeline {
     const naming = this.naming;
-    const stack = this.createStack(scope, app.pipelineStackName ?? naming.appPipelineStackName(app.name), `the pipeline of ${app.name}`, props.env);
-    const apiUrl: Record<string, string> = props.apiUrlInRuntimeConfig ?? true
+    const stack = this.createStack(scope, app.pipelineStackName ?? naming.appPipelineStackName(app.name), `the pipeline of ${app.name}`, props.env ?? environments[0].env);
+    const withApiUrl = props.apiUrlInRuntimeConfig ?? true;
+    const appPath = normalizePath(app.appPath);
+    const several = environments.length > 1;
+    // One environment: the API URL as the pipeline stack's deployment reads it (today's templates). Several: each
+    // deploy reads its environment's parameter when it runs, in the environment's account.
+    const apiUrl: Record<string, string> = withApiUrl && !several
       ? { apiUrl: ssm.StringParameter.valueForStringParameter(stack, this.apiUrlParameterName) }
       : {};
     const runtimeConfig: Record<string, string> = { ...apiUrl, ...app.pipeline?.runtimeConfig };
-    const appPath = normalizePath(app.appPath);
-    return new SpaPipeline(stack, 'Pipeline', {
+    const parametersOf = (e: ResolvedEnvironment) => (withApiUrl && several ? { apiUrl: this.apiUrlParameterOf(e) } : undefined);
+    const [first, ...others] = environments;
+    const pipeline = new SpaPipeline(stack, 'Pipeline', {
       ...app.pipeline,
-      hosting,
+      hosting: this.environmentHostings[0][index],
       source: props.source!._spaSource(stack, naming, appPath, this.repository, localPackagePaths(this, appPath)),
       pipelineName: naming.appPipelineName(app.name),
       buildProjectName: naming.buildProjectName(app.name),
-      deployProjectName: naming.deployProjectName(app.name),
+      deployProjectName: first.naming.deployProjectName(app.name),
       appPath: app.appPath,
       runtimeConfig: Object.keys(runtimeConfig).length > 0 ? runtimeConfig : undefined,
+      runtimeConfigParameters: parametersOf(first),
+      environmentName: several ? first.name : undefined,
+      manualApproval: first.given?.manualApproval,
       notificationTopic: this.notificationTopic,
     });
+    others.forEach((e, i) => pipeline.addDeployment({
+      environmentName: e.name,
+      hosting: this.environmentHostings[i + 1][index],
+      deployProjectName: e.naming.deployProjectName(app.name),
+      manualApproval: e.given?.manualApproval,
+      runtimeConfig: app.pipeline?.runtimeConfig,
+      runtimeConfigParameters: parametersOf(e),
+    }));
+    return pipeline;
   }
-}
-
-/** `admin-dashboard` -> `AdminDashboard`. */
-function pascalCase(name: string): string {
-  return name.split('-').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join('');
 }
 
 /** The stage's own stacks (not nested stacks, not those of inner stages), in creation order. */
@@ -528,9 +657,9 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
       }
     }
   }
-  if (backendPipeline && !props.backendStage) {
+  if (backendPipeline && !props.backendStage && !props.backendStageFactory) {
     throw propError(scope, 'backendStage', undefined, 'the backend pipeline is on and has no stage to deploy',
-      `give the Stage holding the backend's stacks, or turn the backend pipeline off (\`backendPipeline: false\`, context ${BACKEND_PIPELINE_CONTEXT}=false)`);
+      `give the Stage holding the backend's stacks (\`backendStageFactory\` with several environments), or turn the backend pipeline off (\`backendPipeline: false\`, context ${BACKEND_PIPELINE_CONTEXT}=false)`);
   }
   if (props.backendStackOrder && !props.backendStage) {
     throw propError(scope, 'backendStackOrder', props.backendStackOrder.map((s) => s.node.path), 'there is no `backendStage`',
@@ -631,17 +760,36 @@ function validateBackendStage(scope: Construct, props: EcomPlatformProps, backen
       }
     });
   }
-  if (!backendPipeline || !props.env) {
+  if (props.env) {
+    checkBackendStacks(scope, 'backendStage', stage, props.env, backendPipeline);
+  }
+}
+
+/**
+ * With the backend pipeline on, every stack of a backend Stage has a literal account and region, in the
+ * pipelines' region; a factory's Stage also in its environment's account.
+ */
+function checkBackendStacks(scope: Construct, prop: string, stage: Stage, env: Environment, backendPipeline: boolean): void {
+  const stacks = stacksOf(stage);
+  if (prop !== 'backendStage' && stacks.length === 0) {
+    throw propError(scope, prop, stage.node.path, 'it has no stacks, so there is no backend to deploy', 'create the backend\'s stacks in the Stage createStage() returns');
+  }
+  if (!backendPipeline) {
     return;
   }
   for (const stack of stacks) {
     if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
-      throw propError(scope, 'backendStage', stack.node.path, 'the stack is environment-agnostic, and the backend pipeline deploys to an explicit account and region',
-        'give the backend stage the platform\'s env: new BackendStage(app, \'Backend\', { env })');
+      throw propError(scope, prop, stack.node.path, 'the stack is environment-agnostic, and the backend pipeline deploys to an explicit account and region',
+        prop === 'backendStage' ? 'give the backend stage the platform\'s env: new BackendStage(app, \'Backend\', { env })'
+          : 'create the Stage with the environment\'s account and region: new BackendStage(scope, id, { env: { account: environment.account, region: environment.region } })');
     }
-    if (stack.region !== props.env.region) {
-      throw propError(scope, 'backendStage', `${stack.node.path} (${stack.region})`, `the backend pipeline is in ${props.env.region} and deploys to its own region only`,
-        `give the backend stage the platform's region, ${props.env.region}`);
+    if (stack.region !== env.region) {
+      throw propError(scope, prop, `${stack.node.path} (${stack.region})`, `the backend pipeline is in ${env.region} and deploys to its own region only`,
+        `give the backend stage the platform's region, ${env.region}`);
+    }
+    if (prop !== 'backendStage' && stack.account !== env.account) {
+      throw propError(scope, prop, `${stack.node.path} (${stack.account})`, `the environment's account is ${env.account}`,
+        'create the Stage with the environment\'s account and region: new BackendStage(scope, id, { env: { account: environment.account, region: environment.region } })');
     }
   }
 }
@@ -654,4 +802,213 @@ function createTopic(stack: Stack, emails: string[]): sns.ITopic {
     removalPolicy: RemovalPolicy.RETAIN,
   });
   return createNotificationTopic(stack, 'PipelineNotifications', key, emails);
+}
+
+/** An environment as the platform builds it: its names, account and region, and whether it keeps the seed's names. */
+interface ResolvedEnvironment {
+  /** "" for the one environment of a platform without `environments`. */
+  readonly name: string;
+  /** As given, when given. */
+  readonly given?: PlatformEnvironment;
+  readonly naming: PlatformNaming;
+  readonly env?: Environment;
+  /** Whether it keeps the seed's names (the production environment, or the only one). */
+  readonly production: boolean;
+  /** Whether the repository and the notification topic go in its frontend stack (the pipelines' account and region). */
+  readonly home: boolean;
+  readonly hostings: { [appName: string]: SpaHostingOptions };
+}
+
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+const DEFAULT_PRODUCTION_ENVIRONMENT = 'prod';
+
+/** `environments` (or the context's), checked one by one, with the names each gets; one unnamed environment without them. */
+function resolveEnvironments(scope: Construct, props: EcomPlatformProps, naming: PlatformNaming): ResolvedEnvironment[] {
+  const fromContext = props.environments === undefined;
+  const prop = fromContext ? `context ${ENVIRONMENTS_CONTEXT}` : 'environments';
+  const given = fromContext ? environmentsFromContext(scope) : props.environments;
+  if (given === undefined) {
+    return [{ name: '', naming, env: props.env, production: true, home: true, hostings: {} }];
+  }
+  if (!Array.isArray(given) || given.length === 0) {
+    throw propError(scope, prop, given, 'it must be a list of at least one environment',
+      'give [{ name: \'dev\', account: \'111111111111\', region: \'eu-west-1\' }, ...], or nothing for one environment (`env`)');
+  }
+  given.forEach((e, i) => checkEnvironment(scope, `${prop}[${i}]`, e));
+  given.forEach((e, i) => {
+    const first = given.findIndex((other) => other.name === e.name);
+    if (first !== i) {
+      throw propError(scope, `${prop}[${i}].name`, e.name, `environments[${first}] has the same name, and each environment needs its own stacks and names`,
+        'give every environment its own name, such as "dev", "staging" and "prod"');
+    }
+  });
+  const productionName = productionEnvironmentName(scope, props);
+  const named = given.findIndex((e) => e.name === productionName);
+  // With one environment, it keeps the seed's names whatever its name; without one named so, the last does.
+  const production = given.length === 1 ? 0 : (named >= 0 ? named : given.length - 1);
+  const pipelines = props.env ?? { account: given[0].account, region: given[0].region };
+  const resolved = given.map((e, i) => ({
+    name: e.name,
+    given: e,
+    naming: i === production ? naming : environmentNaming(scope, `${prop}[${i}].name`, naming, e.name),
+    env: { account: e.account, region: e.region },
+    production: i === production,
+    home: false,
+    hostings: e.hostings ?? {},
+  }));
+  const home = resolved.findIndex((e) => e.env.account === pipelines.account && e.env.region === pipelines.region);
+  return resolved.map((e, i) => ({ ...e, home: i === (home >= 0 ? home : production) }));
+}
+
+/** The context value `ecom:environments`: a list, or its JSON (`-c` passes strings). */
+function environmentsFromContext(scope: Construct): PlatformEnvironment[] | undefined {
+  const value = scope.node.tryGetContext(ENVIRONMENTS_CONTEXT);
+  if (typeof value !== 'string') {
+    return value;
+  }
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw propError(scope, `context ${ENVIRONMENTS_CONTEXT}`, value, 'it is not JSON',
+      'give a JSON list such as [{"name":"dev","account":"111111111111","region":"eu-west-1"}]');
+  }
+}
+
+function productionEnvironmentName(scope: Construct, props: EcomPlatformProps): string {
+  const fromContext = props.productionEnvironment === undefined;
+  const value = props.productionEnvironment ?? scope.node.tryGetContext(PRODUCTION_ENVIRONMENT_CONTEXT) ?? DEFAULT_PRODUCTION_ENVIRONMENT;
+  const problem = environmentNameProblem(value);
+  if (problem) {
+    throw propError(scope, fromContext ? `context ${PRODUCTION_ENVIRONMENT_CONTEXT}` : 'productionEnvironment', value, problem.problem, problem.fix);
+  }
+  return value;
+}
+
+function environmentNaming(scope: Construct, prop: string, naming: PlatformNaming, name: string): PlatformNaming {
+  try {
+    return naming.forEnvironment(name);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^[^:]*: invalid `environmentName` "[^"]*": /, '').replace(/\. Fix: .*$/s, '');
+    throw propError(scope, prop, name, reason, 'shorten the environment name, or the project name and stack prefix');
+  }
+}
+
+/** One environment's fields, as JavaScript, Python and cdk.json may give anything. */
+function checkEnvironment(scope: Construct, prop: string, e: PlatformEnvironment): void {
+  checkObject(scope, prop, e, 'give { name: \'dev\', account: \'111111111111\', region: \'eu-west-1\' }');
+  checkString(scope, `${prop}.name`, e.name, 'dev', { required: true });
+  const problem = environmentNameProblem(e.name);
+  if (problem) {
+    throw propError(scope, `${prop}.name`, e.name, problem.problem, problem.fix);
+  }
+  checkString(scope, `${prop}.account`, e.account, '111111111111', { required: true });
+  if (isToken(e.account) || !/^\d{12}$/.test(e.account)) {
+    throw propError(scope, `${prop}.account`, e.account, 'an AWS account ID is 12 digits (a literal: the pipelines and names need it at synth)',
+      'give the account ID, such as "111111111111"');
+  }
+  checkString(scope, `${prop}.region`, e.region, 'eu-west-1', { required: true });
+  if (isToken(e.region) || !REGION.test(e.region)) {
+    throw propError(scope, `${prop}.region`, e.region, 'it is not an AWS region name (a literal)', 'give a region such as "eu-west-1"');
+  }
+  checkBoolean(scope, `${prop}.manualApproval`, e.manualApproval);
+  if (e.hostings !== undefined) {
+    checkObject(scope, `${prop}.hostings`, e.hostings, 'give { \'customer-app\': { domainNames: [...], certificate } }');
+    for (const [app, options] of Object.entries(e.hostings)) {
+      checkObject(scope, `${prop}.hostings.${app}`, options, 'give SpaHostingOptions, such as { domainNames: [...], certificate }');
+    }
+  }
+  if (e.backendPost !== undefined && (!Array.isArray(e.backendPost) || !e.backendPost.every((step) => step instanceof pipelines.Step))) {
+    throw propError(scope, `${prop}.backendPost`, e.backendPost, 'it must be a list of pipeline steps',
+      'give [new pipelines.ShellStep(\'IntegrationTests\', { commands: [...] })]');
+  }
+}
+
+/** The environments together: what the platform's other props and pipelines need of them, and names that stay apart. */
+function validateEnvironments(scope: Construct, props: EcomPlatformProps, environments: ResolvedEnvironment[], frontends: FrontendAppProps[],
+  backendPipeline: boolean, frontendPipelines: boolean): void {
+  const given = environments.filter((e) => e.given);
+  const prop = props.environments === undefined ? `context ${ENVIRONMENTS_CONTEXT}` : 'environments';
+  if (props.backendStageFactory !== undefined) {
+    checkInstance(scope, 'backendStageFactory', props.backendStageFactory, typeof (props.backendStageFactory as any)?.createStage === 'function',
+      'an IBackendStageFactory', 'give an object with a createStage(scope, id, environment, naming) method that returns a Stage');
+    if (props.backendStage) {
+      throw propError(scope, 'backendStageFactory', 'IBackendStageFactory', 'a `backendStage` was given too', 'give one of them: the factory with several environments');
+    }
+    if (given.length === 0) {
+      throw propError(scope, 'backendStageFactory', 'IBackendStageFactory', 'there are no `environments` to build stages for',
+        'give `environments`, or give the one stage as `backendStage`');
+    }
+  }
+  given.forEach((e, i) => {
+    for (const app of Object.keys(e.hostings)) {
+      if (!frontends.some((f) => f.name === app)) {
+        throw propError(scope, `${prop}[${i}].hostings`, app, 'no app of the platform has that name',
+          `use the names of \`frontends\`: ${frontends.map((f) => `"${f.name}"`).join(', ')}`);
+      }
+    }
+  });
+  if (given.length < 2) {
+    return;
+  }
+  if (props.backendStage || props.backendStackOrder) {
+    throw propError(scope, props.backendStage ? 'backendStage' : 'backendStackOrder', (props.backendStage ?? props.backendStackOrder![0]).node.path,
+      'with several environments each needs a backend Stage of its own',
+      'give `backendStageFactory`, whose createStage(scope, id, environment, naming) builds the Stage of each environment');
+  }
+  const pipelinesOn = backendPipeline || frontendPipelines;
+  const pipelines = props.env!;
+  environments.forEach((e, i) => {
+    if (pipelinesOn && e.env!.region !== pipelines.region) {
+      throw propError(scope, `${prop}[${i}].region`, e.env!.region, `the pipelines are in ${pipelines.region} and deploy to their own region only`,
+        `put every environment in ${pipelines.region}, or give \`env\` the region of the environments`);
+    }
+    if (backendPipeline && e.env!.account !== pipelines.account && !props.crossAccountKeys) {
+      throw propError(scope, `${prop}[${i}].account`, e.env!.account, `the backend pipeline is in account ${pipelines.account}, and deploying to another account needs an artifact key that account can use`,
+        `set \`crossAccountKeys: true\`, and bootstrap ${e.env!.account} with \`cdk bootstrap --trust ${pipelines.account} aws://${e.env!.account}/${e.env!.region}\``);
+    }
+  });
+  if (pipelinesOn && !environments.some((e) => e.env!.account === pipelines.account && e.env!.region === pipelines.region)) {
+    throw propError(scope, 'env', pipelines, 'no environment is in the pipelines\' account and region, where the repository and the notification topic go',
+      `give \`env\` the account and region of one environment, such as "${environments[0].name}": { account: '${environments[0].env!.account}', region: '${environments[0].env!.region}' }`);
+  }
+  checkNamesApart(scope, prop, environments, frontends, frontendPipelines);
+}
+
+/** Every name two environments could share (stacks and parameters per account, buckets everywhere, deploy projects in the pipelines' account). */
+function checkNamesApart(scope: Construct, prop: string, environments: ResolvedEnvironment[], frontends: FrontendAppProps[], frontendPipelines: boolean): void {
+  const owners = new Map<string, number>();
+  environments.forEach((e, i) => {
+    const where = `${e.given!.account}/${e.given!.region}`;
+    const names = [
+      `stack ${where}/${e.naming.frontendStackName}`,
+      `parameter ${where}/${e.naming.apiUrlParameterName}`,
+      ...frontends.map((app) => `bucket ${e.naming.bucketName(app.name, e.given!.account)}`),
+      ...(frontendPipelines ? frontends.map((app) => `CodeBuild project ${e.naming.deployProjectName(app.name)}`) : []),
+    ];
+    for (const name of names) {
+      const other = owners.get(name);
+      if (other !== undefined) {
+        throw propError(scope, `${prop}[${i}].name`, e.name, `environment "${environments[other].name}" gets the same ${name.replace(/ \d{12}\/[a-z0-9-]+\//, ' ')}`,
+          'give the environments names that stay apart in stack and resource names (not "qa-1" and "qa1", nor an app\'s first word)');
+      }
+      owners.set(name, i);
+    }
+  });
+}
+
+/** Warnings about the environments, on the production frontend stack (where `cdk synth` shows them). */
+function warnAboutEnvironments(stack: Stack, props: EcomPlatformProps, environments: ResolvedEnvironment[]): void {
+  const given = environments.filter((e) => e.given);
+  if (given.length === 1 && given[0].given!.manualApproval) {
+    Annotations.of(stack).addWarningV2('cdk-ecom-platform:EcomPlatform.approvalWithOneEnvironment',
+      `environment "${given[0].name}" asks for a manual approval, and it is the only environment: every push waits for a person before it deploys. `
+      + 'Remove `manualApproval`, or add the environments before it (such as dev and staging) that promote a commit to it');
+  }
+  const productionName = productionEnvironmentName(stack, props);
+  if (given.length > 1 && !given.some((e) => e.name === productionName)) {
+    const production = environments.find((e) => e.production)!;
+    Annotations.of(stack).addWarningV2('cdk-ecom-platform:EcomPlatform.noProductionEnvironment',
+      `no environment is named "${productionName}": the last, "${production.name}", keeps the seed's names (${production.naming.frontendStackName}), `
+      + `the others have their name in theirs. Name the production environment "${productionName}", or set \`productionEnvironment\` to its name`);
+  }
 }

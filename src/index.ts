@@ -10,3 +10,4 @@ export * from './code-artifact-repository';
 export * from './platform-naming';
 export * from './platform-source';
 export * from './ecom-platform';
+export * from './platform-environment';

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { PROJECT_NAME_CONTEXT, STACK_PREFIX_CONTEXT } from './private/context-keys';
-import { appNameProblem, chooseNaming, DEFAULT_PROJECT_NAME, DEFAULT_STACK_PREFIX, isStackName, NamingProblem, namingProblem } from './private/naming-rules';
+import { appNameProblem, chooseNaming, DEFAULT_PROJECT_NAME, DEFAULT_STACK_PREFIX, environmentNameProblem, isStackName, NamingProblem, namingProblem, pascalCase } from './private/naming-rules';
 import { isUnresolvedString, showText } from './private/text';
 
 /**
@@ -77,6 +77,35 @@ export class PlatformNaming {
     if (problem) {
       throw namingError('PlatformNaming', problem);
     }
+  }
+
+  /**
+   * The names of one environment of a platform with several, other than the one keeping these names: the
+   * environment's name joins the project name and, in PascalCase, the stack prefix. For "dev":
+   * `E-Com67-Dev-FrontendStack`, `e-com67-dev-admin-dashboard-<account>`, `/e-com67-dev/api-url`. The pipelines
+   * and the repository keep this naming's names (one of each for every environment).
+   *
+   * Throws when a derived name would break an AWS limit.
+   *
+   * @param environmentName lowercase words joined by hyphens, such as "dev" or "staging"
+   */
+  public forEnvironment(environmentName: string): PlatformNaming {
+    const problem = environmentNameProblem(environmentName);
+    if (problem) {
+      throw namingError('PlatformNaming.forEnvironment', { ...problem, prop: 'environmentName' });
+    }
+    const projectName = `${this.projectName}-${environmentName}`;
+    const stackPrefix = `${this.stackPrefix}-${pascalCase(environmentName)}`;
+    const derived = namingProblem(projectName, stackPrefix);
+    if (derived) {
+      throw namingError('PlatformNaming.forEnvironment', {
+        prop: 'environmentName',
+        value: environmentName,
+        problem: `the environment's ${derived.field === 'projectName' ? 'project name' : 'stack prefix'} "${derived.value}" is invalid: ${derived.problem}`,
+        fix: 'shorten the environment name, or the project name and stack prefix',
+      });
+    }
+    return new PlatformNaming({ projectName, stackPrefix });
   }
 
   /** Stack of the hosting of every frontend app (`E-Com67-FrontendStack`). */

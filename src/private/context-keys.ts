@@ -11,3 +11,9 @@ export const PROJECT_NAME_CONTEXT = 'ecom:projectName';
 
 /** The stack prefix of the platform's naming (`-c ecom:stackPrefix=Shop` or cdk.json). */
 export const STACK_PREFIX_CONTEXT = 'ecom:stackPrefix';
+
+/** EcomPlatform's environments (a JSON list of {name, account, region, manualApproval}), read by the CLI too. */
+export const ENVIRONMENTS_CONTEXT = 'ecom:environments';
+
+/** The name of the environment that keeps the seed's names among several (default "prod"). */
+export const PRODUCTION_ENVIRONMENT_CONTEXT = 'ecom:productionEnvironment';

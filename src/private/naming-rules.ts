@@ -125,6 +125,27 @@ export function namingProblem(projectName: string, stackPrefix: string): NamingP
   return undefined;
 }
 
+/** Longest environment name: it joins the project name of bucket names, within S3's 63 characters. */
+export const MAX_ENVIRONMENT_NAME = 16;
+
+/**
+ * What is wrong with an environment name (`dev`, `staging`, `prod`); undefined when it is valid. Its derived
+ * names are checked by PlatformNaming (`forEnvironment`).
+ */
+export function environmentNameProblem(name: string): NamingProblem | undefined {
+  if (typeof name !== 'string' || isUnresolvedString(name) || !APP_NAME.test(name) || name.length > MAX_ENVIRONMENT_NAME) {
+    return problemOf('name', name,
+      `an environment name is part of stack, bucket and project names: lowercase words of letters and digits joined by single hyphens, starting with a letter, at most ${MAX_ENVIRONMENT_NAME} characters`,
+      'use a name such as "dev", "staging" or "prod"');
+  }
+  return undefined;
+}
+
+/** `admin-dashboard` -> `AdminDashboard`: the PascalCase form of an app or environment name. */
+export function pascalCase(name: string): string {
+  return name.split('-').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join('');
+}
+
 /** What is wrong with an app name, judged by the names derived from it; undefined when it is valid. */
 export function appNameProblem(projectName: string, appName: string): NamingProblem | undefined {
   if (typeof appName !== 'string' || isUnresolvedString(appName) || !APP_NAME.test(appName)) {

@@ -62,6 +62,18 @@ export async function readBuildOutput(options: BuildOutputOptions): Promise<Buil
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * `files` with the runtime config `config` in place of the file at its path (added if the build has none): the
+ * program reads the build before any AWS call and knows the config's final text only after reading parameters.
+ */
+export function withRuntimeConfig(
+  files: readonly BuildFile[], config: { readonly path: string; readonly json: string }, hashed: HashedPaths,
+): BuildFile[] {
+  checkRuntimeConfig(config, hashed);
+  return [...files.filter((f) => f.path !== config.path), file(config.path, Buffer.from(`${config.json.trim()}\n`), hashed)]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function file(p: string, body: Buffer, hashed: HashedPaths): BuildFile {
   return { path: p, body, size: body.length, md5: createHash('md5').update(body).digest('hex'), hashed: hashed.isHashed(p) };
 }

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 // The KeyValueStore API is signed with SigV4A (its endpoint is global); the client finds the signer only when
 // this package has been loaded, so it is imported for that side effect.
 import '@aws-sdk/signature-v4a';
+import { AwsCredentialIdentityProvider } from './credentials';
 
 /** The injectable world of the release module. */
 export interface ReleaseClients {
@@ -28,13 +29,21 @@ export interface ReleaseClients {
  */
 export const SDK_RETRY = { maxAttempts: 8, retryMode: 'adaptive' } as const;
 
-/** Production clients: the SDK's default credentials and region, SDK_RETRY, Node's fetch and clock. */
-export function defaultReleaseClients(options: { readonly region?: string; readonly log?: (line: string) => void } = {}): ReleaseClients {
+/**
+ * Production clients: the SDK's default region, SDK_RETRY, Node's fetch and clock, and the SDK's default
+ * credentials unless `credentials` is given (an assumed role's, with SPA_ROLE_ARN).
+ */
+export function defaultReleaseClients(options: {
+  readonly region?: string;
+  readonly log?: (line: string) => void;
+  readonly credentials?: AwsCredentialIdentityProvider;
+} = {}): ReleaseClients {
+  const credentials = options.credentials ? { credentials: options.credentials } : {};
   return {
-    s3: new S3Client({ region: options.region, ...SDK_RETRY }),
+    s3: new S3Client({ region: options.region, ...SDK_RETRY, ...credentials }),
     // The KVS endpoint is global and signed with SigV4A for region '*'; the client still wants a region to
     // resolve its endpoint rules, any commercial region does.
-    kvs: new CloudFrontKeyValueStoreClient({ region: options.region ?? 'us-east-1', ...SDK_RETRY }),
+    kvs: new CloudFrontKeyValueStoreClient({ region: options.region ?? 'us-east-1', ...SDK_RETRY, ...credentials }),
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

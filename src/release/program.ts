@@ -9,17 +9,21 @@ import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import { statSync } from 'fs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { AlarmState, MAX_ROLLBACK_ALARMS, describeAlarmStates, watchAlarms } from './alarms';
-import { BuildFile, readBuildOutput } from './build-output';
+import { BuildFile, readBuildOutput, withRuntimeConfig } from './build-output';
 import { ReleaseClients, SDK_RETRY, defaultReleaseClients } from './clients';
 import {
   ENTRY_FILE, STATE_PREFIX, PIN_HEADERS, RELEASES_PREFIX, ReleaseError, ReleaseManifest, buildPathProblem, releaseIdFor,
 } from './contract';
+import { AwsCredentialIdentityProvider, assumeRoleCredentials, sessionName } from './credentials';
 import { deployRelease, DeployResult } from './deploy';
 import { discardRelease } from './discard';
 import { HashedPaths } from './hashed-paths';
 import { SwitchResult, ensurePinToken, goLive, requireManifest, switchLive } from './live-store';
 import { ROOT_RELEASE_ID, adoptRootRelease } from './migrate';
+import { readParameter, readParameters } from './parameters';
 import { DEFAULT_KEEP, prune } from './prune';
 import { smokeCheck } from './smoke-check';
 import { probeFor, waitUntilLive } from './wait-live';
@@ -31,8 +35,11 @@ export const EXIT = { live: 0, failed: 1, badInput: 2 } as const;
 export const SETTINGS = [
   'SPA_BUCKET', 'SPA_KVS_ARN', 'SPA_SITE_URL', 'SPA_SOURCE_DIR', 'SPA_HASHED_PATTERN', 'SPA_KEEP_RELEASES', 'SPA_SOURCE_MAPS',
   'SPA_RUNTIME_CONFIG', 'SPA_RUNTIME_CONFIG_PATH', 'SPA_SMOKE_COMMANDS', 'SPA_ROLLBACK_ALARMS', 'SPA_ROLLBACK_WINDOW_SECONDS',
-  'SPA_PROPAGATION_TIMEOUT_SECONDS', 'SPA_SOURCE_VERSION',
+  'SPA_PROPAGATION_TIMEOUT_SECONDS', 'SPA_SOURCE_VERSION', 'SPA_ROLE_ARN', 'SPA_TARGET_PARAMETER', 'SPA_RUNTIME_CONFIG_PARAMETERS',
 ] as const;
+
+/** At most this many entries in SPA_RUNTIME_CONFIG_PARAMETERS. */
+export const MAX_RUNTIME_CONFIG_PARAMETERS = 100;
 
 /** `SPA_*` variables of the deploy project that aren't settings: SPA_PROGRAM_URL is where its buildspec downloads this program from. */
 const NOT_SETTINGS = ['SPA_PROGRAM_URL'];
@@ -44,7 +51,7 @@ export const ALARM_BEFORE_LIVE_WARNING = 'cdk-ecom-platform:deploy.alarmBeforeLi
 
 /** A bad setting: exit 2. The message is one line naming the variable, its value and the fix. */
 export class InputError extends Error {
-  constructor(readonly variable: string, value: string | undefined, problem: string, fix: string) {
+  constructor(readonly variable: string, value: string | undefined, readonly problem: string, readonly fix: string) {
     super(oneLine(`${variable}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${problem}. Fix: ${fix}`));
     this.name = 'InputError';
   }
@@ -69,30 +76,55 @@ export interface DeployConfig {
   readonly commit: string;
   readonly buildNumber: number;
   readonly releaseId: string;
+  /** SPA_ROLE_ARN: every AWS call for the target uses this role's credentials (sts:AssumeRole). */
+  readonly roleArn?: string;
+  /** SPA_TARGET_PARAMETER: the SSM parameter whose JSON value gave the bucket, KVS ARN and site URL. */
+  readonly targetParameter?: string;
+  /** SPA_RUNTIME_CONFIG_PARAMETERS: runtime config key -> SSM parameter name, read at deploy time. */
+  readonly runtimeConfigParameters?: Readonly<Record<string, string>>;
 }
 
+/** What the target's three values are, once known. */
+type Target = Pick<DeployConfig, 'bucket' | 'kvsArn' | 'siteUrl'>;
+
+/**
+ * The settings as the environment gives them, checked: DeployConfig before the SSM parameters are read. Without
+ * SPA_TARGET_PARAMETER the target is complete; with it, what the environment also gives must match the parameter.
+ * With SPA_RUNTIME_CONFIG_PARAMETERS, `runtimeConfig.json` is SPA_RUNTIME_CONFIG alone (`{}` when unset).
+ */
+export type DeploySettings = Omit<DeployConfig, keyof Target> & Partial<Target>;
+
 /** Reads and checks the environment; throws InputError. Touches nothing but the file system (SPA_SOURCE_DIR). */
-export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeployConfig; warnings: string[] } {
+export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeploySettings; warnings: string[] } {
   const get = (name: string) => (env[name] === '' ? undefined : env[name]);
   const warnings = Object.keys(env)
     .filter((k) => k.startsWith('SPA_') && !(SETTINGS as readonly string[]).includes(k) && !NOT_SETTINGS.includes(k))
     .sort()
     .map((k) => `${UNKNOWN_SETTING_WARNING} ${k} is not a setting of this program and is ignored (settings: ${SETTINGS.join(', ')})`);
 
-  const bucket = required(get, 'SPA_BUCKET', 'the hosting bucket\'s name');
-  if (bucket.startsWith('s3://')) {
-    throw new InputError('SPA_BUCKET', bucket, 'a bucket name is expected, not a URL', 'give the name without s3://');
+  const roleArn = get('SPA_ROLE_ARN');
+  if (roleArn !== undefined && !ROLE_ARN.test(roleArn)) {
+    throw new InputError('SPA_ROLE_ARN', roleArn, 'not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<path and name>)', 'give the deploy role\'s ARN, or unset it to use the project\'s own credentials');
   }
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
-    throw new InputError('SPA_BUCKET', bucket, 'not an S3 bucket name (3-63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit)', 'give the bucket\'s name (SpaHosting\'s bucket.bucketName)');
+  const targetParameter = get('SPA_TARGET_PARAMETER');
+  if (targetParameter !== undefined) {
+    const problem = parameterNameProblem(targetParameter);
+    if (problem) {
+      throw new InputError('SPA_TARGET_PARAMETER', targetParameter, problem, 'give the name of the SSM parameter the hosting\'s stack writes (/cdk-ecom-platform/<bucket>/deploy-target), or unset it and set SPA_BUCKET, SPA_KVS_ARN and SPA_SITE_URL');
+    }
   }
-
-  const kvsArn = required(get, 'SPA_KVS_ARN', 'the hosting\'s KeyValueStore ARN');
-  if (!/^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/.test(kvsArn)) {
-    throw new InputError('SPA_KVS_ARN', kvsArn, 'not a CloudFront KeyValueStore ARN (arn:aws:cloudfront::<account>:key-value-store/<id>)', 'give SpaHosting\'s keyValueStore.keyValueStoreArn');
+  // With a target parameter, the three come from it: given here too, they must match it (checked once read).
+  const target = (name: string, what: string) => (targetParameter === undefined ? required(get, name, what) : get(name));
+  const bucket = target('SPA_BUCKET', 'the hosting bucket\'s name');
+  if (bucket !== undefined) {
+    checkBucket(bucket);
   }
-
-  const siteUrl = parseSiteUrl(required(get, 'SPA_SITE_URL', 'https://<the distribution\'s domain name>'));
+  const kvsArn = target('SPA_KVS_ARN', 'the hosting\'s KeyValueStore ARN');
+  if (kvsArn !== undefined) {
+    checkKvsArn(kvsArn);
+  }
+  const siteText = target('SPA_SITE_URL', 'https://<the distribution\'s domain name>');
+  const siteUrl = siteText === undefined ? undefined : parseSiteUrl(siteText);
 
   const sourceDir = get('SPA_SOURCE_DIR') ?? '.';
   let isDir = false;
@@ -147,6 +179,10 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeployConfig
     }
     runtimeConfig = { path: configPath ?? 'config.json', json: configJson };
   }
+  const runtimeConfigParameters = parameterMap(get('SPA_RUNTIME_CONFIG_PARAMETERS'));
+  if (runtimeConfigParameters !== undefined) {
+    runtimeConfig ??= { path: configPath ?? 'config.json', json: '{}' };
+  }
 
   const smokeCommands = stringList(get, 'SPA_SMOKE_COMMANDS', 20, 64 * 1024, 'a JSON array of shell commands, e.g. ["npx playwright test"]');
   const rollbackAlarms = stringList(get, 'SPA_ROLLBACK_ALARMS', MAX_ROLLBACK_ALARMS, 255, 'a JSON array of CloudWatch alarm names');
@@ -188,8 +224,83 @@ export function parseEnvironment(env: NodeJS.ProcessEnv): { config: DeployConfig
       commit,
       buildNumber,
       releaseId,
+      roleArn,
+      targetParameter,
+      runtimeConfigParameters,
     },
   };
+}
+
+/** An IAM role ARN, path included (role names are 1-64 of `\w+=,.@-`, paths up to 512 characters). */
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/(?:[\u0021-\u007e]{0,510}\/)?[\w+=,.@-]{1,64}$/;
+
+function checkBucket(bucket: string): void {
+  if (bucket.startsWith('s3://')) {
+    throw new InputError('SPA_BUCKET', bucket, 'a bucket name is expected, not a URL', 'give the name without s3://');
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    throw new InputError('SPA_BUCKET', bucket, 'not an S3 bucket name (3-63 of a-z, 0-9, "." and "-", starting and ending with a letter or digit)', 'give the bucket\'s name (SpaHosting\'s bucket.bucketName)');
+  }
+}
+
+function checkKvsArn(kvsArn: string): void {
+  if (!/^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,64}$/.test(kvsArn)) {
+    throw new InputError('SPA_KVS_ARN', kvsArn, 'not a CloudFront KeyValueStore ARN (arn:aws:cloudfront::<account>:key-value-store/<id>)', 'give SpaHosting\'s keyValueStore.keyValueStoreArn');
+  }
+}
+
+/** Why `name` can't be an SSM parameter name or ARN (GetParameter takes either); undefined when it can. */
+export function parameterNameProblem(name: string): string | undefined {
+  const arn = /^arn:aws(-[a-z]+)*:ssm:[a-z0-9-]+:[0-9]{12}:parameter(\/.*)$/.exec(name);
+  const bare = arn ? arn[2] : name;
+  if (bare.length > 2048 || !/^[A-Za-z0-9_.\-/]+$/.test(bare)) {
+    return 'not an SSM parameter name (1-2048 of a-z, A-Z, 0-9, "_", ".", "-" and "/") or parameter ARN';
+  }
+  if (bare.includes('/') && (!bare.startsWith('/') || bare.endsWith('/') || bare.includes('//'))) {
+    return 'a hierarchical parameter name starts with "/" and has no empty level (e.g. /e-com67-dev/api-url)';
+  }
+  return undefined;
+}
+
+/** SPA_RUNTIME_CONFIG_PARAMETERS: a JSON object of config keys to parameter names. */
+function parameterMap(text: string | undefined): Record<string, string> | undefined {
+  const name = 'SPA_RUNTIME_CONFIG_PARAMETERS';
+  const what = 'a JSON object of runtime config keys to SSM parameter names, e.g. {"apiUrl": "/e-com67-dev/api-url"}';
+  if (text === undefined) {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(name, text, `not valid JSON (${(error as Error).message})`, `give ${what}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(name, text, 'not a JSON object', `give ${what}`);
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) {
+    return undefined;
+  }
+  if (entries.length > MAX_RUNTIME_CONFIG_PARAMETERS) {
+    throw new InputError(name, text, `${entries.length} entries, at most ${MAX_RUNTIME_CONFIG_PARAMETERS}`, 'read fewer parameters (one parameter may hold a whole JSON object: give it to SPA_RUNTIME_CONFIG instead)');
+  }
+  const out: Record<string, string> = {};
+  for (const [key, parameter] of entries) {
+    // eslint-disable-next-line no-control-regex
+    if (key.trim() === '' || key.length > 256 || /[\u0000-\u001f\u007f]/.test(key)) {
+      throw new InputError(name, text, `key ${JSON.stringify(key)} is not a config key (1-256 characters, no control characters)`, `give ${what}`);
+    }
+    if (typeof parameter !== 'string') {
+      throw new InputError(name, text, `the value of ${JSON.stringify(key)} is ${JSON.stringify(parameter)}, not a parameter name`, `give ${what}`);
+    }
+    const problem = parameterNameProblem(parameter);
+    if (problem) {
+      throw new InputError(name, text, `the parameter of ${JSON.stringify(key)} (${JSON.stringify(parameter)}): ${problem}`, `give ${what}`);
+    }
+    out[key] = parameter;
+  }
+  return out;
 }
 
 type Getter = (name: string) => string | undefined;
@@ -270,6 +381,10 @@ export interface ProgramDeps {
   readonly alarmIntervalMs?: number;
   /** Between propagation polls; default 2,000 ms. */
   readonly pollIntervalMs?: number;
+  /** SSM (SPA_TARGET_PARAMETER, SPA_RUNTIME_CONFIG_PARAMETERS); made with the target's credentials when undefined. */
+  readonly ssm?: SSMClient;
+  /** STS, to assume SPA_ROLE_ARN with the default credentials; made when undefined. */
+  readonly sts?: STSClient;
 }
 
 /** The numbers of the final summary. */
@@ -301,15 +416,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, deps
     err(`usage: node spa-release.js deploy (got ${argv.length === 0 ? 'no command' : JSON.stringify(argv.join(' '))}); the settings come from the environment\n`);
     return EXIT.badInput;
   }
-  let config: DeployConfig;
+  let settings: DeploySettings;
   let files: BuildFile[];
   try {
     const parsed = parseEnvironment(env);
-    config = parsed.config;
+    settings = parsed.config;
     for (const w of parsed.warnings) {
       out(`WARNING: ${w}\n`);
     }
-    files = await readBuild(config);
+    files = await readBuild(settings);
   } catch (error) {
     if (error instanceof InputError) {
       err(`${error.message}\n`);
@@ -318,11 +433,23 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, deps
     throw error;
   }
   const log = (line: string) => out(`${line}\n`);
-  const clients = deps.clients ?? defaultReleaseClients({ log });
-  const cloudwatch = deps.cloudwatch ?? (config.rollbackAlarms.length > 0 ? new CloudWatchClient({ ...SDK_RETRY }) : undefined);
-  const summary: DeploySummary = { releaseId: config.releaseId };
+  // With SPA_ROLE_ARN every client for the target (S3, the store, SSM, CloudWatch) signs with the assumed role.
+  const sts = settings.roleArn ? deps.sts ?? new STSClient({ ...SDK_RETRY }) : undefined;
+  const credentials: AwsCredentialIdentityProvider | undefined = settings.roleArn
+    ? assumeRoleCredentials(sts!, settings.roleArn, sessionName(settings.releaseId)) : undefined;
+  const withCredentials = credentials ? { credentials } : {};
+  if (settings.roleArn) {
+    log(`target credentials: role ${settings.roleArn}, session ${sessionName(settings.releaseId)}`);
+  }
+  const clients = deps.clients ?? defaultReleaseClients({ log, credentials });
+  const cloudwatch = deps.cloudwatch ?? (settings.rollbackAlarms.length > 0 ? new CloudWatchClient({ ...SDK_RETRY, ...withCredentials }) : undefined);
+  const needsSsm = settings.targetParameter !== undefined || settings.runtimeConfigParameters !== undefined;
+  const ssm = deps.ssm ?? (needsSsm ? new SSMClient({ ...SDK_RETRY, ...withCredentials }) : undefined);
+  const summary: DeploySummary = { releaseId: settings.releaseId };
   try {
-    const code = await deploy(config, files, { ...deps, clients: { ...clients, log: clients.log ?? log }, cloudwatch, env }, summary);
+    const resolved = await resolveSettings(settings, files, ssm, log);
+    const world = { ...deps, clients: { ...clients, log: clients.log ?? log }, cloudwatch, env };
+    const code = await deploy(resolved.config, resolved.files, world, summary);
     printSummary(out, summary);
     return code.exit;
   } catch (error) {
@@ -341,11 +468,101 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, deps
     if (!deps.cloudwatch) {
       cloudwatch?.destroy();
     }
+    if (!deps.ssm) {
+      ssm?.destroy();
+    }
+    if (!deps.sts) {
+      sts?.destroy();
+    }
   }
 }
 
+/**
+ * The settings made whole with what SSM holds (exit 2 on a missing or bad parameter, before any upload):
+ * the target from SPA_TARGET_PARAMETER, the runtime config with SPA_RUNTIME_CONFIG_PARAMETERS' values merged
+ * in (a key SPA_RUNTIME_CONFIG also has keeps SPA_RUNTIME_CONFIG's value), and the build's files with it.
+ */
+export async function resolveSettings(
+  settings: DeploySettings, files: BuildFile[], ssm: SSMClient | undefined, log: (line: string) => void = () => undefined,
+): Promise<{ config: DeployConfig; files: BuildFile[] }> {
+  let target: Partial<Target> = { bucket: settings.bucket, kvsArn: settings.kvsArn, siteUrl: settings.siteUrl };
+  if (settings.targetParameter !== undefined) {
+    target = await readTarget(ssm!, settings, target);
+    log(`target from ${settings.targetParameter}: s3://${target.bucket}, ${target.kvsArn}, ${target.siteUrl}`);
+  }
+  let runtimeConfig = settings.runtimeConfig;
+  let resolvedFiles = files;
+  const parameters = settings.runtimeConfigParameters;
+  if (parameters !== undefined && runtimeConfig !== undefined) {
+    const variable = 'SPA_RUNTIME_CONFIG_PARAMETERS';
+    const text = JSON.stringify(parameters);
+    const read = await readParameters(ssm!, Object.values(parameters));
+    const missing = [...read].filter(([, v]) => v === undefined).map(([name]) => JSON.stringify(name));
+    if (missing.length > 0) {
+      throw new InputError(variable, text, `no SSM parameter named ${missing.join(', ')} in this account and region${settings.roleArn ? ` (read as ${settings.roleArn})` : ''}`, 'create it (the environment\'s backend writes its API URL parameter) or fix the name');
+    }
+    const secure = [...read.values()].filter((v) => v!.type === 'SecureString').map((v) => JSON.stringify(v!.name));
+    if (secure.length > 0) {
+      throw new InputError(variable, text, `${secure.join(', ')} is a SecureString, and the runtime config is served to every visitor`, 'keep secrets out of the runtime config; use a String parameter for a public value');
+    }
+    const explicit = JSON.parse(runtimeConfig.json) as Record<string, unknown>;
+    const fromParameters = Object.fromEntries(Object.entries(parameters).map(([key, name]) => [key, read.get(name)!.value]));
+    const overridden = Object.keys(parameters).filter((key) => Object.prototype.hasOwnProperty.call(explicit, key));
+    log(`runtime config ${runtimeConfig.path}: ${Object.keys(parameters).length} keys from SSM parameters${overridden.length ? ` (${overridden.join(', ')} given by SPA_RUNTIME_CONFIG instead)` : ''}`);
+    runtimeConfig = { path: runtimeConfig.path, json: JSON.stringify({ ...fromParameters, ...explicit }) };
+    resolvedFiles = withRuntimeConfig(files, runtimeConfig, new HashedPaths(settings.hashedPattern));
+  }
+  return { config: { ...settings, ...(target as Target), runtimeConfig }, files: resolvedFiles };
+}
+
+/** SPA_TARGET_PARAMETER's value, checked like the settings it stands for, and the settings also given matching it. */
+async function readTarget(ssm: SSMClient, settings: DeploySettings, given: Partial<Target>): Promise<Target> {
+  const name = settings.targetParameter!;
+  const variable = 'SPA_TARGET_PARAMETER';
+  const fix = 'give the parameter the hosting\'s stack writes ({"bucket": ..., "keyValueStoreArn": ..., "siteUrl": "https://..."}), or redeploy that stack';
+  const parameter = await readParameter(ssm, name);
+  if (parameter === undefined) {
+    throw new InputError(variable, name, `no such SSM parameter in this account and region${settings.roleArn ? ` (read as ${settings.roleArn})` : ''}`, fix);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(parameter.value);
+  } catch (error) {
+    throw new InputError(variable, name, `its value is not JSON (${(error as Error).message})`, fix);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(variable, name, 'its value is not a JSON object', fix);
+  }
+  const fields: [keyof Target, string, string, (v: string) => string][] = [
+    ['bucket', 'bucket', 'SPA_BUCKET', (v) => (checkBucket(v), v)],
+    ['kvsArn', 'keyValueStoreArn', 'SPA_KVS_ARN', (v) => (checkKvsArn(v), v)],
+    ['siteUrl', 'siteUrl', 'SPA_SITE_URL', parseSiteUrl],
+  ];
+  const out: Partial<Record<keyof Target, string>> = {};
+  for (const [key, field, setting, check] of fields) {
+    const raw = (value as Record<string, unknown>)[field];
+    if (typeof raw !== 'string') {
+      throw new InputError(variable, name, `its value has no "${field}" string`, fix);
+    }
+    let checked: string;
+    try {
+      checked = check(raw);
+    } catch (error) {
+      if (error instanceof InputError) {
+        throw new InputError(variable, name, `its "${field}" ${JSON.stringify(raw)} is ${error.problem}`, fix);
+      }
+      throw error;
+    }
+    if (given[key] !== undefined && given[key] !== checked) {
+      throw new InputError(setting, given[key], `differs from the ${field} of SPA_TARGET_PARAMETER ${name}, ${JSON.stringify(checked)}`, `unset ${setting} (the parameter gives it) or make them the same`);
+    }
+    out[key] = checked;
+  }
+  return out as Target;
+}
+
 /** The build output, read and checked before any AWS call; its problems are SPA_SOURCE_DIR's. */
-async function readBuild(config: DeployConfig): Promise<BuildFile[]> {
+async function readBuild(config: DeploySettings): Promise<BuildFile[]> {
   try {
     return await readBuildOutput({
       sourceDir: config.sourceDir,

@@ -33,8 +33,7 @@ export function parameterArn(name: string, region: string, account = '<account>'
  * The parameter's value for deploy, undefined when it does not exist; a CliError for no region, access denied
  * (naming the permission) or any other failure.
  */
-export async function readApiUrl(platform: Platform, clients: AwsClients): Promise<string | undefined> {
-  const name = platform.naming.apiUrlParameterName;
+export async function readApiUrl(platform: Platform, clients: AwsClients, name = platform.naming.apiUrlParameterName): Promise<string | undefined> {
   const region = await clients.region();
   if (!region) {
     throw new CliError(`no AWS region configured, and deploy first reads the API URL parameter ${name} there: set AWS_REGION, give --region, or set a region in your AWS profile`);
@@ -69,8 +68,8 @@ export interface WaitResult {
  * still does not exist (the Api stack writes another name), and at Ctrl-C.
  */
 export async function waitForApiUrl(platform: Platform, clients: AwsClients, cliEnv: CliEnv,
-  options: { waitMinutes: number; intervalSeconds: number }): Promise<WaitResult> {
-  const name = platform.naming.apiUrlParameterName;
+  options: { waitMinutes: number; intervalSeconds: number; name?: string }): Promise<WaitResult> {
+  const name = options.name ?? platform.naming.apiUrlParameterName;
   const pipeline = platform.backendPipeline.pipelineName;
   const region = await clients.region();
   const started = cliEnv.now().getTime();
@@ -82,7 +81,7 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
   let lastPrinted = -Infinity;
   let statusError: string | undefined;
   for (;;) {
-    const value = await readApiUrl(platform, clients);
+    const value = await readApiUrl(platform, clients, name);
     const elapsed = cliEnv.now().getTime() - started;
     if (value !== undefined) {
       cliEnv.out.write(`  ${formatDuration(elapsed).padEnd(7)}  ${name} = ${value}\n`);
@@ -104,7 +103,7 @@ export async function waitForApiUrl(platform: Platform, clients: AwsClients, cli
         message: `${pipeline}'s execution ${run.executionId} ${how}; so ${name} was not written: fix it and push (or release a change in the console), then ${again}`,
       };
     }
-    if (run?.status === 'Succeeded' && await readApiUrl(platform, clients) === undefined) {
+    if (run?.status === 'Succeeded' && await readApiUrl(platform, clients, name) === undefined) {
       return {
         ok: false,
         result: 'FAILED (no parameter)',

@@ -22,6 +22,8 @@ export interface Args {
   readonly to?: string;
   /** `rollback --no-wait`: return once the store is written, without waiting for the edge to serve it. */
   readonly noWait: boolean;
+  /** `--env <name>`: one of the platform's environments (cdk.json context ecom:environments). */
+  readonly env?: string;
   readonly app?: string;
   readonly project?: string;
   readonly prefix?: string;
@@ -96,6 +98,15 @@ const OPTIONS: OptionSpec[] = [
     commands: ['doctor'],
     help: 'check this CodeConnections connection instead of the CodeCommit repository',
   },
+  {
+    flag: '--env',
+    field: 'env',
+    placeholder: '<name>',
+    accepts: 'an environment name such as dev, staging or prod (cdk.json context ecom:environments)',
+    check: (v) => (/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(v) && v.length <= 16 ? undefined : 'not an environment name'),
+    commands: ['status', 'deploy', 'doctor', 'releases', 'rollback'],
+    help: 'one of the platform\'s environments (cdk.json context ecom:environments)',
+  },
   { flag: '--json', field: 'json', commands: ['status', 'releases'], help: 'print JSON, for scripts' },
   { flag: '--watch', field: 'watch', commands: ['status'], help: 'redraw every --interval seconds until Ctrl-C' },
   {
@@ -160,7 +171,8 @@ const COMMAND_HELP: Record<Exclude<Command, 'help'>, { synopsis: string; short: 
     summary: 'check Node.js, the CDK CLI, AWS credentials, region, bootstrap, source and stacks',
     details: 'Checks Node.js, cdk.json, the CDK CLI, AWS credentials (STS), the region, the CDKToolkit bootstrap stack, the\n'
       + 'CodeCommit repository (or the --connection-arn connection), the API URL parameter and which of the platform\'s\n'
-      + 'stacks exist. Each problem comes with its fix. Only reads.',
+      + 'stacks exist. Each problem comes with its fix. Only reads. With environments (context ecom:environments), each\n'
+      + 'environment\'s bootstrap (or --env\'s), with the exact cdk bootstrap --trust command for another account.',
   },
   'deploy': {
     short: 'deploy <target>',
@@ -168,14 +180,16 @@ const COMMAND_HELP: Record<Exclude<Command, 'help'>, { synopsis: string; short: 
     summary: 'cdk deploy, pipeline mode: backend-pipeline | frontend | frontend-pipelines | all',
     details: 'Runs the app\'s CDK CLI with the target\'s stacks in pipeline mode (--require-approval never), under a step\n'
       + 'header, then prints a summary. all: backend pipeline, frontend stack, frontend pipelines; on a first\n'
-      + 'deployment it waits for the backend pipeline to write the API URL parameter. Stops at the first failure.',
+      + 'deployment it waits for the backend pipeline to write the API URL parameter. Stops at the first failure.\n'
+      + 'With environments, frontend and all deploy every environment\'s frontend stack, or --env\'s only.',
   },
   'status': {
     short: 'status [--json | --watch]',
     synopsis: 'status [--json | --watch [--interval <seconds>]]',
     summary: 'each pipeline stage\'s latest status, change time, source revision and failure',
     details: 'Each pipeline stage\'s latest status, when it last changed, the source revision of its execution and, under a\n'
-      + 'failed stage, the failed action\'s message. Only reads.',
+      + 'failed stage, the failed action\'s message. Only reads. With environments, the commit each environment runs\n'
+      + '(--env: one environment\'s stages and commit).',
   },
   'destroy-legacy': {
     short: 'destroy-legacy',
@@ -190,7 +204,7 @@ const COMMAND_HELP: Record<Exclude<Command, 'help'>, { synopsis: string; short: 
     summary: 'an app\'s kept releases, newest first: id, commit, time, live and previous',
     details: 'Lists the releases kept in the app\'s bucket, newest first: id, commit, build, when it was created, and which one\n'
       + 'is live and which was live before (rollback\'s default). The bucket and store come from the environment of the\n'
-      + 'app\'s deploy project (<project>-<app>-deploy). Only reads.',
+      + 'app\'s deploy project (<project>-<app>-deploy; --env: that environment\'s). Only reads.',
   },
   'rollback': {
     short: 'rollback <app> [--to <id>]',

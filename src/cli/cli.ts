@@ -6,7 +6,7 @@ import { CliEnv, CliError, EXIT, InterruptedError, messageOf, UsageError } from 
 import { guardClients } from './guard';
 import { loadPlatform, Platform } from './platform';
 import { releases, rollback } from './releases';
-import { pipelineStatuses, renderStatus } from './status';
+import { environmentStatuses, onlyEnvironment, pipelineStatuses, renderEnvironments, renderStatus } from './status';
 import { formatTime } from './table';
 import { hasTerminalControls, terminalSafe } from '../private/text';
 
@@ -101,17 +101,18 @@ function checkEnvironment(args: Args, env: Record<string, string | undefined>): 
 }
 
 async function runCommand(platform: Platform, args: Args, cliEnv: CliEnv, target: DeployTarget | undefined = args.target): Promise<number> {
-  const clientOptions = { region: args.region, profile: args.profile };
+  // An environment's region, unless --region says otherwise (the pipelines are in the same region).
+  const clientOptions = { region: args.region ?? platform.environment?.region, profile: args.profile };
   switch (args.command) {
     case 'doctor': {
-      const findings = await doctor(platform, cliEnv, cliEnv.clients(clientOptions));
+      const findings = await doctor(platform, cliEnv, cliEnv.clients(clientOptions), clientOptions);
       cliEnv.out.write(renderFindings(findings));
       const failed = findings.filter((f) => f.level === 'fail').length;
       cliEnv.out.write(failed === 0 ? '\nReady to deploy.\n' : `\n${failed} problem${failed === 1 ? '' : 's'} to fix before deploying.\n`);
       return failed === 0 ? 0 : 1;
     }
     case 'deploy':
-      return deploy(platform, target!, cliEnv, { ...clientOptions, waitMinutes: args.waitMinutes, intervalSeconds: args.interval });
+      return deploy(platform, target!, cliEnv, { region: args.region, profile: args.profile, waitMinutes: args.waitMinutes, intervalSeconds: args.interval });
     case 'status':
       return status(platform, args, cliEnv);
     case 'destroy-legacy':
@@ -126,22 +127,28 @@ async function runCommand(platform: Platform, args: Args, cliEnv: CliEnv, target
 }
 
 async function status(platform: Platform, args: Args, cliEnv: CliEnv): Promise<number> {
-  const clients = cliEnv.clients({ region: args.region, profile: args.profile });
+  const clients = cliEnv.clients({ region: args.region ?? platform.environment?.region, profile: args.profile });
+  const read = async () => {
+    const all = await pipelineStatuses(platform, clients);
+    return { pipelines: onlyEnvironment(platform, all), environments: environmentStatuses(platform, all) };
+  };
+  const render = ({ pipelines, environments }: Awaited<ReturnType<typeof read>>) => renderStatus(pipelines) + renderEnvironments(environments);
   if (args.json) {
-    const pipelines = await pipelineStatuses(platform, clients);
-    cliEnv.out.write(JSON.stringify({ region: await clients.region(), pipelines }, null, 2) + '\n');
+    const { pipelines, environments } = await read();
+    // Without several environments, the JSON of a single-environment platform, unchanged.
+    cliEnv.out.write(JSON.stringify({ region: await clients.region(), pipelines, ...(platform.multiEnvironment ? { environments } : {}) }, null, 2) + '\n');
     return 0;
   }
   if (!args.watch) {
-    cliEnv.out.write(renderStatus(await pipelineStatuses(platform, clients)));
+    cliEnv.out.write(render(await read()));
     return 0;
   }
   while (!cliEnv.signal.aborted) {
-    const statuses = await pipelineStatuses(platform, clients);
+    const statuses = await read();
     // Clear the screen, then redraw from the top.
     cliEnv.out.write(CLEAR_SCREEN);
     cliEnv.out.write(`Pipelines of ${platform.naming.projectName} in ${await clients.region()}, ${formatTime(cliEnv.now())}; every ${args.interval}s, Ctrl-C to stop\n\n`);
-    cliEnv.out.write(renderStatus(statuses));
+    cliEnv.out.write(render(statuses));
     await cliEnv.sleep(args.interval * 1000);
   }
   return 0;

@@ -2,8 +2,9 @@ import { PlatformNaming } from '../platform-naming';
 import { readApiUrl, waitForApiUrl } from './api-url';
 import { DeployTarget } from './args';
 import { locateCdk } from './cdk-cli';
-import { CliEnv, CliError } from './env';
-import { Platform } from './platform';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { CliEnv, CliError, UsageError } from './env';
+import { Platform, PlatformEnvironment } from './platform';
 import { describeStack } from './stacks';
 import { formatDuration, table } from './table';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
@@ -26,7 +27,7 @@ export interface DeployStep {
  * off and waits for its first run to write the parameter; `backend-pipeline` deploys with them off.
  */
 export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = true): DeployStep[] {
-  const parameter = platform.naming.apiUrlParameterName;
+  const parameter = apiUrlParameterOf(platform);
   const backend: DeployStep = apiUrl
     ? { title: 'Backend pipeline', stacks: [platform.backendPipeline.stackName], frontendPipelines: true }
     : {
@@ -36,7 +37,10 @@ export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = t
       note: `with frontend pipelines off, as ${parameter} does not exist yet`,
     };
   const wait: DeployStep = { title: 'Wait for API URL', stacks: [], frontendPipelines: true, waitFor: parameter };
-  const frontend: DeployStep = { title: 'Frontend stack', stacks: [platform.naming.frontendStackName], frontendPipelines: true };
+  const frontendStacks = platform.multiEnvironment
+    ? (platform.environment ? [platform.environment] : platform.environments).map((e) => e.naming.frontendStackName)
+    : [platform.naming.frontendStackName];
+  const frontend: DeployStep = { title: frontendStacks.length > 1 ? 'Frontend stacks' : 'Frontend stack', stacks: frontendStacks, frontendPipelines: true };
   const pipelines: DeployStep = { title: 'Frontend pipelines', stacks: platform.appPipelines.map((p) => p.stackName), frontendPipelines: true };
   switch (target) {
     case 'backend-pipeline': return [backend];
@@ -44,6 +48,18 @@ export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = t
     case 'frontend-pipelines': return [pipelines];
     case 'all': return apiUrl ? [backend, frontend, pipelines] : [backend, wait, frontend, pipelines];
   }
+}
+
+/**
+ * The environment whose API URL parameter deploy checks and waits for, with several environments: --env's, else
+ * the first (the backend pipeline deploys it first).
+ */
+function apiUrlEnvironment(platform: Platform): PlatformEnvironment | undefined {
+  return platform.multiEnvironment ? platform.environment ?? platform.environments[0] : undefined;
+}
+
+function apiUrlParameterOf(platform: Platform): string {
+  return (apiUrlEnvironment(platform)?.naming ?? platform.naming).apiUrlParameterName;
 }
 
 /**
@@ -90,9 +106,23 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
   if (!cdk) {
     throw new CliError('the CDK CLI is not installed: npm install -g aws-cdk (or npm install --save-dev aws-cdk in the app)');
   }
-  const clients = cliEnv.clients({ region: options.region, profile: options.profile });
-  const apiUrl = await readApiUrl(platform, clients) !== undefined;
-  const parameter = platform.naming.apiUrlParameterName;
+  if (platform.environment && platform.multiEnvironment && (target === 'backend-pipeline' || target === 'frontend-pipelines')) {
+    throw new UsageError(`--env ${platform.environment.name} does not apply to deploy ${target}: the platform has one ${target === 'backend-pipeline' ? 'backend pipeline' : 'pipeline per app'} `
+      + 'for every environment, in the pipeline account; leave --env out (deploy frontend --env and deploy all --env deploy one environment\'s frontend stack)');
+  }
+  const environment = apiUrlEnvironment(platform);
+  const clients = cliEnv.clients({ region: options.region ?? environment?.region, profile: options.profile });
+  const parameter = apiUrlParameterOf(platform);
+  let apiUrl: boolean;
+  const caller = environment ? (await clients.sts.send(new GetCallerIdentityCommand({}))).Account : undefined;
+  if (environment && caller !== environment.account) {
+    // Another account's parameter: these credentials cannot tell whether it exists.
+    cliEnv.out.write(`${parameter} is in ${environment.name}'s account ${environment.account}, and these credentials are account ${caller}'s: not checked `
+      + `(the backend pipeline's first run writes it; ecom-platform doctor --env ${environment.name} --profile <a profile of ${environment.account}> checks it).\n`);
+    apiUrl = true;
+  } else {
+    apiUrl = await readApiUrl(platform, clients, parameter) !== undefined;
+  }
   if (!apiUrl && (target === 'frontend' || target === 'frontend-pipelines')) {
     const readers = target === 'frontend'
       ? 'the frontend stack reads it (the API in each app\'s connect-src)'
@@ -132,7 +162,7 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
     const started = cliEnv.now().getTime();
     if (step.waitFor) {
       cliEnv.out.write(`\n==> Step ${i + 1}/${steps.length}: Waiting for the backend pipeline's first run to write ${step.waitFor}\n`);
-      const waited = await waitForApiUrl(platform, clients, cliEnv, { waitMinutes: options.waitMinutes, intervalSeconds: options.intervalSeconds });
+      const waited = await waitForApiUrl(platform, clients, cliEnv, { waitMinutes: options.waitMinutes, intervalSeconds: options.intervalSeconds, name: parameter });
       results.push({ step, result: waited.result, ms: cliEnv.now().getTime() - started });
       exitCode = waited.ok ? 0 : 1;
       failure = waited.message;
@@ -140,7 +170,8 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
     }
     const args = cdkDeployArgs(platform, step, options.profile);
     cliEnv.out.write(`\n==> Step ${i + 1}/${steps.length}: ${step.title} (${step.stacks.join(', ')})${step.note ? `, ${step.note}` : ''}\n$ cdk ${args.join(' ')}\n\n`);
-    const code = await cliEnv.runner.run(cdk, args, { cwd: platform.appDir, env: options.region ? { AWS_REGION: options.region } : undefined });
+    const region = options.region ?? platform.environment?.region;
+    const code = await cliEnv.runner.run(cdk, args, { cwd: platform.appDir, env: region ? { AWS_REGION: region } : undefined });
     const ms = cliEnv.now().getTime() - started;
     results.push({ step, result: code === 0 ? 'ok' : `FAILED (exit ${code})`, ms });
     if (code !== 0) {

@@ -7,7 +7,7 @@ import { getApiUrl, isAccessDenied, parameterArn } from './api-url';
 import { locateCdk } from './cdk-cli';
 import { AwsClients, CliEnv, errorName, InterruptedError, messageOf } from './env';
 import { NotAwsApiError, UnreachableError } from './guard';
-import { Platform } from './platform';
+import { Platform, PlatformEnvironment } from './platform';
 import { describeStack } from './stacks';
 import { FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
 
@@ -29,7 +29,8 @@ export interface Finding {
 }
 
 /** Runs every check, in the order a person fixes them; AWS checks stop at missing credentials or region. */
-export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsClients): Promise<Finding[]> {
+export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsClients,
+  clientOptions: { region?: string; profile?: string } = {}): Promise<Finding[]> {
   const findings: Finding[] = [];
   const major = Number(cliEnv.nodeVersion.split('.')[0]);
   findings.push(major >= MIN_NODE_MAJOR
@@ -73,12 +74,32 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
 
   const bootstrap = await describeStack(clients, BOOTSTRAP_STACK);
   findings.push(bootstrapFinding(bootstrap, account, region));
+  // With several environments: each one's (or --env's) bootstrap in its account and region, read with these
+  // credentials when they are that account's.
+  const environments = !platform.multiEnvironment ? [] : platform.environment ? [platform.environment] : platform.environments;
+  const regional = new Map<string, AwsClients>([[region, clients]]);
+  const clientsIn = (r: string) => {
+    if (!regional.has(r)) {
+      regional.set(r, cliEnv.clients({ ...clientOptions, region: r }));
+    }
+    return regional.get(r)!;
+  };
+  for (const environment of environments) {
+    findings.push(await environmentFinding(platform, environment, account, clientsIn(environment.region)));
+  }
   findings.push(await sourceFinding(platform, clients));
 
   const stackFindings: Finding[] = [];
   const deployed = new Set<string>();
-  for (const { name, role } of platform.stacks) {
-    const stack = await describeStack(clients, name);
+  for (const { name, role, environment } of platform.stacks) {
+    if (environment && platform.environment && environment !== platform.environment) {
+      continue;
+    }
+    if (environment && environment.account !== account) {
+      stackFindings.push({ check: name, level: 'info', detail: `${role}: in account ${environment.account}, not checked with these credentials (account ${account})` });
+      continue;
+    }
+    const stack = await describeStack(environment ? clientsIn(environment.region) : clients, name);
     const legacy = name === platform.legacyStackName;
     if (!stack) {
       stackFindings.push({ check: name, level: 'info', detail: `${role}: not deployed` });
@@ -93,7 +114,13 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
       stackFindings.push({ check: name, level: 'ok', detail: `${role}: ${stack.StackStatus}` });
     }
   }
-  findings.push(await apiUrlFinding(platform, clients, account, region, platform.appPipelines.some((p) => deployed.has(p.stackName))));
+  const appPipelinesDeployed = platform.appPipelines.some((p) => deployed.has(p.stackName));
+  if (environments.length === 0) {
+    findings.push(await apiUrlFinding(platform, clients, account, region, appPipelinesDeployed));
+  }
+  for (const environment of environments.filter((e) => e.account === account)) {
+    findings.push(await apiUrlFinding(platform, clientsIn(environment.region), account, environment.region, appPipelinesDeployed, environment));
+  }
   findings.push(...stackFindings);
   return findings;
 }
@@ -146,6 +173,72 @@ function bootstrapFinding(stack: Stack | undefined, account: string, region: str
   return { check: 'CDK bootstrap', level: 'ok', detail: `${BOOTSTRAP_STACK} version ${version} (${stack.StackStatus})` };
 }
 
+/** The AWS partition of a region, for policy ARNs. */
+function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}
+
+/**
+ * The command bootstrapping an environment: in another account than the pipelines', trusting the pipeline account
+ * (whose pipelines deploy there through the bootstrap roles) with the policy CloudFormation deploys with.
+ */
+export function bootstrapCommand(environment: PlatformEnvironment, pipelineAccount: string | undefined, alsoTrusted: string[] = []): string {
+  const target = `aws://${environment.account}/${environment.region}`;
+  // --trust replaces the accounts trusted before: those are given again.
+  const trust = [...new Set([pipelineAccount, ...alsoTrusted])].map((a) => `--trust ${a}`).join(' ');
+  return environment.crossAccount && pipelineAccount
+    ? `cdk bootstrap ${trust} --cloudformation-execution-policies arn:${partitionOf(environment.region)}:iam::aws:policy/AdministratorAccess ${target}`
+    : `cdk bootstrap ${target}`;
+}
+
+/**
+ * One environment's bootstrap: read when these credentials are its account's (and then, for another account than
+ * the pipelines', whether its TrustedAccounts holds the pipeline account); otherwise what to run, and with which
+ * profile to check it.
+ */
+async function environmentFinding(platform: Platform, environment: PlatformEnvironment, account: string, clients: AwsClients): Promise<Finding> {
+  const check = `Environment ${environment.name}`;
+  const where = `${environment.account}/${environment.region}`;
+  const pipelineAccount = platform.pipelineAccount;
+  const command = bootstrapCommand(environment, pipelineAccount);
+  const withProfile = `ecom-platform doctor --env ${environment.name} --profile <a profile of account ${environment.account}>`;
+  if (environment.account !== account) {
+    return environment.crossAccount
+      ? {
+        check,
+        level: 'warn',
+        detail: `${where}, another account than the pipelines' (${pipelineAccount}): its bootstrap and trust are not checked with these credentials (account ${account})`,
+        fix: `bootstrap it once with credentials of ${environment.account}, trusting the pipeline account: \`${command}\`; then check it: \`${withProfile}\``,
+      }
+      : { check, level: 'info', detail: `${where}, the pipelines' account: not checked with these credentials (account ${account}); \`${withProfile}\` checks it` };
+  }
+  let stack: Stack | undefined;
+  try {
+    stack = await describeStack(clients, BOOTSTRAP_STACK);
+  } catch (error) {
+    rethrowInterrupt(error);
+    return { check, level: 'warn', detail: `${where}: could not read ${BOOTSTRAP_STACK}: ${messageOf(error)}`, fix: `check with \`${withProfile}\`` };
+  }
+  const bootstrap = bootstrapFinding(stack, environment.account, environment.region);
+  if (bootstrap.level !== 'ok') {
+    return { check, level: bootstrap.level, detail: `${where}: ${bootstrap.detail}`, fix: `run \`${command}\`` };
+  }
+  if (!environment.crossAccount) {
+    return { check, level: 'ok', detail: `${where}: ${bootstrap.detail}` };
+  }
+  const parameter = (key: string) => stack?.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue ?? '';
+  const trusted = parameter('TrustedAccounts').split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  if (!pipelineAccount || !trusted.includes(pipelineAccount)) {
+    return {
+      check,
+      level: 'fail',
+      detail: `${where}: ${BOOTSTRAP_STACK} does not trust the pipeline account ${pipelineAccount} (TrustedAccounts: ${trusted.join(', ') || 'none'}), so its pipelines cannot deploy there`,
+      fix: `run \`${bootstrapCommand(environment, pipelineAccount, trusted)}\` with credentials of ${environment.account}`,
+    };
+  }
+  return { check, level: 'ok', detail: `${where}: ${bootstrap.detail}, trusts the pipeline account ${pipelineAccount}` };
+}
+
 async function sourceFinding(platform: Platform, clients: AwsClients): Promise<Finding> {
   if (platform.connectionArn) {
     try {
@@ -187,9 +280,9 @@ async function sourceFinding(platform: Platform, clients: AwsClients): Promise<F
  * turn them off (`ecom-platform deploy` turns them on whatever cdk.json says).
  */
 async function apiUrlFinding(platform: Platform, clients: AwsClients, account: string, region: string,
-  appPipelinesDeployed: boolean): Promise<Finding> {
-  const name = platform.naming.apiUrlParameterName;
-  const check = 'API URL';
+  appPipelinesDeployed: boolean, environment?: PlatformEnvironment): Promise<Finding> {
+  const name = (environment?.naming ?? platform.naming).apiUrlParameterName;
+  const check = environment ? `API URL (${environment.name})` : 'API URL';
   try {
     const value = await getApiUrl(clients, name);
     if (value !== undefined) {

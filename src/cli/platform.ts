@@ -1,15 +1,42 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformNaming } from '../platform-naming';
-import { Args, showValue } from './args';
+import { Args, closest, REGION, showValue } from './args';
 import { UsageError } from './env';
-import { appNameProblem, chooseNaming, DEFAULT_APPS } from '../private/naming-rules';
+import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, pascalCase } from '../private/naming-rules';
 import { terminalSafe } from '../private/text';
 
 /** Context key of the frontend app names, read by the CLI only (EcomPlatform's `frontends` are code). */
 export const APPS_CONTEXT = 'ecom:apps';
 /** Context key of a CodeConnections connection ARN, for `doctor`. */
 export const CONNECTION_CONTEXT = 'ecom:connectionArn';
+
+/** Context key of the platform's environments: a JSON list of {name, account, region, manualApproval?} (EcomPlatform reads it too). */
+export const ENVIRONMENTS_CONTEXT = 'ecom:environments';
+/** Context key of the environment that keeps the seed's names (default "prod"). */
+export const PRODUCTION_ENVIRONMENT_CONTEXT = 'ecom:productionEnvironment';
+/** Context key of the account the pipelines live in, for the CLI (default: the first environment's account). */
+export const PIPELINE_ACCOUNT_CONTEXT = 'ecom:pipelineAccount';
+/** The default production environment's name. */
+export const DEFAULT_PRODUCTION_ENVIRONMENT = 'prod';
+
+/** One environment of the platform, with its names. */
+export interface PlatformEnvironment {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly manualApproval: boolean;
+  /** Whether it keeps the seed's names (the production environment). */
+  readonly production: boolean;
+  /** Its names: the platform's naming for the production environment, else `naming.forEnvironment(name)`. */
+  readonly naming: PlatformNaming;
+  /** The backend pipeline's stage deploying it: its stage id, the PascalCase name (`Dev`). */
+  readonly backendStage: string;
+  /** Each app pipeline's stage deploying it: `Deploy-Dev` (`Deploy` when the platform has one environment). */
+  readonly appStage: string;
+  /** Whether its account is another than the pipelines' (cross-account: bootstrap trust, deploy roles). */
+  readonly crossAccount: boolean;
+}
 
 /** One pipeline of the platform. */
 export interface PlatformPipeline {
@@ -32,8 +59,16 @@ export interface Platform {
   readonly appPipelines: PlatformPipeline[];
   readonly legacyStackName: string;
   readonly connectionArn?: string;
-  /** Every stack the platform can have, in deployment order, with what it is. */
-  readonly stacks: Array<{ name: string; role: string }>;
+  /** Every stack the platform can have, in deployment order, with what it is (and the account of an environment's). */
+  readonly stacks: Array<{ name: string; role: string; environment?: PlatformEnvironment }>;
+  /** The environments of cdk.json's context ecom:environments, in order ([] when none is configured). */
+  readonly environments: PlatformEnvironment[];
+  /** The environment chosen with --env. */
+  readonly environment?: PlatformEnvironment;
+  /** The account of the pipelines (context ecom:pipelineAccount, else the first environment's); with environments only. */
+  readonly pipelineAccount?: string;
+  /** Whether several environments are configured: one or none is the single-environment platform. */
+  readonly multiEnvironment: boolean;
 }
 
 /**
@@ -84,6 +119,33 @@ export function loadPlatform(args: Args, cwd: string): Platform {
   const appPipelines = apps.map((app) => ({ role: app, pipelineName: naming.appPipelineName(app), stackName: naming.appPipelineStackName(app) }));
   const legacyStackName = args.stack ?? naming.stackName('Pipeline');
   const connectionArn = args.connectionArn ?? connectionFromContext(context[CONNECTION_CONTEXT], cdkJsonFile);
+  const environments = environmentsFromContext(context, cdkJsonFile, naming);
+  const multiEnvironment = environments.length > 1;
+  const pipelineAccount = environments.length === 0 ? undefined : pipelineAccountFromContext(context[PIPELINE_ACCOUNT_CONTEXT], cdkJsonFile) ?? environments[0].account;
+  const described = environments.map((e) => ({ ...e, crossAccount: e.account !== pipelineAccount }));
+  let environment: PlatformEnvironment | undefined;
+  if (args.env !== undefined) {
+    if (environments.length === 0) {
+      throw new UsageError(`--env ${showValue(args.env)}: the platform has no environments (no context ${ENVIRONMENTS_CONTEXT} in ${cdkJsonFile}); `
+        + 'leave --env out, or list them in cdk.json');
+    }
+    environment = described.find((e) => e.name === args.env);
+    if (!environment) {
+      const names = described.map((e) => e.name);
+      const guess = closest(args.env, names);
+      throw new UsageError(`unknown environment ${showValue(args.env)} in --env: ${guess ? `did you mean ${guess}? ` : ''}the platform's environments are ${names.join(', ')} `
+        + `(context ${ENVIRONMENTS_CONTEXT} in ${cdkJsonFile})`);
+    }
+  }
+  const backendStacks = (n: PlatformNaming, e?: PlatformEnvironment) => {
+    const of = e && multiEnvironment ? ` (${e.name})` : '';
+    return [
+      { name: n.dataStackName, role: `backend data${of}`, environment: e },
+      { name: n.computeStackName, role: `backend compute${of}`, environment: e },
+      { name: n.apiStackName, role: `backend API${of}`, environment: e },
+    ];
+  };
+  const envStacks = multiEnvironment ? described : [];
   return {
     appDir,
     cdkJson,
@@ -94,16 +156,105 @@ export function loadPlatform(args: Args, cwd: string): Platform {
     appPipelines,
     legacyStackName,
     connectionArn,
-    stacks: [
+    stacks: multiEnvironment ? [
+      { name: naming.backendPipelineStackName, role: 'backend pipeline' },
+      ...envStacks.map((e) => ({ name: e.naming.frontendStackName, role: `frontend hosting (${e.name})`, environment: e })),
+      ...appPipelines.map((p) => ({ name: p.stackName, role: `${p.role} pipeline` })),
+      ...envStacks.flatMap((e) => backendStacks(e.naming, e)),
+      { name: legacyStackName, role: 'old pipeline (legacy)' },
+    ] : [
       { name: naming.backendPipelineStackName, role: 'backend pipeline' },
       { name: naming.frontendStackName, role: 'frontend hosting' },
       ...appPipelines.map((p) => ({ name: p.stackName, role: `${p.role} pipeline` })),
-      { name: naming.dataStackName, role: 'backend data' },
-      { name: naming.computeStackName, role: 'backend compute' },
-      { name: naming.apiStackName, role: 'backend API' },
+      ...backendStacks(naming),
       { name: legacyStackName, role: 'old pipeline (legacy)' },
     ],
+    environments: described,
+    environment,
+    pipelineAccount,
+    multiEnvironment,
   };
+}
+
+/**
+ * The environments of context ecom:environments (a list, or its JSON text as `-c` gives it), each with its names:
+ * the one named like ecom:productionEnvironment (default "prod") keeps the platform's names, as does the last one
+ * when none is (EcomPlatform warns about that); one environment keeps them whatever its name.
+ */
+function environmentsFromContext(context: Record<string, unknown>, file: string, naming: PlatformNaming): Array<Omit<PlatformEnvironment, 'crossAccount'>> {
+  let value = context[ENVIRONMENTS_CONTEXT];
+  if (value === undefined) {
+    return [];
+  }
+  const bad = (problem: string) => new UsageError(`invalid context ${ENVIRONMENTS_CONTEXT} in ${file}: ${problem}`);
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw bad(`${terminalSafe(JSON.stringify(value))} is not JSON; give a list such as [{"name": "dev", "account": "111111111111", "region": "eu-west-1"}]`);
+    }
+  }
+  if (!Array.isArray(value)) {
+    throw bad(`${terminalSafe(JSON.stringify(value) ?? String(value))} is not a list; give a list such as [{"name": "dev", "account": "111111111111", "region": "eu-west-1"}]`);
+  }
+  const production = context[PRODUCTION_ENVIRONMENT_CONTEXT] ?? DEFAULT_PRODUCTION_ENVIRONMENT;
+  if (typeof production !== 'string' || environmentNameProblem(production)) {
+    throw new UsageError(`invalid context ${PRODUCTION_ENVIRONMENT_CONTEXT} ${terminalSafe(JSON.stringify(production) ?? String(production))} in ${file}: `
+      + 'give the name of one of the environments, such as "prod"');
+  }
+  const parsed = value.map((entry: unknown, i: number) => {
+    const where = `entry ${i + 1}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw bad(`${where} is not an object {name, account, region, manualApproval?}`);
+    }
+    const { name, account, region, manualApproval } = entry as Record<string, unknown>;
+    if (typeof name !== 'string' || environmentNameProblem(name)) {
+      throw bad(`${where}'s name ${terminalSafe(JSON.stringify(name) ?? 'is missing')}: ${environmentNameProblem(name as string)?.problem ?? 'not a string'}`);
+    }
+    if (typeof account !== 'string' || !/^\d{12}$/.test(account)) {
+      throw bad(`environment ${name}'s account ${terminalSafe(JSON.stringify(account) ?? 'is missing')}: an AWS account ID is 12 digits, as a string`);
+    }
+    if (typeof region !== 'string' || !REGION.test(region)) {
+      throw bad(`environment ${name}'s region ${terminalSafe(JSON.stringify(region) ?? 'is missing')}: expected a region name such as eu-west-1`);
+    }
+    if (manualApproval !== undefined && typeof manualApproval !== 'boolean') {
+      throw bad(`environment ${name}'s manualApproval ${terminalSafe(JSON.stringify(manualApproval))}: expected true or false`);
+    }
+    return { name, account, region, manualApproval: manualApproval ?? false };
+  });
+  const twice = parsed.find((e, i) => parsed.findIndex((o) => o.name === e.name) !== i);
+  if (twice) {
+    throw bad(`it lists the environment ${twice.name} twice: give each once`);
+  }
+  const several = parsed.length > 1;
+  const productionIndex = several ? (parsed.findIndex((e) => e.name === production) + parsed.length) % parsed.length
+    // Not found: -1 + length, the last one.
+    : 0;
+  return parsed.map((e, i) => {
+    let envNaming: PlatformNaming;
+    try {
+      envNaming = i === productionIndex ? naming : naming.forEnvironment(e.name);
+    } catch (error) {
+      throw bad(`environment ${e.name}: ${(error as Error).message}`);
+    }
+    return {
+      ...e,
+      production: i === productionIndex,
+      naming: envNaming,
+      backendStage: pascalCase(e.name),
+      appStage: several ? `Deploy-${pascalCase(e.name)}` : 'Deploy',
+    };
+  });
+}
+
+function pipelineAccountFromContext(value: unknown, file: string): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'string' || !/^\d{12}$/.test(value)) {
+    throw new UsageError(`invalid context ${PIPELINE_ACCOUNT_CONTEXT} ${terminalSafe(JSON.stringify(value) ?? String(value))} in ${file}: an AWS account ID is 12 digits, as a string`);
+  }
+  return value;
 }
 
 function connectionFromContext(value: unknown, file: string): string | undefined {

@@ -2,6 +2,9 @@
 // site) is read from the app's deploy project, whose environment SpaPipeline sets for the deploy action, so the
 // CLI needs no stack outputs and acts on exactly what the pipeline deploys to.
 import { BatchGetProjectsCommand, EnvironmentVariable } from '@aws-sdk/client-codebuild';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { isAccessDenied, parameterArn } from './api-url';
 import { closest, showValue } from './args';
 import { AwsClients, CliEnv, CliError, errorName, InterruptedError, messageOf, UsageError } from './env';
 import { Platform } from './platform';
@@ -68,9 +71,27 @@ async function chooseApp(platform: Platform, cliEnv: CliEnv, appName: string | u
   return chooseApp(platform, cliEnv, chosen);
 }
 
-/** Reads the app's deploy project and the three variables that say where its releases are. */
+/** The SSM parameter a hosting in another account than the pipelines' writes its deploy target to. */
+export function deployTargetParameterName(bucket: string): string {
+  return `/cdk-ecom-platform/${bucket}/deploy-target`;
+}
+
+/**
+ * Where an app's releases are, for --env's environment (else the platform's): from the app's deploy project in
+ * the pipeline account, or, for an environment in another account, from the deploy-target parameter its hosting
+ * stack writes there, read with the person's credentials for that account (--profile).
+ */
 export async function findReleaseSite(platform: Platform, clients: AwsClients, app: string): Promise<ReleaseSite> {
-  const deployProject = platform.naming.deployProjectName(app);
+  const environment = platform.environment;
+  const naming = environment?.naming ?? platform.naming;
+  const deployProject = naming.deployProjectName(app);
+  let caller: string | undefined;
+  if (environment?.crossAccount) {
+    caller = (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+    if (caller === environment.account) {
+      return siteFromTargetParameter(platform, clients, app, deployTargetParameterName(naming.bucketName(app, environment.account)), deployProject);
+    }
+  }
   const stack = platform.appPipelines.find((p) => p.role === app)?.stackName;
   let projects;
   try {
@@ -87,6 +108,19 @@ export async function findReleaseSite(platform: Platform, clients: AwsClients, a
       + 'Deploy it (ecom-platform deploy frontend-pipelines), or check --region, and --project or cdk.json\'s ecom:projectName');
   }
   const variables = new Map<string, EnvironmentVariable>((project.environment?.environmentVariables ?? []).map((v) => [v.name ?? '', v]));
+  const targetParameter = variables.get('SPA_TARGET_PARAMETER')?.value;
+  if (targetParameter && !variables.has('SPA_KVS_ARN')) {
+    // A hosting in another account: the deploy project assumes SPA_ROLE_ARN there; the person needs credentials of that account.
+    const roleArn = variables.get('SPA_ROLE_ARN')?.value ?? '';
+    const account = /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(roleArn)?.[1] ?? environment?.account;
+    caller ??= (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+    if (account !== undefined && caller !== account) {
+      throw new CliError(`${app}${environment ? ` in ${environment.name}` : ''} is hosted in account ${account} (${deployProject} deploys there through the role ${roleArn || 'SPA_ROLE_ARN'}), `
+        + `and these credentials are account ${caller ?? '?'}'s: run it again with --profile <a profile of account ${account}>${environment ? ` and --env ${environment.name}` : ''}; `
+        + `they read ${targetParameter} there (ssm:GetParameter), then the bucket and the KeyValueStore it names`);
+    }
+    return siteFromTargetParameter(platform, clients, app, targetParameter, deployProject);
+  }
   if (!variables.has('SPA_KVS_ARN')) {
     throw new CliError(`${deployProject} predates releases (its environment has no SPA_KVS_ARN): ${app} is deployed over the live site and has no releases to list or roll back to. `
       + `Upgrade cdk-ecom-platform, deploy the app's pipeline stack ${stack} (ecom-platform deploy frontend-pipelines), and let the pipeline deploy once`);
@@ -103,6 +137,52 @@ export async function findReleaseSite(platform: Platform, clients: AwsClients, a
     return variable.value;
   };
   return { app, deployProject, bucket: value('SPA_BUCKET'), kvsArn: value('SPA_KVS_ARN'), siteUrl: value('SPA_SITE_URL') };
+}
+
+/** The deploy target an app's hosting writes in its own account: {bucket, keyValueStoreArn, siteUrl}. */
+async function siteFromTargetParameter(platform: Platform, clients: AwsClients, app: string, name: string, deployProject: string): Promise<ReleaseSite> {
+  const environment = platform.environment;
+  const account = environment?.account ?? '<account>';
+  const region = await clients.region() ?? environment?.region ?? '<region>';
+  const hosting = `the frontend stack ${(environment?.naming ?? platform.naming).frontendStackName}`;
+  let text: string | undefined;
+  try {
+    text = (await clients.ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      throw error;
+    }
+    if (errorName(error) === 'ParameterNotFound') {
+      throw new CliError(`${app}'s deploy target ${name} does not exist in account ${account} (${region}): ${hosting} writes it when the environment is in another account than the pipelines. `
+        + `Deploy it (ecom-platform deploy frontend${environment ? ` --env ${environment.name}` : ''}), or check --env, --profile and --region`);
+    }
+    if (isAccessDenied(error)) {
+      throw new CliError(`not allowed to read ${app}'s deploy target ${name}: allow ssm:GetParameter on ${parameterArn(name, region, account)} (${messageOf(error)})`);
+    }
+    throw error;
+  }
+  let target: Record<string, unknown> | undefined;
+  try {
+    const parsed = JSON.parse(text ?? '');
+    target = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    target = undefined;
+  }
+  const field = (key: string, spec: typeof SITE_VARIABLES[keyof typeof SITE_VARIABLES]): string => {
+    const value = target?.[key];
+    if (typeof value !== 'string' || !spec.valid(value)) {
+      throw new CliError(`${name} (${app}'s deploy target) ${target ? `has ${key} ${showValue(String(JSON.stringify(value) ?? 'missing'))}` : `is ${showValue(text ?? '')}, not JSON {bucket, keyValueStoreArn, siteUrl}`}, `
+        + `not ${spec.accepts} as ${hosting} writes it: deploy it again`);
+    }
+    return value;
+  };
+  return {
+    app,
+    deployProject,
+    bucket: field('bucket', SITE_VARIABLES.SPA_BUCKET),
+    kvsArn: field('keyValueStoreArn', SITE_VARIABLES.SPA_KVS_ARN),
+    siteUrl: field('siteUrl', SITE_VARIABLES.SPA_SITE_URL),
+  };
 }
 
 /** The release module's world, made of the CLI's: its clients, Ctrl-C, clock and site requests. */

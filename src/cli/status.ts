@@ -136,3 +136,85 @@ export function renderStatus(statuses: PipelineStatus[]): string {
   // lines[0] is the header.
   return lines.flatMap((line, i) => (failures.has(i - 1) ? [line, `    ! ${failures.get(i - 1)}`] : [line])).join('\n') + '\n';
 }
+
+/** Where one pipeline stands in one environment: the stage that deploys it there. */
+export interface EnvironmentDeployment {
+  readonly pipeline: string;
+  /** "backend" or the app's name. */
+  readonly role: string;
+  /** The stage deploying the environment (`Dev` in the backend pipeline, `Deploy-Dev` in an app's). */
+  readonly stage: string;
+  /** The stage's latest status; "NotRun", "NoStage" (the pipeline has no such stage), or "NotDeployed" (no pipeline). */
+  readonly status: string;
+  /** The commit of the stage's latest execution: what the environment runs once it succeeded. */
+  readonly revision?: string;
+  readonly lastChange?: string;
+}
+
+/** The commit each environment runs, from each pipeline's stage for it. */
+export interface EnvironmentStatus {
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  readonly deployments: EnvironmentDeployment[];
+}
+
+/**
+ * Each environment's deployments (only --env's when given), from the pipelines' stages; none for a platform with
+ * one environment or none (its table says it all).
+ */
+export function environmentStatuses(platform: Platform, statuses: PipelineStatus[]): EnvironmentStatus[] {
+  if (!platform.multiEnvironment) {
+    return [];
+  }
+  const environments = platform.environment ? [platform.environment] : platform.environments;
+  return environments.map((e) => ({
+    environment: e.name,
+    account: e.account,
+    region: e.region,
+    deployments: statuses.map((p) => {
+      const stage = p.role === 'backend' ? e.backendStage : e.appStage;
+      const state = p.stages.find((s) => s.stage === stage);
+      return {
+        pipeline: p.pipeline,
+        role: p.role,
+        stage,
+        status: !p.deployed ? 'NotDeployed' : state?.status ?? 'NoStage',
+        revision: state?.revision,
+        lastChange: state?.lastChange,
+      };
+    }),
+  }));
+}
+
+/** With --env on a platform with several environments: each pipeline without the other environments' stages. */
+export function onlyEnvironment(platform: Platform, statuses: PipelineStatus[]): PipelineStatus[] {
+  const chosen = platform.environment;
+  if (!platform.multiEnvironment || !chosen) {
+    return statuses;
+  }
+  const others = platform.environments.filter((e) => e !== chosen);
+  return statuses.map((p) => {
+    const skip = new Set(others.map((e) => (p.role === 'backend' ? e.backendStage : e.appStage)));
+    return { ...p, stages: p.stages.filter((s) => !skip.has(s.stage)) };
+  });
+}
+
+/** The environments table: one row an environment, one column a pipeline: the commit of its stage and its status. */
+export function renderEnvironments(environments: EnvironmentStatus[]): string {
+  if (environments.length === 0) {
+    return '';
+  }
+  const roles = environments[0].deployments.map((d) => d.role);
+  const cell = (d: EnvironmentDeployment) => {
+    switch (d.status) {
+      case 'NotDeployed': return 'not deployed';
+      case 'NoStage': return `no stage ${d.stage}`;
+      case 'NotRun': return 'not run';
+      default: return `${d.revision?.slice(0, 8) ?? '-'} ${d.status}`;
+    }
+  };
+  return `\nCommit each environment runs (its stage's latest execution; once Succeeded, it is live there):\n`
+    + table(['ENVIRONMENT', 'ACCOUNT', ...roles.map((r) => r.toUpperCase())],
+      environments.map((e) => [e.environment, e.account, ...e.deployments.map(cell)]));
+}

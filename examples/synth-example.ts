@@ -1,8 +1,10 @@
 // The README's main job: synthesize examples/typescript with the real AWS CDK CLI (no AWS account needed:
-// the environment comes from context) into ./cdk.out, then print the stacks, their resources and the pipelines.
+// the environment comes from context) into ./cdk.out, then print the stacks, their resources, the pipelines and
+// the fixed monthly cost of what was synthesized (scripts/fixed-cost.ts, docs/cost.md).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { assemblyStacks, fixedCostTable } from '../scripts/fixed-cost';
 
 const root = path.resolve(__dirname, '..');
 const outdir = path.join(root, 'cdk.out');
@@ -19,22 +21,7 @@ execFileSync(path.join(root, 'node_modules', '.bin', 'cdk'), [
   ...Object.entries(context).flatMap(([key, value]) => ['--context', `${key}=${value}`]),
 ], { cwd: path.join(root, 'examples', 'typescript'), stdio: 'inherit', env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } });
 
-interface Found { readonly name: string; readonly template: any }
-function stacksOf(dir: string): Found[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf-8'));
-  return Object.entries<any>(manifest.artifacts ?? {}).flatMap(([id, artifact]) => {
-    if (artifact.type === 'aws:cloudformation:stack') {
-      const file = path.join(dir, artifact.properties.templateFile);
-      return [{ name: artifact.properties.stackName ?? id, template: JSON.parse(fs.readFileSync(file, 'utf-8')) }];
-    }
-    if (artifact.type === 'cdk:cloud-assembly') {
-      return stacksOf(path.join(dir, artifact.properties.directoryName));
-    }
-    return [];
-  });
-}
-
-const stacks = stacksOf(outdir);
+const stacks = assemblyStacks(outdir);
 console.log(`\nSynthesized ${stacks.length} stacks to ${path.relative(process.cwd(), outdir)} with the AWS CDK CLI\n`);
 for (const { name, template } of stacks) {
   const resources = Object.values<any>(template.Resources ?? {});
@@ -48,4 +35,10 @@ for (const { name, template } of stacks) {
     const stages = (pipeline.Properties.Stages ?? []).map((s: any) => `${s.Name} (${s.Actions.length})`);
     console.log(`  pipeline ${JSON.stringify(pipeline.Properties.Name ?? '(generated name)')}: ${stages.join(' -> ')}`);
   }
+}
+
+// What the platform costs at rest, before anything runs, from the templates above (nested stage assemblies included).
+console.log('\nFixed monthly cost (billed at rest, before anything runs; usage not included):\n');
+for (const line of fixedCostTable(stacks)) {
+  console.log(line);
 }

@@ -128,6 +128,35 @@ export const FIXED_PRICES = {
     verified: false,
     note: '$0 at rest when empty: storage and requests are usage.',
   },
+  dynamoDbReadCapacity: {
+    label: 'DynamoDB provisioned read capacity unit',
+    unitPrice: 0.0949,
+    source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/',
+    verified: false,
+    note: '$0.00013 per RCU-hour (us-east-1) x 730 hours, table and global secondary indexes; on-demand tables '
+      + '(PAY_PER_REQUEST) have no fixed fee. Free tier: 25 RCU and 25 WCU per account.',
+  },
+  dynamoDbWriteCapacity: {
+    label: 'DynamoDB provisioned write capacity unit',
+    unitPrice: 0.4745,
+    source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/',
+    verified: false,
+    note: '$0.00065 per WCU-hour (us-east-1) x 730 hours, table and global secondary indexes.',
+  },
+  ssmParameter: {
+    label: 'SSM parameter (standard tier)',
+    unitPrice: 0,
+    source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html',
+    verified: true,
+    note: 'Standard parameters: no additional charge.',
+  },
+  ssmParameterAdvanced: {
+    label: 'SSM parameter (advanced tier)',
+    unitPrice: 0.05,
+    source: 'https://aws.amazon.com/systems-manager/pricing/',
+    verified: false,
+    note: 'Per advanced parameter per month.',
+  },
   natGateway: {
     label: 'VPC NAT gateway',
     unitPrice: 32.85,
@@ -209,6 +238,17 @@ function unitsOf(resource: any): { type: string; units: Units } | undefined {
       return { type, units: { eventsRule: 1 } };
     case 'AWS::S3::Bucket':
       return { type, units: { s3Bucket: 1 } };
+    case 'AWS::DynamoDB::Table': {
+      if (properties.BillingMode === 'PAY_PER_REQUEST') {
+        return { type, units: {} };
+      }
+      const throughputs = [properties, ...(Array.isArray(properties.GlobalSecondaryIndexes) ? properties.GlobalSecondaryIndexes : [])]
+        .map((p: any) => p?.ProvisionedThroughput ?? {});
+      const sum = (key: string) => throughputs.reduce((n: number, t: any) => n + (typeof t[key] === 'number' ? t[key] : 0), 0);
+      return { type, units: { dynamoDbReadCapacity: sum('ReadCapacityUnits'), dynamoDbWriteCapacity: sum('WriteCapacityUnits') } };
+    }
+    case 'AWS::SSM::Parameter':
+      return { type, units: properties.Tier === 'Advanced' ? { ssmParameterAdvanced: 1 } : { ssmParameter: 1 } };
     case 'AWS::EC2::NatGateway':
       return { type, units: { natGateway: 1 } };
     default:
@@ -271,7 +311,7 @@ export function assemblyStacks(dir: string): AssemblyStack[] {
   });
 }
 
-const usd = (value: number) => `$${value.toFixed(2)}`;
+const usd = (value: number) => `$${value.toFixed(Number.isInteger(value * 100) ? 2 : 4)}`;
 const priceText = (line: CostLine) => `${usd(line.unitPrice)}${line.verified ? '' : ' (unverified)'}`;
 
 /**

@@ -95,6 +95,29 @@ test('dashboards at list price and alarms per metric: a metric-math alarm counts
   expect(cost.total).toBe(3.6);
 });
 
+test('provisioned DynamoDB capacity is billed at rest (table and indexes), on-demand tables and standard parameters are not', () => {
+  const template = {
+    Resources: {
+      OnDemand: { Type: 'AWS::DynamoDB::Table', Properties: { BillingMode: 'PAY_PER_REQUEST' } },
+      Provisioned: {
+        Type: 'AWS::DynamoDB::Table',
+        Properties: {
+          ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+          GlobalSecondaryIndexes: [{ IndexName: 'ByDate', ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 1 } }],
+        },
+      },
+      Url: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'x' } },
+      Big: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'x', Tier: 'Advanced' } },
+    },
+  };
+  const cost = fixedMonthlyCost([template]);
+  expect(line(cost, 'dynamoDbReadCapacity')).toMatchObject({ count: 10, subtotal: 0.95 });
+  expect(line(cost, 'dynamoDbWriteCapacity')).toMatchObject({ count: 6, subtotal: 2.85 });
+  expect(line(cost, 'ssmParameter')).toMatchObject({ count: 1, subtotal: 0 });
+  expect(line(cost, 'ssmParameterAdvanced')).toMatchObject({ count: 1, subtotal: 0.05 });
+  expect(cost.total).toBe(3.85);
+});
+
 describe('a cloud assembly with a stage (CDK Pipelines)', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fixed-cost-'));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));

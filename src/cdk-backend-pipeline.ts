@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, Duration, IResolveContext, Lazy, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
@@ -42,6 +43,13 @@ const NPM_VERSION = /^\d+\.\d+\.\d+$/;
 const DEFAULT_CDK_CLI_VERSION = '2.1148.1';
 /** The cdk-assets version the asset publishing actions install; CDK Pipelines' own default is `latest`. */
 const DEFAULT_CDK_ASSETS_VERSION = '4.7.3';
+/**
+ * Most asset selectors one cdk-assets process is given (about 100 characters each): the command stays far below
+ * Linux's 128 KiB limit on one argument, as CodeBuild runs each command through a shell.
+ */
+const MAX_SELECTORS_PER_PROCESS = 250;
+/** Where in the artifact bucket the asset projects keep npm's cache. */
+const ASSET_CACHE_PREFIX = 'build-cache/assets';
 
 /**
  * Properties of a CdkBackendPipeline.
@@ -408,6 +416,11 @@ export class CdkBackendPipeline extends Construct {
         buildEnvironment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL, privileged: false },
         logging: { cloudWatch: { logGroup: this.buildLogGroup } },
       },
+      // npm's download cache (the pinned cdk-assets tarball) survives between runs, as the synth's does. The
+      // project's cache location is set by batchAssetPublishing, which grants the asset role its prefix only.
+      assetPublishingCodeBuildDefaults: {
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ version: '0.2', cache: { paths: ['/root/.npm/**/*'] } }),
+      },
       synthCodeBuildDefaults: {
         // pip's and npm's download caches survive between runs, in the artifact bucket (encrypted, expiring).
         cache: codebuild.Cache.bucket(this.store.bucket, { prefix: 'build-cache/synth' }),
@@ -434,6 +447,7 @@ export class CdkBackendPipeline extends Construct {
     this.attachSynthPolicy();
     this.subRoleArns();
     this.narrowAssetRoles();
+    this.batchAssetPublishing();
     const autoApprove = this.pipeline.node.tryFindChild('PipelinesSecurityCheck')?.node.tryFindChild('CDKPipelinesAutoApprove');
     if (autoApprove && !this.acknowledgedAutoApprove) {
       this.acknowledgedAutoApprove = true;
@@ -451,6 +465,61 @@ export class CdkBackendPipeline extends Construct {
         acknowledge(role, 'AwsSolutions-IAM4',
           'aws-cdk-lib gives the generated auto-approve function AWSLambdaBasicExecutionRole, which only lets it write its own CloudWatch logs.',
           ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']);
+      }
+    }
+  }
+
+  /**
+   * CDK Pipelines (with `publishAssetsInParallel: false`) writes each asset project's buildspec into the cloud
+   * assembly, with `npm install -g cdk-assets@<version>` and one `cdk-assets --path <manifest> --verbose publish
+   * <asset>:<destination>` command per asset: a new Node.js process, manifest load and credential set-up per asset,
+   * one after another. This rewrites that file so that each asset manifest is published by one process given all of
+   * its selectors (`publish [ASSET..]` accepts several; cdk-assets 4.7.3's bin/cdk-assets.ts and bin/publish.ts),
+   * the same assets to the same destinations as before, in the same order. cdk-assets skips an asset already at its
+   * destination itself (cdk-assets-lib's FileAssetHandler.publish lists the object key first and returns on "Found";
+   * the container handler checks the ECR tag), so an unchanged asset costs one S3 request in the shared process.
+   * The install prefers npm's cache (kept in the artifact bucket under `build-cache/assets`) to the registry.
+   *
+   * Publishing stays in its own CodeBuild action rather than in the synth: the synth runs the repository's code and
+   * its third-party packages (pip/npm install, `cdk synth`) and holds no AWS permission beyond reading the artifacts
+   * (and CodeArtifact when asked); publishing there would give that code credentials to assume every target
+   * account's file- and image-publishing roles. With self-mutation, CDK Pipelines also publishes only after the
+   * pipeline has updated itself, with the roles of the new pipeline.
+   *
+   * Anything not in the shape expected (another cdk-assets flag, an inline buildspec, a command CDK did not
+   * generate) leaves that project's buildspec as CDK Pipelines wrote it. Runs at buildPipeline() and at synthesis;
+   * a buildspec already rewritten is rewritten to itself.
+   */
+  private batchAssetPublishing(): void {
+    const assets = this.pipeline.node.tryFindChild('Assets');
+    const root = this.node.root;
+    if (!assets || !Stage.isStage(root)) {
+      return;
+    }
+    for (const project of assets.node.children.filter((c): c is codebuild.Project => c instanceof codebuild.Project)) {
+      const cfn = project.node.defaultChild as codebuild.CfnProject;
+      const cache = Stack.of(this).resolve(cfn.cache);
+      if (cache === undefined || cache?.type === 'NO_CACHE') {
+        // codebuild.Cache.bucket() would let the asset role write anywhere in the artifact bucket, the cloud
+        // assemblies that later stages deploy included: the cache's prefix only.
+        cfn.cache = { type: 'S3', location: `${this.store.bucket.bucketName}/${ASSET_CACHE_PREFIX}` };
+        this.store.bucket.grantReadWrite(project, `${ASSET_CACHE_PREFIX}/*`);
+      }
+      const source = Stack.of(this).resolve(cfn.source);
+      const file = source?.buildSpec;
+      if (typeof file !== 'string' || !/^buildspec-[\w.-]+\.yaml$/.test(file)) {
+        continue;
+      }
+      const specPath = path.join(root.outdir, file);
+      let spec: any;
+      try {
+        spec = JSON.parse(fs.readFileSync(specPath, 'utf-8'));
+      } catch {
+        continue;
+      }
+      const batched = batchedAssetBuildSpec(spec);
+      if (batched) {
+        fs.writeFileSync(specPath, JSON.stringify(batched, undefined, 2), { encoding: 'utf-8' });
       }
     }
   }
@@ -515,6 +584,50 @@ export class CdkBackendPipeline extends Construct {
       }
     }
   }
+}
+
+/** `npm install -g cdk-assets@<version>`, as CDK Pipelines installs the publisher (optionally already cache-first). */
+const CDK_ASSETS_INSTALL = /^npm install -g (?:--prefer-offline --no-audit --no-fund )?(cdk-assets@\d+\.\d+\.\d+)$/;
+/** `cdk-assets --path "<manifest>" --verbose publish "<selector>"...`, as CDK Pipelines writes it (one selector). */
+const CDK_ASSETS_PUBLISH = /^cdk-assets --path "([^"$`\\]+)" --verbose publish((?: "[^"$`\\]+")+)$/;
+
+/**
+ * The asset buildspec CDK Pipelines generated, with one cdk-assets process per asset manifest (chunked at
+ * MAX_SELECTORS_PER_PROCESS selectors) and a cache-first install; undefined when it is not in the expected shape.
+ */
+function batchedAssetBuildSpec(spec: any): any | undefined {
+  const install: unknown = spec?.phases?.install?.commands;
+  const build: unknown = spec?.phases?.build?.commands;
+  if (!Array.isArray(install) || install.length !== 1 || typeof install[0] !== 'string' || !Array.isArray(build) || build.length === 0) {
+    return undefined;
+  }
+  const publisher = CDK_ASSETS_INSTALL.exec(install[0]);
+  if (!publisher) {
+    return undefined;
+  }
+  const selectors = new Map<string, string[]>();
+  for (const command of build) {
+    const match = typeof command === 'string' ? CDK_ASSETS_PUBLISH.exec(command) : null;
+    if (!match) {
+      return undefined;
+    }
+    const list = selectors.get(match[1]) ?? [];
+    for (const [, selector] of match[2].matchAll(/ "([^"]+)"/g)) {
+      if (!list.includes(selector)) list.push(selector);
+    }
+    selectors.set(match[1], list);
+  }
+  const commands = [...selectors].flatMap(([manifest, list]) => Array.from({ length: Math.ceil(list.length / MAX_SELECTORS_PER_PROCESS) }, (_, i) =>
+    `cdk-assets --path "${manifest}" --verbose publish ${list.slice(i * MAX_SELECTORS_PER_PROCESS, (i + 1) * MAX_SELECTORS_PER_PROCESS).map((a) => `"${a}"`).join(' ')}`));
+  return {
+    ...spec,
+    phases: {
+      ...spec.phases,
+      // --prefer-offline: the exact version's metadata and tarball come from the cache when there, unchecked.
+      install: { ...spec.phases.install, commands: [`npm install -g --prefer-offline --no-audit --no-fund ${publisher[1]}`] },
+      build: { ...spec.phases.build, commands },
+    },
+  };
 }
 
 /** The actions AssetSingletonRole grants on "*" that its projects never use (see narrowAssetRoles). */

@@ -32,6 +32,57 @@ const synthBuildSpec = (template: Template) => {
   return { project, spec: JSON.parse(project.Properties.Source.BuildSpec) };
 };
 
+/** The asset project's buildspec: CDK Pipelines writes it to a file of the cloud assembly. */
+function assetBuildSpec(app: App, template: Template) {
+  const project = Object.values(template.findResources('AWS::CodeBuild::Project'))
+    .find((p: any) => String(p.Properties.Description).includes('/Assets/FileAssets')) as any;
+  const file = path.join(app.synth().directory, project.Properties.Source.BuildSpec);
+  return { project, file, spec: JSON.parse(fs.readFileSync(file, 'utf-8')) };
+}
+
+/** The cdk-assets processes of an asset buildspec: the manifest and the selectors of each. */
+function parsePublish(spec: any): Array<{ manifest: string; selectors: string[] }> {
+  return (spec.phases.build.commands as string[]).map((command) => {
+    const match = /^cdk-assets --path "([^"]+)" --verbose publish((?: "[^"]+")+)$/.exec(command);
+    expect(match).not.toBeNull();
+    return { manifest: match![1], selectors: [...match![2].matchAll(/"([^"]+)"/g)].map((m) => m[1]) };
+  });
+}
+
+/** `<asset>:<destination>` of every file asset of an asset manifest of the app's assembly. */
+function manifestSelectors(app: App, manifest: string): string[] {
+  const files = JSON.parse(fs.readFileSync(path.join(app.synth().directory, manifest), 'utf-8')).files ?? {};
+  return Object.entries<any>(files)
+    // The stack templates are deployed from the cloud assembly by CloudFormation actions, not published.
+    .filter(([, asset]) => !String(asset.source.path).endsWith('.template.json'))
+    .flatMap(([id, asset]) => Object.keys(asset.destinations).map((dest) => `${id}:${dest}`));
+}
+
+/** The asset manifests of the stages' Compute stacks (the ones with function and layer assets). */
+function assetManifests(app: App): string[] {
+  const root = app.synth().directory;
+  return fs.readdirSync(root).filter((d) => d.startsWith('assembly-'))
+    .flatMap((d) => fs.readdirSync(path.join(root, d)).filter((f) => /Compute[0-9A-F]+\.assets\.json$/.test(f)).map((f) => `${d}/${f}`));
+}
+
+/** Stages in several accounts, on CdkBackendPipeline or on a plain pipelines.CodePipeline configured alike. */
+type StageEnvs = ReadonlyArray<readonly [string, { account: string; region: string }]>;
+function multiAccount(context: Record<string, unknown>, stages: StageEnvs, ours: boolean) {
+  const app = new App({ context });
+  const stack = new Stack(app, 'PipelineStack', { env: ENV });
+  const add = (stage: Stage) => (ours ? backend!.addStage(stage) : plain!.addStage(stage));
+  const backend = ours ? new CdkBackendPipeline(stack, 'Backend', { repositoryName: 'e-com67', crossAccountKeys: true }) : undefined;
+  const plain = ours ? undefined : new pipelines.CodePipeline(stack, 'Pipeline', {
+    crossAccountKeys: true,
+    publishAssetsInParallel: false,
+    cdkAssetsCliVersion: '4.7.3',
+    synth: new pipelines.ShellStep('Synth', { input: pipelines.CodePipelineSource.gitHub('e-com67/shop', 'main'), commands: ['cdk synth'] }),
+  });
+  for (const [name, env] of stages) add(new BackendStage(app, name, { env, functions: 3 }));
+  if (backend) backend.buildPipeline(); else plain!.buildPipeline();
+  return { app, ...assetBuildSpec(app, Template.fromStack(stack)) };
+}
+
 describe.each(FLAG_CONTEXTS)('CdkBackendPipeline ($name)', ({ context }) => {
   describe('defaults', () => {
     const { app, template, stack, pipeline } = build(context);
@@ -102,11 +153,23 @@ describe.each(FLAG_CONTEXTS)('CdkBackendPipeline ($name)', ({ context }) => {
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     });
 
-    test('asset publishing installs a pinned cdk-assets (its buildspec is a file in the cloud assembly)', () => {
-      const asset = Object.values(template.findResources('AWS::CodeBuild::Project'))
-        .find((p: any) => String(p.Properties.Description).includes('/Assets/')) as any;
-      const spec = fs.readFileSync(path.join(app.synth().directory, asset.Properties.Source.BuildSpec), 'utf-8');
-      expect(spec).toContain('npm install -g cdk-assets@4.7.3');
+    test('asset publishing installs a pinned cdk-assets, from npm\'s cache in the artifact bucket when there (its buildspec is a file in the cloud assembly)', () => {
+      const { project, spec } = assetBuildSpec(app, template);
+      expect(spec.phases.install.commands).toEqual(['npm install -g --prefer-offline --no-audit --no-fund cdk-assets@4.7.3']);
+      expect(spec.cache.paths).toEqual(['/root/.npm/**/*']);
+      expect(project.Properties.Cache.Type).toBe('S3');
+      expect(JSON.stringify(project.Properties.Cache.Location)).toContain('build-cache/assets');
+    });
+
+    test('the asset role may write the asset build cache, and nothing else of the artifact bucket', () => {
+      const assetPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.includes('AssetsFileRole'))![1] as any;
+      const bucketId = stack.resolve((pipeline.artifactBucket.node.defaultChild as any).logicalId);
+      const writes = (assetPolicy.Properties.PolicyDocument.Statement as any[])
+        .filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:Put') || a.startsWith('s3:Delete')))
+        .flatMap((st) => [st.Resource].flat()).filter((r) => JSON.stringify(r).includes(bucketId))
+        // Object actions apply to object ARNs (<bucket ARN>/<key pattern>) only.
+        .filter((r) => r['Fn::Join']);
+      expect(writes).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/build-cache/assets/*']] }]);
     });
 
     test('buildPipeline() is idempotent', () => {
@@ -118,6 +181,57 @@ describe.each(FLAG_CONTEXTS)('CdkBackendPipeline ($name)', ({ context }) => {
     const { template, stage } = build(context, {}, {}, 6);
     expect(stage.fileAssets).toBe(7);
     expect(stagesOf(template)[2].Actions.map((a: any) => a.Name)).toEqual(['FileAssets']);
+  });
+
+  describe('asset publishing: one cdk-assets process per asset manifest', () => {
+    test.each([1, 6, 30])('%d functions: one process publishes every file asset of the Compute manifest to its destination', (functions) => {
+      const { app, template, stage } = build(context, {}, {}, functions);
+      const { spec } = assetBuildSpec(app, template);
+      const commands = parsePublish(spec);
+      expect(commands).toHaveLength(1);
+      expect(commands[0].manifest).toMatch(/^assembly-Prod\/ProdCompute[0-9A-F]+\.assets\.json$/);
+      expect(commands[0].selectors).toHaveLength(stage.fileAssets);
+      expect(new Set(commands[0].selectors)).toEqual(new Set(manifestSelectors(app, commands[0].manifest)));
+    });
+
+    test('the same manifests, assets and destinations as CDK Pipelines generates, in its order, for 3 stages in 2 accounts', () => {
+      const stages = [['Dev', ENV], ['Staging', ENV], ['Prod', { account: '444455556666', region: 'eu-west-1' }]] as const;
+      const ours = multiAccount(context, stages, true);
+      const plain = multiAccount(context, stages, false);
+      const before = plain.spec.phases.build.commands as string[];
+      expect(before.length).toBeGreaterThan(3);
+      const after = parsePublish(ours.spec);
+      const pairs = (cs: Array<{ manifest: string; selectors: string[] }>) => cs.flatMap((c) => c.selectors.map((sel) => `${c.manifest} ${sel}`));
+      expect(pairs(after)).toEqual(pairs(parsePublish(plain.spec)));
+      // One process per manifest, each manifest once; the prod account's assets go to its own destinations.
+      expect(new Set(after.map((c) => c.manifest)).size).toBe(after.length);
+      expect(after.length).toBeLessThanOrEqual(stages.length);
+      const prod = after.find((c) => c.manifest.startsWith('assembly-Prod/'))!;
+      expect(prod.selectors.length).toBeGreaterThan(0);
+      expect(prod.selectors.every((sel) => sel.includes(':444455556666-eu-west-1'))).toBe(true);
+      expect(after.filter((c) => !c.manifest.startsWith('assembly-Prod/')).flatMap((c) => c.selectors).every((sel) => sel.includes(':111122223333-eu-west-1'))).toBe(true);
+      // Every asset of every stage's manifests is published to where that stage deploys.
+      const published = new Set(after.flatMap((c) => c.selectors));
+      for (const manifest of assetManifests(ours.app)) {
+        for (const sel of manifestSelectors(ours.app, manifest)) expect(published).toContain(sel);
+      }
+      expect(ours.spec.phases.install.commands).toEqual(['npm install -g --prefer-offline --no-audit --no-fund cdk-assets@4.7.3']);
+    });
+
+    test('a buildspec not in the shape CDK Pipelines generates is left as it is', () => {
+      const { app, template } = build(context);
+      const { file } = assetBuildSpec(app, template);
+      const foreign = JSON.stringify({
+        version: '0.2',
+        phases: {
+          install: { commands: ['npm install -g cdk-assets@4.7.3'] },
+          build: { commands: ['cdk-assets --path "a.assets.json" --verbose publish "x:y"', 'cdk-assets --path "a.assets.json" publish --profile other "z:y"'] },
+        },
+      }, undefined, 2);
+      fs.writeFileSync(file, foreign);
+      app.synth({ force: true });
+      expect(fs.readFileSync(file, 'utf-8')).toBe(foreign);
+    });
   });
 
   describe('options', () => {

@@ -25,6 +25,7 @@ to the hosting's edge emulator (edge.py).
 """
 from __future__ import annotations
 
+import base64
 import http.client
 import http.server
 import json
@@ -152,7 +153,9 @@ class MotoServer:
         for entry in read_recording(self.recording):
             url = urlparse(entry["url"])
             headers = {k.lower(): v for k, v in (entry.get("headers") or {}).items()}
-            out.append(Request(entry["method"], unquote(url.path), url.query, headers))
+            body = entry.get("body") or ""
+            data = base64.b64decode(body) if entry.get("body_encoded") else body.encode()
+            out.append(Request(entry["method"], unquote(url.path), url.query, headers, data))
         return out
 
 
@@ -177,6 +180,21 @@ class Request:
     path: str
     query: str
     headers: Dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    @property
+    def access_key_id(self) -> Optional[str]:
+        """The access key id the request was signed with (SigV4's `Credential=<id>/...`)."""
+        found = re.search(r"Credential=([^/,\s]+)/", self.headers.get("authorization", ""))
+        return found.group(1) if found else None
+
+    @property
+    def target(self) -> str:
+        """The JSON protocol's operation (`AmazonSSM.GetParameter`), or the query protocol's `Action`."""
+        if "x-amz-target" in self.headers:
+            return self.headers["x-amz-target"]
+        action = urllib.parse.parse_qs(self.body.decode("utf-8", "replace")).get("Action", [""])[0]
+        return action
 
     def object_put(self, bucket: str) -> Optional[str]:
         """The key, when this is a PUT of an object (not of the bucket itself) into `bucket`."""
@@ -194,6 +212,27 @@ def _client(service: str, endpoint: str):
 
     return boto3.client(service, endpoint_url=endpoint, region_name=REGION,
                         aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def client_in_account(service: str, endpoint: str, account: str):
+    """A boto3 client acting in `account` of moto (another account than the default credentials' one): moto
+    keeps each account's resources apart (SSM parameters, IAM roles) and maps a session's key to its account."""
+    import boto3
+
+    sts = _client("sts", endpoint)
+    credentials = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/test-setup", RoleSessionName="test-setup")["Credentials"]
+    return boto3.client(service, endpoint_url=endpoint, region_name=REGION, aws_access_key_id=credentials["AccessKeyId"],
+                        aws_secret_access_key=credentials["SecretAccessKey"], aws_session_token=credentials["SessionToken"])
+
+
+def caller_arn(endpoint: str, access_key_id: str) -> str:
+    """Who moto says signs with `access_key_id` (GetCallerIdentity signed with that key): an assumed role's
+    session key answers `arn:aws:sts::<account>:assumed-role/<role>/<session>`."""
+    import boto3
+
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=access_key_id,
+                       aws_secret_access_key="unused-moto-does-not-check-signatures")
+    return sts.get_caller_identity()["Arn"]
 
 
 def s3_client(endpoint: str):

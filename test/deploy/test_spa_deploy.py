@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.parse
 from pathlib import Path
 from typing import Dict, List
 
@@ -44,6 +45,7 @@ from spa_deploy_harness import (
     ReleaseSite,
     S3Proxy,
     build_fixture_variants,
+    caller_arn,
     local_files,
     open_site,
     publish_file_assets,
@@ -504,3 +506,132 @@ def test_smoke_commands_open_the_pinned_release_before_it_is_live_and_a_failing_
     assert json.loads(seen.read_text())["id"] == failing.release, "the first command ran"
     assert site.live() == result.release and site.store()[KVS_PREVIOUS] == first.release
     assert_live(site, builds["v2"], result.release)
+
+
+# ------------------------------------------------------------------------------------------ environments
+# Issue 15: one pipeline builds once and deploys that artifact to each environment's hosting. Dev's hosting is in
+# the pipeline's account (moto's default account, where the harness's own "testing" key acts); prod's is in
+# another account: the deploy project has only SPA_BUCKET, SPA_TARGET_PARAMETER and SPA_ROLE_ARN, and the
+# parameters it reads (the target, the API URL) exist in that account only, so they can be read with the
+# assumed role's credentials and no others.
+PROD_ACCOUNT = "222222222222"
+PROD_ROLE = "e-com67-admin-dashboard-deploy"
+API_URL_PARAMETERS = {"dev": "/e-com67-dev/api-url", "prod": "/e-com67/api-url"}
+API_URLS = {"dev": "https://dev.api.e-com67.example", "prod": "https://api.e-com67.example"}
+
+
+def key_ids(requests, predicate) -> set:
+    return {r.access_key_id for r in requests if predicate(r)}
+
+
+@pytest.fixture(scope="module")
+def environments(new_site, builds, moto, standin):
+    """The same build (v1, one commit) deployed to dev (build 12 of its deploy project) and to prod (build 3 of
+    its own): two runs of the program, nothing more."""
+    from spa_deploy_harness import _client, client_in_account, commit_of
+
+    dev, prod = new_site(), new_site()
+    _client("ssm", moto.endpoint).put_parameter(Name=API_URL_PARAMETERS["dev"], Value=API_URLS["dev"], Type="String")
+    iam = client_in_account("iam", moto.endpoint, PROD_ACCOUNT)
+    role_arn = iam.create_role(RoleName=PROD_ROLE, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}],
+    }))["Role"]["Arn"]
+    target_parameter = f"/cdk-ecom-platform/{prod.hosting.bucket}/deploy-target"
+    ssm = client_in_account("ssm", moto.endpoint, PROD_ACCOUNT)
+    ssm.put_parameter(Name=API_URL_PARAMETERS["prod"], Value=API_URLS["prod"], Type="String")
+    ssm.put_parameter(Name=target_parameter, Type="String", Value=json.dumps(
+        {"bucket": prod.hosting.bucket, "keyValueStoreArn": prod.hosting.kvs_arn, "siteUrl": prod.hosting.url}))
+    commit = commit_of(100)
+    build = builds["v1"]
+    kvs_before = len(standin.requests())
+    results = {
+        "dev": dev.deploy(build, 12, commit=commit, SPA_RUNTIME_CONFIG=json.dumps({"environment": "dev"}),
+                          SPA_RUNTIME_CONFIG_PARAMETERS=json.dumps({"apiUrl": API_URL_PARAMETERS["dev"]})),
+        "prod": prod.deploy(build, 3, commit=commit, SPA_KVS_ARN=None, SPA_SITE_URL=None,
+                            SPA_TARGET_PARAMETER=target_parameter, SPA_ROLE_ARN=role_arn,
+                            SPA_RUNTIME_CONFIG=json.dumps({"environment": "prod"}),
+                            SPA_RUNTIME_CONFIG_PARAMETERS=json.dumps({"apiUrl": API_URL_PARAMETERS["prod"]})),
+    }
+    for name, result in results.items():
+        assert result.returncode == 0, (name, result.output())
+    return {"sites": {"dev": dev, "prod": prod}, "results": results, "build": build, "role_arn": role_arn,
+            "kvs_requests": standin.requests()[kvs_before:]}
+
+
+def test_one_build_deployed_to_two_environments_differs_only_in_config_json(environments):
+    dev, prod = (environments["sites"][e] for e in ("dev", "prod"))
+    ids = {e: environments["results"][e].release for e in ("dev", "prod")}
+    assert ids["dev"] != ids["prod"]  # each environment's deploy project counts its own builds
+
+    def normalized(site, release):
+        """Every object of the site's bucket, the release id in its key replaced by a placeholder."""
+        return {k.replace(release, "<release>"): k for k in site.hosting.objects()}
+
+    dev_keys, prod_keys = normalized(dev, ids["dev"]), normalized(prod, ids["prod"])
+    assert set(dev_keys) == set(prod_keys)
+    config, manifest = f"{RELEASES}<release>/config.json", f"{MANIFESTS}<release>.json"
+    assert {config, manifest} <= set(dev_keys)
+    compared = 0
+    for key in sorted(set(dev_keys) - {config, manifest}):
+        a, b = dev.hosting.head(dev_keys[key]), prod.hosting.head(prod_keys[key])
+        assert (a["ContentType"], a["CacheControl"]) == (b["ContentType"], b["CacheControl"]), key
+        assert dev.hosting.read(dev_keys[key]) == prod.hosting.read(prod_keys[key]), key
+        compared += 1
+    assert compared == len(local_files(environments["build"]))  # the build's files, config.json added by the deploy
+
+    for env, site in (("dev", dev), ("prod", prod)):
+        expected = {"apiUrl": API_URLS[env], "environment": env}
+        assert json.loads(site.hosting.read(f"{RELEASES}{ids[env]}/config.json")) == expected, env
+        head = site.hosting.head(f"{RELEASES}{ids[env]}/config.json")
+        assert (media_type(head), head["CacheControl"]) == ("application/json", NO_CACHE)
+        served = site.get("/config.json")
+        assert served.status == 200 and json.loads(served.body) == expected, env
+        assert_live(site, environments["build"], ids[env])
+    # The manifests differ in the release's id and build number and config.json's checksum, nothing else.
+    manifests = {e: s.hosting.manifest(ids[e]) for e, s in (("dev", dev), ("prod", prod))}
+    assert manifests["dev"]["assets"] == manifests["prod"]["assets"]
+    assert manifests["dev"]["commit"] == manifests["prod"]["commit"]
+    files = {e: [f for f in m["files"] if f["path"] != "config.json"] for e, m in manifests.items()}
+    assert files["dev"] == files["prod"]
+
+
+def program_requests(result: DeployResult) -> list:
+    """The requests the deploy program made: its SDK's user agent. Not the deploy project's `aws s3 cp` of the
+    program (the AWS CLI, in the pipeline's account), nor the edge emulator's reads of the bucket (boto3: the
+    distribution's origin access)."""
+    return [r for r in result.requests if "aws-sdk-js/" in r.headers.get("user-agent", "")]
+
+
+def test_the_prod_deploy_acts_as_the_assumed_role_and_dev_as_the_project(environments, moto):
+    dev, prod = (environments["sites"][e] for e in ("dev", "prod"))
+    results = environments["results"]
+    role_arn = environments["role_arn"]
+    requests = program_requests(results["prod"])
+
+    # The project's own credentials (the harness's "testing" key) call AssumeRole on the role, once.
+    assume = [r for r in requests if r.target == "AssumeRole"]
+    assert len(assume) == 1, [r.target for r in requests]
+    form = urllib.parse.parse_qs(assume[0].body.decode())
+    assert form["RoleArn"] == [role_arn] and form["RoleSessionName"] == [f"spa-deploy-{results['prod'].release}"]
+    assert assume[0].access_key_id == "testing"
+
+    # Every other request of the program for prod (S3, SSM) and every one to its store was signed with one key,
+    # which moto knows as that session of the role in the prod account.
+    others = [r for r in requests if r.target != "AssumeRole"]
+    bucket_calls = [r for r in others if r.path.startswith(f"/{prod.hosting.bucket}")]
+    ssm_calls = [r for r in others if r.target == "AmazonSSM.GetParameter"]
+    assert bucket_calls and len(ssm_calls) == 2 and len(bucket_calls) + len(ssm_calls) == len(others), \
+        [(r.method, r.path, r.target) for r in others]
+    store_calls = [r for r in environments["kvs_requests"] if r.get("arn") == prod.hosting.kvs_arn]
+    assert store_calls, environments["kvs_requests"]
+    keys = key_ids(others, lambda r: True) | {r.get("accessKeyId") for r in store_calls}
+    assert len(keys) == 1 and "testing" not in keys, keys
+    assumed = caller_arn(moto.endpoint, keys.pop())
+    assert assumed == f"arn:aws:sts::{PROD_ACCOUNT}:assumed-role/{PROD_ROLE}/spa-deploy-{results['prod'].release}"
+
+    # Dev: no role, the project's own key for everything.
+    dev_requests = program_requests(results["dev"])
+    assert dev_requests and not [r for r in dev_requests if r.target == "AssumeRole"]
+    dev_store = {r.get("accessKeyId") for r in environments["kvs_requests"] if r.get("arn") == dev.hosting.kvs_arn}
+    assert key_ids(dev_requests, lambda r: True) | dev_store == {"testing"}

@@ -55,6 +55,8 @@ export interface KvsRequest {
   readonly signature: string;
   /** `x-amz-region-set` (SigV4A's region set; `*` for this global service). */
   readonly regionSet?: string;
+  /** The access key id the request was signed with (the Authorization header's `Credential=<id>/...`). */
+  readonly accessKeyId?: string;
   /** For a successful write: the keys it put or deleted. */
   readonly changed?: readonly string[];
 }
@@ -228,7 +230,11 @@ export class KvsStandin {
       return;
     }
     const authorization = String(req.headers.authorization ?? '');
-    const record = { signature: authorization.split(' ')[0] || 'none', regionSet: req.headers['x-amz-region-set'] as string | undefined };
+    const record = {
+      signature: authorization.split(' ')[0] || 'none',
+      regionSet: req.headers['x-amz-region-set'] as string | undefined,
+      accessKeyId: /Credential=([^/,\s]+)\//.exec(authorization)?.[1],
+    };
     let op = 'Unknown';
     let arn: string | undefined;
     let key: string | undefined;

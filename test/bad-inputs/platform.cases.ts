@@ -7,8 +7,10 @@ import { App, CfnParameter, Duration, Stack, Stage } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { ShellStep } from 'aws-cdk-lib/pipelines';
+import { Construct } from 'constructs';
 import { BadInput, ENV, Expected, Observed, accepted, refused, synth, warned } from './case';
-import { ComputeMode, EcomPlatform, EcomPlatformProps, PlatformNaming, PlatformNamingProps, PlatformSource, SpaRouting } from '../../src';
+import { ComputeMode, EcomPlatform, EcomPlatformProps, IBackendStageFactory, PlatformEnvironment, PlatformNaming, PlatformNamingProps, PlatformSource, SpaRouting } from '../../src';
 
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 /** cdk.json's keys as the test app sets them: no bundling, so no synth runs pip. */
@@ -19,7 +21,7 @@ class Backend extends Stage {
   public readonly data: Stack;
   public readonly compute: Stack;
   public readonly api: Stack;
-  constructor(scope: App, id: string, names = new PlatformNaming(), env: { account?: string; region?: string } = ENV) {
+  constructor(scope: Construct, id: string, names = new PlatformNaming(), env: { account?: string; region?: string } = ENV) {
     super(scope, id, { env });
     this.data = new Stack(this, 'Data', { stackName: names.dataStackName });
     this.compute = new Stack(this, 'Compute', { stackName: names.computeStackName });
@@ -29,6 +31,30 @@ class Backend extends Stage {
     }
   }
 }
+
+/** Builds each environment's backend as a `Backend` in its account and region, named by its naming. */
+class BackendFactory implements IBackendStageFactory {
+  public createStage(scope: Construct, id: string, environment: PlatformEnvironment, names: PlatformNaming): Stage {
+    return new Backend(scope, id, names, { account: environment.account, region: environment.region });
+  }
+}
+
+/** Returns the same Stage for every environment. */
+class SameStageFactory implements IBackendStageFactory {
+  private stage?: Stage;
+  public createStage(scope: Construct, id: string, environment: PlatformEnvironment, names: PlatformNaming): Stage {
+    this.stage = this.stage ?? new Backend(scope, id, names, { account: environment.account, region: environment.region });
+    return this.stage;
+  }
+}
+
+const ACCOUNT_2 = '444455556666';
+/** dev and staging in ENV's account, prod in another, all in ENV's region. */
+const THREE_ENVIRONMENTS: PlatformEnvironment[] = [
+  { name: 'dev', ...ENV },
+  { name: 'staging', ...ENV },
+  { name: 'prod', account: ACCOUNT_2, region: ENV.region },
+];
 
 /** A platform of `props` in a fresh app (the `Stack` the adapter makes is unused: the platform makes its own). */
 function platform(props: (app: App) => unknown, context: Record<string, unknown> = CONTEXT) {
@@ -50,6 +76,25 @@ function pipelines(extra: (app: App, backend: Backend) => Partial<EcomPlatformPr
       ...extra(app, backend),
     };
   });
+}
+
+/** Environments in direct mode (no pipeline), ENV's account unless given; `extra` last. */
+function environments(list: unknown, extra: Partial<EcomPlatformProps> = {}, context: Record<string, unknown> = CONTEXT) {
+  return platform(() => ({ environments: list, ...extra }), context);
+}
+
+/** Both pipelines over `list` from ENV, each environment's backend from BackendFactory; `extra` last. */
+function promoted(list: unknown, extra: (app: App) => Partial<EcomPlatformProps> = () => ({})) {
+  return platform((app) => ({
+    env: ENV,
+    environments: list,
+    backendStageFactory: new BackendFactory(),
+    backendPipeline: true,
+    frontendPipelines: true,
+    source: PlatformSource.codeCommit(),
+    crossAccountKeys: true,
+    ...extra(app),
+  }));
 }
 
 /** One app with the folder `appPath`, in frontend pipeline mode (its folder is its pipeline's path filter). */
@@ -234,6 +279,69 @@ export const CASES: BadInput[] = [
   p('both pipelines, backendStackOrder and backendAppPath: backend', accepted(), pipelines((_app, backend) => ({
     backendStackOrder: [backend.data, backend.compute, backend.api], backendAppPath: 'backend',
   }))),
+
+  // Environments (issue 15).
+  p('environments: dev, staging, prod across two accounts, both pipelines', accepted(), promoted(THREE_ENVIRONMENTS)),
+  p('environments: [] (empty list)', refused('environments', /at least one/), environments([])),
+  p("environments: { name: 'dev' } (not a list)", refused('environments', /list/), environments({ name: 'dev', ...ENV })),
+  p('environments: [null]', refused('environments[0]'), environments([null])),
+  p('two environments named staging', refused('environments[1].name', /same name/),
+    environments([{ name: 'staging', ...ENV }, { name: 'staging', ...ENV }, { name: 'prod', ...ENV }])),
+  p("environments[0].name: 'Dev'", refused('environments[0].name', /lowercase/), environments([{ name: 'Dev', ...ENV }])),
+  p("environments[0].name: 'a'.repeat(17)", refused('environments[0].name', /16/), environments([{ name: 'a'.repeat(17), ...ENV }])),
+  p('environments[0].name missing', refused('environments[0].name'), environments([{ ...ENV }])),
+  p("environments[0].account: '1111-2222-3333'", refused('environments[0].account', /12 digits/),
+    environments([{ name: 'prod', account: '1111-2222-3333', region: ENV.region }])),
+  p("environments[1].account: '12345678901' (11 digits)", refused('environments[1].account', /12 digits/),
+    environments([{ name: 'dev', ...ENV }, { name: 'prod', account: '12345678901', region: ENV.region }])),
+  p('environments[0].account: 111122223333 (a number)', refused('environments[0].account'),
+    environments([{ name: 'prod', account: 111122223333, region: ENV.region }])),
+  p("environments[0].region: 'Ireland'", refused('environments[0].region', /region/), environments([{ name: 'prod', account: ENV.account, region: 'Ireland' }])),
+  p("environments[0].manualApproval: 'yes'", refused('environments[0].manualApproval'), environments([{ name: 'prod', ...ENV, manualApproval: 'yes' }])),
+  p('environments qa-1 and qa1 in one account (both E-Com67-Qa1-...)', refused('environments[1].name', /qa-1/),
+    environments([{ name: 'qa-1', ...ENV }, { name: 'qa1', ...ENV }, { name: 'prod', ...ENV }])),
+  p('prod in another account without crossAccountKeys (backend pipeline)', refused('environments[2].account', /crossAccountKeys/),
+    promoted(THREE_ENVIRONMENTS, () => ({ crossAccountKeys: false }))),
+  p('prod in another account without crossAccountKeys (frontend pipelines only)', accepted(), platform(() => ({
+    env: ENV, environments: THREE_ENVIRONMENTS, frontendPipelines: true, source: PlatformSource.codeCommit(),
+  }))),
+  p('backendStage with several environments', refused('backendStage', /several environments/),
+    promoted(THREE_ENVIRONMENTS, (app) => ({ backendStage: new Backend(app, 'Backend'), backendStageFactory: undefined }))),
+  p('backendStage and backendStageFactory', refused('backendStageFactory', /`backendStage`/),
+    promoted(THREE_ENVIRONMENTS, (app) => ({ backendStage: new Backend(app, 'Backend') }))),
+  p('backendStageFactory without environments', refused('backendStageFactory', /no `environments`/),
+    platform(() => ({ env: ENV, backendStageFactory: new BackendFactory() }))),
+  p('backendStageFactory: { build() } (no createStage)', refused('backendStageFactory', /createStage/),
+    promoted(THREE_ENVIRONMENTS, () => ({ backendStageFactory: { build: () => undefined } as any }))),
+  p('backendStageFactory returning one Stage for every environment', refused('backendStageFactory', /same Stage/),
+    promoted(THREE_ENVIRONMENTS, () => ({ backendStageFactory: new SameStageFactory() }))),
+  p('staging in us-east-1, the pipelines in eu-west-1', refused('environments[1].region', /eu-west-1/),
+    promoted([{ name: 'dev', ...ENV }, { name: 'staging', account: ENV.account, region: 'us-east-1' }, { name: 'prod', ...ENV }])),
+  p('no environment in the pipelines\' account', refused('env', /pipelines' account/),
+    promoted([{ name: 'staging', account: ACCOUNT_2, region: ENV.region }, { name: 'prod', account: ACCOUNT_2, region: ENV.region }])),
+  p("environments[0].hostings: { 'admin-app': ... } (no such app)", refused('environments[0].hostings', /no app/),
+    environments([{ name: 'prod', ...ENV, hostings: { 'admin-app': { hstsPreload: true } } }])),
+  p("environments[0].hostings.customer-app: 'custom' (not an object)", refused('environments[0].hostings.customer-app'),
+    environments([{ name: 'prod', ...ENV, hostings: { 'customer-app': 'custom' } }])),
+  p("environments[1].backendPost: ['npm test'] (not steps)", refused('environments[1].backendPost', /steps/),
+    environments([{ name: 'dev', ...ENV }, { name: 'prod', ...ENV, backendPost: ['npm test'] }])),
+  p('environments[1].backendPost: a ShellStep', accepted(), promoted([
+    { name: 'dev', ...ENV }, { name: 'prod', ...ENV, backendPost: [new ShellStep('Smoke', { commands: ['npm test'] })] },
+  ])),
+  p("productionEnvironment: 'Prod'", refused('productionEnvironment'), environments(THREE_ENVIRONMENTS, { productionEnvironment: 'Prod' })),
+  p("context ecom:environments: '[{name: dev}]' (not JSON)", refused('context ecom:environments', /not JSON/),
+    platform(() => ({}), { ...CONTEXT, 'ecom:environments': '[{name: dev}]' })),
+  p('context ecom:environments: the JSON of three environments', accepted(),
+    platform(() => ({}), { ...CONTEXT, 'ecom:environments': JSON.stringify(THREE_ENVIRONMENTS) })),
+  p("context ecom:environments: [{ name: 'dev', account: '1' }]", refused('context ecom:environments[0].account'),
+    platform(() => ({}), { ...CONTEXT, 'ecom:environments': [{ name: 'dev', account: '1', region: 'eu-west-1' }] })),
+  p('manualApproval on the only environment', warned('cdk-ecom-platform:EcomPlatform.approvalWithOneEnvironment'),
+    environments([{ name: 'prod', ...ENV, manualApproval: true }])),
+  p('one environment without manualApproval', accepted(), environments([{ name: 'prod', ...ENV }])),
+  p('several environments, none named prod', warned('cdk-ecom-platform:EcomPlatform.noProductionEnvironment'),
+    environments([{ name: 'dev', ...ENV }, { name: 'live', ...ENV }])),
+  p("several environments, none named prod, productionEnvironment: 'live'", accepted(),
+    environments([{ name: 'dev', ...ENV }, { name: 'live', ...ENV }], { productionEnvironment: 'live' })),
 
   // PlatformNaming.
   n("projectName: 'E-Com67'", refused('projectName'), naming({ projectName: 'E-Com67' })),

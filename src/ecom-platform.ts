@@ -971,6 +971,14 @@ function validateEnvironments(scope: Construct, props: EcomPlatformProps, enviro
     throw propError(scope, 'env', pipelines, 'no environment is in the pipelines\' account and region, where the repository and the notification topic go',
       `give \`env\` the account and region of one environment, such as "${environments[0].name}": { account: '${environments[0].env!.account}', region: '${environments[0].env!.region}' }`);
   }
+  // Each app's names with an environment's longer project name (`e-com67-staging-<app>-<account>`) too.
+  environments.forEach((e) => frontends.forEach((app, j) => {
+    const problem = e.production ? undefined : appNameProblem(e.naming.projectName, app.name);
+    if (problem) {
+      throw propError(scope, `frontends[${j}].name`, app.name, `in the environment "${e.name}", ${problem.problem}`,
+        `${problem.fix.replace(/, or the project name$/, '')}, or the environment name`);
+    }
+  }));
   checkNamesApart(scope, prop, environments, frontends, frontendPipelines);
 }
 

@@ -298,6 +298,8 @@ export const CASES: BadInput[] = [
     environments([{ name: 'prod', account: 111122223333, region: ENV.region }])),
   p("environments[0].region: 'Ireland'", refused('environments[0].region', /region/), environments([{ name: 'prod', account: ENV.account, region: 'Ireland' }])),
   p("environments[0].manualApproval: 'yes'", refused('environments[0].manualApproval'), environments([{ name: 'prod', ...ENV, manualApproval: 'yes' }])),
+  p("frontends[0].name: 'a'.repeat(40) with a staging environment (its bucket over 63)", refused('frontends[0].name', /"staging".*63/),
+    environments([{ name: 'staging', ...ENV }, { name: 'prod', ...ENV }], { frontends: [{ name: 'a'.repeat(40), appPath: 'web/a' }] })),
   p('environments qa-1 and qa1 in one account (both E-Com67-Qa1-...)', refused('environments[1].name', /qa-1/),
     environments([{ name: 'qa-1', ...ENV }, { name: 'qa1', ...ENV }, { name: 'prod', ...ENV }])),
   p('prod in another account without crossAccountKeys (backend pipeline)', refused('environments[2].account', /crossAccountKeys/),

@@ -25,7 +25,7 @@ const KVS_ARN = 'arn:aws:cloudfront::111122223333:key-value-store/0a1b2c3d-4e5f-
 
 /** One request the local server saw. */
 interface Seen {
-  readonly service: 's3' | 'kvs' | 'cloudwatch' | 'site' | 'other';
+  readonly service: 's3' | 'kvs' | 'cloudwatch' | 'ssm' | 'site' | 'other';
   readonly method: string;
   readonly path: string;
   /** For an S3 PutObject: the key. */
@@ -34,7 +34,7 @@ interface Seen {
 
 /**
  * The recording server. S3 (path-style, `/site-bucket/...`): an empty bucket that accepts every upload.
- * CloudWatch (JSON 1.0): knows no alarm. The KeyValueStore (`<account>.localhost`) and the site: access denied.
+ * CloudWatch (JSON 1.0): knows no alarm. SSM (JSON 1.1): knows no parameter. The KeyValueStore (`<account>.localhost`) and the site: access denied.
  */
 async function recorder(): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
   const seen: Seen[] = [];
@@ -53,6 +53,10 @@ async function recorder(): Promise<{ url: string; seen: Seen[]; close: () => Pro
         seen.push({ service: 'cloudwatch', method: req.method!, path: target });
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
         res.end('{"MetricAlarms":[],"CompositeAlarms":[]}');
+      } else if (target.startsWith('AmazonSSM.')) {
+        seen.push({ service: 'ssm', method: req.method!, path: target });
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end('{"__type":"ParameterNotFound","message":"recorder: no parameter"}');
       } else if (url.pathname.startsWith('/site-bucket')) {
         const key = decodeURIComponent(url.pathname.slice('/site-bucket/'.length));
         seen.push({ service: 's3', method: req.method!, path: url.pathname, key: req.method === 'PUT' ? key : undefined });
@@ -332,6 +336,28 @@ export const CASES: BadInput[] = [
     { env: { SPA_ROLLBACK_ALARMS: '["no-such-alarm"]' }, refusedAfter: 'cloudwatch' }),
   setting('SPA_ROLLBACK_WINDOW_SECONDS', '0', refused('SPA_ROLLBACK_WINDOW_SECONDS', /1 to 3600/)),
   setting('SPA_ROLLBACK_WINDOW_SECONDS', '5m', refused('SPA_ROLLBACK_WINDOW_SECONDS')),
+
+  // ---------------------------------------------------------------- another account's target, config from SSM (issue 15)
+  setting('SPA_ROLE_ARN', 'e-com67-admin-dashboard-deploy', refused('SPA_ROLE_ARN', /not an IAM role ARN/)),
+  setting('SPA_ROLE_ARN', 'arn:aws:iam::222222222222:user/deployer', refused('SPA_ROLE_ARN', /not an IAM role ARN/)),
+  setting('SPA_ROLE_ARN', 'arn:aws:iam::2222:role/deploy', refused('SPA_ROLE_ARN', /12-digit account/)),
+  setting('SPA_TARGET_PARAMETER', 'cdk-ecom-platform/site-bucket/deploy-target', refused('SPA_TARGET_PARAMETER', /starts with "\/"/)),
+  setting('SPA_TARGET_PARAMETER', '/cdk-ecom-platform/site bucket/deploy-target', refused('SPA_TARGET_PARAMETER', /not an SSM parameter name/)),
+  c('SPA_TARGET_PARAMETER="/no/such-target" (SSM has none by that name)', refused('SPA_TARGET_PARAMETER', /no such SSM parameter/),
+    { env: { SPA_TARGET_PARAMETER: '/no/such-target', SPA_KVS_ARN: undefined, SPA_SITE_URL: undefined }, refusedAfter: 'ssm' }),
+  c('SPA_TARGET_PARAMETER with SPA_BUCKET="s3://site-bucket" (still checked when the parameter gives it)', refused('SPA_BUCKET', /without s3:\/\//),
+    { env: { SPA_TARGET_PARAMETER: '/cdk-ecom-platform/site-bucket/deploy-target', SPA_BUCKET: 's3://site-bucket' } }),
+  setting('SPA_RUNTIME_CONFIG_PARAMETERS', '/e-com67/api-url', refused('SPA_RUNTIME_CONFIG_PARAMETERS', /not valid JSON/)),
+  setting('SPA_RUNTIME_CONFIG_PARAMETERS', '["/e-com67/api-url"]', refused('SPA_RUNTIME_CONFIG_PARAMETERS', /not a JSON object/)),
+  setting('SPA_RUNTIME_CONFIG_PARAMETERS', '{"apiUrl": 7}', refused('SPA_RUNTIME_CONFIG_PARAMETERS', /not a parameter name/)),
+  setting('SPA_RUNTIME_CONFIG_PARAMETERS', '{"apiUrl": "e-com67/api-url"}', refused('SPA_RUNTIME_CONFIG_PARAMETERS', /starts with "\/"/)),
+  setting('SPA_RUNTIME_CONFIG_PARAMETERS', '{"apiUrl": "/e-com67/api-url"}', refused('SPA_RUNTIME_CONFIG_PATH', /reserved/),
+    { SPA_RUNTIME_CONFIG_PATH: 'releases/config.json' }),
+  c('SPA_RUNTIME_CONFIG_PARAMETERS={"apiUrl":"/no/such-api-url"} (SSM has none by that name)',
+    refused('SPA_RUNTIME_CONFIG_PARAMETERS', /no SSM parameter named "\/no\/such-api-url"/),
+    { env: { SPA_RUNTIME_CONFIG_PARAMETERS: '{"apiUrl":"/no/such-api-url"}' }, refusedAfter: 'ssm' }),
+  setting('SPA_RUNTIME_CONFIG_PARAMETERS', '{}', accepted()), // no parameter to read: as if unset
+
   // The old deploy script's settings, and typos: warned about (the program would silently ignore them otherwise).
   setting('SPA_DISTRIBUTION_ID', 'E2QWRUHAPOMQZL', warned('cdk-ecom-platform:deploy.unknownSetting')),
   setting('SPA_RELEASE_ID', 'release-1', warned('cdk-ecom-platform:deploy.unknownSetting')),

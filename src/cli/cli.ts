@@ -112,7 +112,8 @@ async function runCommand(platform: Platform, args: Args, cliEnv: CliEnv, target
       return failed === 0 ? 0 : 1;
     }
     case 'deploy':
-      return deploy(platform, target!, cliEnv, { region: args.region, profile: args.profile, waitMinutes: args.waitMinutes, intervalSeconds: args.interval });
+      return deploy(platform, target!, cliEnv,
+        { region: args.region, profile: args.profile, waitMinutes: args.waitMinutes, intervalSeconds: args.interval });
     case 'status':
       return status(platform, args, cliEnv);
     case 'destroy-legacy':

@@ -1,8 +1,8 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { PlatformNaming } from '../platform-naming';
 import { readApiUrl, waitForApiUrl } from './api-url';
 import { DeployTarget } from './args';
 import { locateCdk } from './cdk-cli';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { CliEnv, CliError, UsageError } from './env';
 import { Platform, PlatformEnvironment } from './platform';
 import { describeStack } from './stacks';
@@ -162,7 +162,8 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
     const started = cliEnv.now().getTime();
     if (step.waitFor) {
       cliEnv.out.write(`\n==> Step ${i + 1}/${steps.length}: Waiting for the backend pipeline's first run to write ${step.waitFor}\n`);
-      const waited = await waitForApiUrl(platform, clients, cliEnv, { waitMinutes: options.waitMinutes, intervalSeconds: options.intervalSeconds, name: parameter });
+      const waited = await waitForApiUrl(platform, clients, cliEnv,
+        { waitMinutes: options.waitMinutes, intervalSeconds: options.intervalSeconds, name: parameter });
       results.push({ step, result: waited.result, ms: cliEnv.now().getTime() - started });
       exitCode = waited.ok ? 0 : 1;
       failure = waited.message;

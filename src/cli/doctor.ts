@@ -87,12 +87,20 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
   for (const environment of environments) {
     findings.push(await environmentFinding(platform, environment, account, clientsIn(environment.region)));
   }
-  findings.push(await sourceFinding(platform, clients));
+  // Credentials of an environment's account (--profile) that is not the pipelines': the source and the pipeline stacks are not there.
+  const elsewhere = platform.multiEnvironment && platform.pipelineAccount !== undefined && platform.pipelineAccount !== account;
+  findings.push(elsewhere
+    ? { check: 'Source', level: 'info', detail: `in the pipeline account ${platform.pipelineAccount}: not checked with these credentials (account ${account})` }
+    : await sourceFinding(platform, clients));
 
   const stackFindings: Finding[] = [];
   const deployed = new Set<string>();
   for (const { name, role, environment } of platform.stacks) {
     if (environment && platform.environment && environment !== platform.environment) {
+      continue;
+    }
+    if (!environment && elsewhere) {
+      stackFindings.push({ check: name, level: 'info', detail: `${role}: in the pipeline account ${platform.pipelineAccount}, not checked with these credentials (account ${account})` });
       continue;
     }
     if (environment && environment.account !== account) {

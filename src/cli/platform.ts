@@ -121,7 +121,8 @@ export function loadPlatform(args: Args, cwd: string): Platform {
   const connectionArn = args.connectionArn ?? connectionFromContext(context[CONNECTION_CONTEXT], cdkJsonFile);
   const environments = environmentsFromContext(context, cdkJsonFile, naming);
   const multiEnvironment = environments.length > 1;
-  const pipelineAccount = environments.length === 0 ? undefined : pipelineAccountFromContext(context[PIPELINE_ACCOUNT_CONTEXT], cdkJsonFile) ?? environments[0].account;
+  const pipelineAccount = environments.length === 0 ? undefined
+    : pipelineAccountFromContext(context[PIPELINE_ACCOUNT_CONTEXT], cdkJsonFile) ?? environments[0].account;
   const described = environments.map((e) => ({ ...e, crossAccount: e.account !== pipelineAccount }));
   let environment: PlatformEnvironment | undefined;
   if (args.env !== undefined) {

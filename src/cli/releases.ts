@@ -140,7 +140,8 @@ export async function findReleaseSite(platform: Platform, clients: AwsClients, a
 }
 
 /** The deploy target an app's hosting writes in its own account: {bucket, keyValueStoreArn, siteUrl}. */
-async function siteFromTargetParameter(platform: Platform, clients: AwsClients, app: string, name: string, deployProject: string): Promise<ReleaseSite> {
+async function siteFromTargetParameter(platform: Platform, clients: AwsClients, app: string, name: string,
+  deployProject: string): Promise<ReleaseSite> {
   const environment = platform.environment;
   const account = environment?.account ?? '<account>';
   const region = await clients.region() ?? environment?.region ?? '<region>';

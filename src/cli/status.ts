@@ -214,7 +214,7 @@ export function renderEnvironments(environments: EnvironmentStatus[]): string {
       default: return `${d.revision?.slice(0, 8) ?? '-'} ${d.status}`;
     }
   };
-  return `\nCommit each environment runs (its stage's latest execution; once Succeeded, it is live there):\n`
+  return '\nCommit each environment runs (its stage\'s latest execution; once Succeeded, it is live there):\n'
     + table(['ENVIRONMENT', 'ACCOUNT', ...roles.map((r) => r.toUpperCase())],
       environments.map((e) => [e.environment, e.account, ...e.deployments.map(cell)]));
 }

@@ -988,7 +988,8 @@ function checkNamesApart(scope: Construct, prop: string, environments: ResolvedE
   environments.forEach((e, i) => {
     const where = `${e.given!.account}/${e.given!.region}`;
     const names = [
-      `stack ${where}/${e.naming.frontendStackName}`,
+      // In every account: the stack name is also its construct ID in the app (and what `cdk deploy` selects).
+      `stack ${e.naming.frontendStackName}`,
       `parameter ${where}/${e.naming.apiUrlParameterName}`,
       ...frontends.map((app) => `bucket ${e.naming.bucketName(app.name, e.given!.account)}`),
       ...(frontendPipelines ? frontends.map((app) => `CodeBuild project ${e.naming.deployProjectName(app.name)}`) : []),

@@ -302,6 +302,12 @@ export const CASES: BadInput[] = [
     environments([{ name: 'staging', ...ENV }, { name: 'prod', ...ENV }], { frontends: [{ name: 'a'.repeat(40), appPath: 'web/a' }] })),
   p('environments qa-1 and qa1 in one account (both E-Com67-Qa1-...)', refused('environments[1].name', /qa-1/),
     environments([{ name: 'qa-1', ...ENV }, { name: 'qa1', ...ENV }, { name: 'prod', ...ENV }])),
+  p('environments qa-1 and qa1 in two accounts (one construct ID and stage name)', refused('environments[1].name', /same stack E-Com67-Qa1-FrontendStack/),
+    environments([{ name: 'qa-1', ...ENV }, { name: 'qa1', account: ACCOUNT_2, region: ENV.region }, { name: 'prod', ...ENV }])),
+  p('environment admin beside apps admin-dashboard and dashboard (one bucket)', refused('environments[1].name', /"admin" gets the same bucket/),
+    environments([{ name: 'admin', ...ENV }, { name: 'prod', ...ENV }], {
+      frontends: [{ name: 'admin-dashboard', appPath: 'web/a' }, { name: 'dashboard', appPath: 'web/b' }],
+    })),
   p('prod in another account without crossAccountKeys (backend pipeline)', refused('environments[2].account', /crossAccountKeys/),
     promoted(THREE_ENVIRONMENTS, () => ({ crossAccountKeys: false }))),
   p('prod in another account without crossAccountKeys (frontend pipelines only)', accepted(), platform(() => ({

@@ -237,6 +237,24 @@ const HOSTILE_PIPELINE: Record<string, Handler> = {
 const HTML = '<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body></body></html>';
 const CONNECTION = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0a1b2c3d-1111-2222-3333-444455556666';
 
+const DEV = { name: 'dev', account: '111122223333', region: 'eu-west-1' };
+const PROD = { name: 'prod', account: '222222222222', region: 'eu-west-1' };
+/** dev in the pipeline account (the credentials' 111122223333), prod in another. */
+const ENVIRONMENTS = { 'ecom:environments': [DEV, PROD] };
+/** prod's deploy project: its hosting is in 222222222222, reached through a role. */
+const CROSS_ACCOUNT_PROJECT: Handler = ({ names }) => ({
+  projects: [{
+    name: names[0],
+    environment: {
+      environmentVariables: [
+        { name: 'SPA_BUCKET', value: 'e-com67-admin-dashboard-222222222222', type: 'PLAINTEXT' },
+        { name: 'SPA_ROLE_ARN', value: 'arn:aws:iam::222222222222:role/deploy', type: 'PLAINTEXT' },
+        { name: 'SPA_TARGET_PARAMETER', value: '/cdk-ecom-platform/e-com67-admin-dashboard-222222222222/deploy-target', type: 'PLAINTEXT' },
+      ],
+    },
+  }],
+});
+
 const c = (input: string, expect: Expected, observe: () => Promise<Observed>): BadInput => ({ subject: 'CLI', input, expect, observe, libraryError: false });
 const usage = { exit: 2 } as const;
 const WATCH = ['status', '--watch'];
@@ -414,6 +432,56 @@ export const CASES: BadInput[] = [
           },
         };
       },
+    })),
+
+  // --- Environments (cdk.json context ecom:environments) and --env ------------------------------------------------
+  c('status --env dev (no environments configured)', refused('--env', /--env "dev": the platform has no environments \(no context ecom:environments in /), cli(['status', '--env', 'dev'], usage)),
+  c('status --env qa (not an environment of the platform)', refused('qa', /unknown environment "qa" in --env: the platform's environments are dev, prod/),
+    cli(['status', '--env', 'qa'], { ...usage, context: ENVIRONMENTS })),
+  c('releases admin-dashboard --env prd (a typo)', refused('prd', /did you mean prod\?/), cli(['releases', 'admin-dashboard', '--env', 'prd'], { ...usage, context: ENVIRONMENTS })),
+  c('status --env Prod (upper case)', refused('--env', /invalid --env "Prod": not an environment name/), cli(['status', '--env', 'Prod'], { ...usage, context: ENVIRONMENTS })),
+  c('status --env dev --env prod', refused('--env', /--env is given twice/), cli(['status', '--env', 'dev', '--env', 'prod'], { ...usage, context: ENVIRONMENTS })),
+  c('destroy-legacy --env dev', refused('--env', /--env does not apply to destroy-legacy/), cli(['destroy-legacy', '--env', 'dev', '--yes'], { ...usage, context: ENVIRONMENTS })),
+  c('deploy backend-pipeline --env dev (one pipeline for every environment)', refused('--env', /--env dev does not apply to deploy backend-pipeline: the platform has one backend pipeline for every environment/),
+    cli(['deploy', 'backend-pipeline', '--env', 'dev'], { ...usage, context: ENVIRONMENTS })),
+  c('cdk.json context ecom:environments: {} (not a list)', refused('ecom:environments', /\{\} is not a list/), cli(['status'], { ...usage, context: { 'ecom:environments': {} } })),
+  c("cdk.json context ecom:environments: '[{' (not JSON)", refused('ecom:environments', /is not JSON/), cli(['status'], { ...usage, context: { 'ecom:environments': '[{' } })),
+  c('cdk.json context ecom:environments: an account of 11 digits', refused('account', /environment dev's account "11111111111": an AWS account ID is 12 digits/),
+    cli(['status'], { ...usage, context: { 'ecom:environments': [{ name: 'dev', account: '11111111111', region: 'eu-west-1' }] } })),
+  c('cdk.json context ecom:environments: an account as a number', refused('account', /an AWS account ID is 12 digits, as a string/),
+    cli(['status'], { ...usage, context: { 'ecom:environments': [{ name: 'dev', account: 111122223333, region: 'eu-west-1' }] } })),
+  c("cdk.json context ecom:environments: name 'Dev'", refused('name', /entry 1's name "Dev": an environment name is part of stack, bucket and project names/),
+    cli(['status'], { ...usage, context: { 'ecom:environments': [{ name: 'Dev', account: '111122223333', region: 'eu-west-1' }] } })),
+  c("cdk.json context ecom:environments: region 'europe'", refused('region', /environment dev's region "europe": expected a region name/),
+    cli(['status'], { ...usage, context: { 'ecom:environments': [{ name: 'dev', account: '111122223333', region: 'europe' }] } })),
+  c("cdk.json context ecom:environments: manualApproval 'yes'", refused('manualApproval', /expected true or false/),
+    cli(['status'], { ...usage, context: { 'ecom:environments': [{ name: 'dev', account: '111122223333', region: 'eu-west-1', manualApproval: 'yes' }] } })),
+  c('cdk.json context ecom:environments: dev twice', refused('twice', /lists the environment dev twice/),
+    cli(['status'], { ...usage, context: { 'ecom:environments': [DEV, DEV] } })),
+  c('cdk.json context ecom:productionEnvironment: 42', refused('ecom:productionEnvironment', /give the name of one of the environments/),
+    cli(['status'], { ...usage, context: { ...ENVIRONMENTS, 'ecom:productionEnvironment': 42 } })),
+  c("cdk.json context ecom:pipelineAccount: 'main'", refused('ecom:pipelineAccount', /an AWS account ID is 12 digits/),
+    cli(['status'], { ...usage, context: { ...ENVIRONMENTS, 'ecom:pipelineAccount': 'main' } })),
+  c('cdk.json context ecom:environments as JSON text (as -c gives it)', accepted(), cli(['status', '--env', 'prod'], { exit: 0, context: { 'ecom:environments': JSON.stringify([DEV, PROD]) } })),
+  c('doctor --env prod with the pipeline account\'s credentials (another account: a warning with the bootstrap command)', accepted(),
+    cli(['doctor', '--env', 'prod'], { exit: 0, context: ENVIRONMENTS })),
+  c('releases admin-dashboard --env prod with the pipeline account\'s credentials (the hosting is in another account)',
+    refused('--profile', /hosted in account 222222222222 .* run it again with --profile <a profile of account 222222222222> and --env prod/),
+    cli(['releases', 'admin-dashboard', '--env', 'prod'], { exit: 1, context: ENVIRONMENTS, aws: () => ({ BatchGetProjectsCommand: CROSS_ACCOUNT_PROJECT }) })),
+  c('releases --env prod with prod\'s credentials: a deploy target that is not JSON', refused('deploy target', /is "bucket=x", not JSON \{bucket, keyValueStoreArn, siteUrl\}/),
+    cli(['releases', 'admin-dashboard', '--env', 'prod'], {
+      exit: 1,
+      context: ENVIRONMENTS,
+      aws: () => ({ GetCallerIdentityCommand: () => ({ Account: '222222222222' }), GetParameterCommand: ({ Name }) => ({ Parameter: { Name, Value: 'bucket=x' } }) }),
+    })),
+  c('rollback --env prod with prod\'s credentials: a deploy target whose siteUrl is javascript:', refused('siteUrl', /has siteUrl "\\"javascript:alert\(1\)\\"", not the site's https:\/\/ URL/),
+    cli([...ROLLBACK, '--env', 'prod', '--yes'], {
+      exit: 1,
+      context: ENVIRONMENTS,
+      aws: () => ({
+        GetCallerIdentityCommand: () => ({ Account: '222222222222' }),
+        GetParameterCommand: ({ Name }) => ({ Parameter: { Name, Value: JSON.stringify({ bucket: 'b-222222222222', keyValueStoreArn: variables()[1].value, siteUrl: 'javascript:alert(1)' }) } }),
+      }),
     })),
 
   // --- Exit codes as documented ---------------------------------------------------------------------------------

@@ -22,3 +22,7 @@ export { discardRelease } from './discard';
 export type { DiscardOptions, DiscardResult } from './discard';
 export { MAX_ROLLBACK_ALARMS, describeAlarmStates, newAlarm, watchAlarms } from './alarms';
 export type { AlarmState, WatchAlarmsOptions, WatchAlarmsResult } from './alarms';
+export { RENEW_BEFORE_MS, SESSION_SECONDS, assumeRoleCredentials, sessionName } from './credentials';
+export type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from './credentials';
+export { readParameter, readParameters } from './parameters';
+export type { ParameterValue } from './parameters';

@@ -18,7 +18,8 @@ import { checkRepositoryFolder } from './private/app-path';
 import { skipCheckov } from './private/checkov';
 import { codeArtifactLogin, codeArtifactPolicy, validateCodeArtifact } from './private/code-artifact';
 import {
-  acknowledge, acknowledgeGeneratedWildcards, artifactStoreWildcards, cdkPipelineWildcards, codeBuildWildcards, GeneratedWildcard,
+  acknowledge, acknowledgeGeneratedWildcards, arnReferencePattern, artifactStoreWildcards, cdkPipelineWildcards, codeBuildWildcards, escape,
+  GeneratedWildcard,
 } from './private/nag';
 import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
@@ -438,6 +439,28 @@ export class CdkBackendPipeline extends Construct {
       ...artifactStoreWildcards(store),
       ...this.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project).flatMap(codeBuildWildcards),
       ...cdkPipelineWildcards(this.pipeline),
+      ...this.assetCacheWildcards(store),
+    ];
+  }
+
+  /** What `grantReadWrite(project, 'build-cache/assets/*')` gives the asset roles (see batchAssetPublishing). */
+  private assetCacheWildcards(store: ArtifactStore): GeneratedWildcard[] {
+    const assets = this.pipeline.node.tryFindChild('Assets');
+    if (!assets) {
+      return [];
+    }
+    const bucket = arnReferencePattern(store.bucket.node.defaultChild as CfnResource);
+    const key = arnReferencePattern(store.key.node.defaultChild as CfnResource);
+    const reason = 'The asset publishing projects keep npm\'s download cache (the pinned cdk-assets) in the pipeline\'s artifact bucket under '
+      + `${ASSET_CACHE_PREFIX}/, where CodeBuild names the cache objects at run time; they may read and write that prefix only, and the bucket and its key are the pipeline's own.`;
+    return [
+      { within: assets, finding: new RegExp(`^Resource::${bucket}/${escape(ASSET_CACHE_PREFIX)}/\\*$`), reason },
+      {
+        within: assets,
+        finding: /^Action::(s3:GetObject\*|s3:GetBucket\*|s3:List\*|s3:DeleteObject\*|s3:PutObject\*|s3:Abort\*|kms:GenerateDataKey\*|kms:ReEncrypt\*)$/,
+        onlyOn: new RegExp(`^(${bucket}|${bucket}/${escape(ASSET_CACHE_PREFIX)}/\\*|${key})$`),
+        reason,
+      },
     ];
   }
 

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { PlatformNaming } from '../platform-naming';
 import { Args, closest, REGION, showValue } from './args';
 import { UsageError } from './env';
+import { ENVIRONMENTS_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from '../private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, pascalCase } from '../private/naming-rules';
 import { terminalSafe } from '../private/text';
 
@@ -11,10 +12,9 @@ export const APPS_CONTEXT = 'ecom:apps';
 /** Context key of a CodeConnections connection ARN, for `doctor`. */
 export const CONNECTION_CONTEXT = 'ecom:connectionArn';
 
-/** Context key of the platform's environments: a JSON list of {name, account, region, manualApproval?} (EcomPlatform reads it too). */
-export const ENVIRONMENTS_CONTEXT = 'ecom:environments';
-/** Context key of the environment that keeps the seed's names (default "prod"). */
-export const PRODUCTION_ENVIRONMENT_CONTEXT = 'ecom:productionEnvironment';
+// The environments (a JSON list of {name, account, region, manualApproval?}) and the one keeping the seed's names:
+// the context EcomPlatform reads.
+export { ENVIRONMENTS_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT };
 /** Context key of the account the pipelines live in, for the CLI (default: the first environment's account). */
 export const PIPELINE_ACCOUNT_CONTEXT = 'ecom:pipelineAccount';
 /** The default production environment's name. */

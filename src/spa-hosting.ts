@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, CfnOutput, Resource, Duration, Lazy, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Resource, Duration, Lazy, Names, PhysicalName, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -9,6 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { CspPreset, CspSources } from './csp-preset';
 import { bucketNameProblem } from './private/bucket-name';
@@ -257,6 +258,53 @@ export interface SpaHostingProps extends SpaHostingOptions {
 }
 
 /**
+ * Options of `SpaHosting.addCrossAccountDeployRole`: who deploys from another account, and what else the role may read.
+ */
+export interface CrossAccountDeployRoleOptions {
+  /**
+   * The role that deploys, in another account (a `SpaPipeline` deploy project's role). It alone may assume the deploy
+   * role: the trust policy names its account and requires `aws:PrincipalArn` to be its ARN. Its ARN must be known at
+   * synth: a role of this app (CDK then gives it a generated name) or an imported role ARN.
+   */
+  readonly deployer: iam.IRole;
+
+  /**
+   * SSM parameters of this hosting's account and region the deployer may read (`ssm:GetParameter`) with the role,
+   * besides the deploy target: the runtime config values read at deploy time. Literal names such as
+   * `/e-com67/api-url`.
+   *
+   * @default - none
+   */
+  readonly parameterNames?: string[];
+
+  /**
+   * CloudWatch alarms of this hosting's account and region the deployer may describe with the role (a release's
+   * rollback alarms), by literal name.
+   *
+   * @default - none
+   */
+  readonly alarmNames?: string[];
+}
+
+/**
+ * What a deployer in another account deploys to a SpaHosting with (`SpaHosting.addCrossAccountDeployRole`).
+ */
+export interface CrossAccountDeployTarget {
+  /** The role in the hosting's account the deployer assumes; its name is generated at synth, so other accounts can name it. */
+  readonly role: iam.IRole;
+
+  /**
+   * Name of the SSM String parameter in the hosting's account whose value is the JSON
+   * `{"bucket": ..., "keyValueStoreArn": ..., "siteUrl": "https://<distribution domain>"}`: the values CloudFormation
+   * generates, which another account's template can't reference. `/cdk-ecom-platform/<bucket name>/deploy-target`.
+   */
+  readonly targetParameterName: string;
+
+  /** The site bucket's name, known at synth. */
+  readonly bucketName: string;
+}
+
+/**
  * The KeyValueStore API actions the deploy program and the CLI call (src/release/live-store.ts): read the
  * store's ETag, read keys, create the pin token once, and switch `release:live`/`release:previous` in one
  * conditional write. Not ListKeys or DeleteKey: nothing enumerates or removes keys.
@@ -369,7 +417,14 @@ export class SpaHosting extends Construct {
   /** The site's URL: `https://` and the first domain name that is not a wildcard, or the distribution's domain. */
   public readonly url: string;
 
+  /**
+   * The site bucket's name when it is known at synth: a literal `bucketName`, or an `existingBucket` imported by a
+   * literal name. Undefined when CloudFormation generates it. A hosting deployed from another account needs one.
+   */
+  public readonly literalBucketName?: string;
+
   private readonly encryptionKey?: kms.IKey;
+  private crossAccountTarget?: CrossAccountDeployTarget;
 
   constructor(scope: Construct, id: string, props: SpaHostingProps = {}) {
     super(scope, id);
@@ -388,6 +443,8 @@ export class SpaHosting extends Construct {
     this.logBucket = logBucket;
     this.bucket = props.existingBucket ?? this.createBucket(props, removalPolicy, logBucket);
     this.encryptionKey = props.existingBucket ? props.existingBucket.encryptionKey : props.encryptionKey;
+    const bucketName = props.existingBucket ? props.existingBucket.bucketName : props.bucketName;
+    this.literalBucketName = bucketName !== undefined && !isToken(bucketName) ? bucketName : undefined;
     this.responseHeadersPolicy = this.createResponseHeadersPolicy(props);
     if (spaRouting === SpaRouting.REWRITE_FUNCTION) {
       this.keyValueStore = this.createKeyValueStore(removalPolicy);
@@ -444,6 +501,73 @@ export class SpaHosting extends Construct {
       }]);
     }
     return grant;
+  }
+
+  /**
+   * Lets a deployer in another account deploy to this hosting: a deploy role in this hosting's stack that only
+   * `deployer` may assume (its account is trusted on condition that `aws:PrincipalArn` is its ARN, so the trust
+   * doesn't need the role to exist first), allowed what `grantDeploy()` allows and `ssm:GetParameter` on the deploy
+   * target parameter and `parameterNames`; and that parameter, holding what CloudFormation generates here. Once per
+   * hosting. `SpaPipeline` calls it for a hosting in another account than its own.
+   */
+  public addCrossAccountDeployRole(options: CrossAccountDeployRoleOptions): CrossAccountDeployTarget {
+    checkObject(this, 'options', options, 'pass { deployer: role }');
+    checkInstance(this, 'deployer', options.deployer, typeof options.deployer?.roleArn === 'string', 'an iam.IRole',
+      'pass the role that deploys, such as a SpaPipeline deploy project\'s role');
+    checkStringList(this, 'parameterNames', options.parameterNames, '"/e-com67/api-url"');
+    checkStringList(this, 'alarmNames', options.alarmNames, '"admin-5xx"');
+    const stack = Stack.of(this);
+    const deployerAccount = options.deployer.env.account;
+    if (this.crossAccountTarget) {
+      throw propError(this, 'deployer', options.deployer.node.path, 'this hosting already has a cross-account deploy role: one pipeline deploys to a hosting',
+        'deploy each hosting from one pipeline');
+    }
+    if (this.literalBucketName === undefined) {
+      throw propError(this, 'bucketName', undefined, 'a deployer in another account names the bucket and the deploy target parameter '
+        + '(`/cdk-ecom-platform/<bucket name>/deploy-target`) at synth, and CloudFormation would generate this bucket\'s name',
+      'give the hosting a literal `bucketName`, such as "e-com67-admin-dashboard-222222222222"');
+    }
+    if (isToken(deployerAccount) || isToken(stack.account) || deployerAccount === stack.account) {
+      throw propError(this, 'deployer', options.deployer.node.path, `the deployer is in ${isToken(deployerAccount) ? 'an unknown account' : `account ${deployerAccount}`}, `
+        + `the hosting in ${isToken(stack.account) ? 'an environment-agnostic stack' : `account ${stack.account}`}: a cross-account deploy role is for a literal other account`,
+      'in the hosting\'s own account, use `grantDeploy(deployer)`; otherwise give both stacks an `env` with their accounts');
+    }
+    for (const [prop, names] of [['parameterNames', options.parameterNames], ['alarmNames', options.alarmNames]] as const) {
+      const tokens = (names ?? []).filter((n) => isToken(n));
+      if (tokens.length > 0) {
+        throw propError(this, prop, tokens, 'the deploy role is granted exactly these names, and a deployer in another account names them at synth',
+          'give literal names');
+      }
+    }
+    const targetParameterName = `/cdk-ecom-platform/${this.literalBucketName}/deploy-target`;
+    new ssm.StringParameter(this, 'DeployTarget', {
+      parameterName: targetParameterName,
+      description: `Where a deployer in another account deploys the single-page app of ${this.node.path}`,
+      stringValue: stack.toJsonString({
+        bucket: this.bucket.bucketName,
+        keyValueStoreArn: this.keyValueStore?.keyValueStoreArn ?? '',
+        siteUrl: `https://${this.distribution.distributionDomainName}`,
+      }),
+    });
+    const role = new iam.Role(this, 'CrossAccountDeployRole', {
+      roleName: PhysicalName.GENERATE_IF_NEEDED,
+      description: `Deploys the single-page app of ${this.node.path} for ${options.deployer.node.path} (account ${deployerAccount})`,
+      assumedBy: new iam.AccountPrincipal(deployerAccount).withConditions({ ArnEquals: { 'aws:PrincipalArn': options.deployer.roleArn } }),
+    });
+    this.grantDeploy(role);
+    const parameterArn = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [targetParameterName, ...(options.parameterNames ?? [])].map(parameterArn),
+    }));
+    if ((options.alarmNames ?? []).length > 0) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: options.alarmNames!.map((name) => stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+      }));
+    }
+    this.crossAccountTarget = { role, targetParameterName, bucketName: this.literalBucketName };
+    return this.crossAccountTarget;
   }
 
   /**

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { BadInput, ENV, accepted, refused, synth, warned } from './case';
-import { ComputeMode, SpaHosting, SpaPipeline, SpaPipelineProps, SpaRouting, SpaSource } from '../../src';
+import { ComputeMode, SpaDeploymentOptions, SpaHosting, SpaPipeline, SpaPipelineProps, SpaRouting, SpaSource } from '../../src';
 
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 const repo = (stack: Stack) => (stack.node.tryFindChild('Repo') as codecommit.IRepository | undefined)
@@ -34,6 +34,26 @@ const p = (input: string, expect: BadInput['expect'], props: (stack: Stack, app:
 /** A SpaSource case: the source given to a pipeline. */
 const src = (input: string, expect: BadInput['expect'], source: (stack: Stack) => SpaSource): BadInput =>
   ({ subject: 'SpaSource', input, expect, observe: pipeline((stack) => ({ source: source(stack) })) });
+
+/** A pipeline (dev, in `Stack`) and a second deployment with `options` over a hosting `Staging` beside it. */
+const d = (input: string, expect: BadInput['expect'], options: (stack: Stack, app: App) => Partial<SpaDeploymentOptions>,
+  props: (stack: Stack) => Partial<SpaPipelineProps> = () => ({})): BadInput => ({
+  subject: 'SpaPipeline.addDeployment',
+  input,
+  expect,
+  observe: synth((stack, app) => {
+    const spa = new SpaPipeline(stack, 'Pipeline', {
+      hosting: new SpaHosting(stack, 'Dev'),
+      environmentName: 'dev',
+      source: SpaSource.codeCommit(repo(stack), 'master'),
+      buildProjectName: 'admin-build',
+      ...props(stack),
+    });
+    spa.addDeployment({ environmentName: 'staging', hosting: new SpaHosting(stack, 'Staging'), ...options(stack, app) } as SpaDeploymentOptions);
+  }),
+});
+/** A stack in another account (444455556666), same region. */
+const prodStack = (app: App) => new Stack(app, 'Prod', { env: { ...ENV, account: '444455556666' } });
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:e-com67/npm-AbCdEf';
 
@@ -232,7 +252,7 @@ export const CASES: BadInput[] = [
   // Where the pipeline deploys.
   p('hosting in us-east-1, pipeline in eu-west-1', refused('hosting', /region us-east-1/),
     (_stack, app) => ({ hosting: new SpaHosting(new Stack(app, 'UsEast', { env: { ...ENV, region: 'us-east-1' } }), 'Site') })),
-  p('hosting in another account', refused('hosting', /account 444455556666/),
+  p('hosting in another account, bucket name generated', refused('hosting', /account 444455556666.*bucketName/),
     (_stack, app) => ({ hosting: new SpaHosting(new Stack(app, 'Other', { env: { ...ENV, account: '444455556666' } }), 'Site') })),
   p('hosting in an environment-agnostic stack', refused('hosting', /environment-agnostic/), (_stack, app) => ({ hosting: new SpaHosting(new Stack(app, 'Agnostic'), 'Site') })),
   {
@@ -254,6 +274,77 @@ export const CASES: BadInput[] = [
       const pipelines = new Stack(app, 'Pipelines', { env: ENV });
       new SpaPipeline(pipelines, 'Admin', { hosting: new SpaHosting(stack, 'Admin'), source: SpaSource.codeCommit(repo(pipelines), 'master') });
       new SpaPipeline(pipelines, 'Shop', { hosting: new SpaHosting(stack, 'Shop'), source: SpaSource.codeCommit(repo(pipelines), 'master') });
+    }),
+  },
+
+  p("hosting in another account, bucketName 'e-com67-admin-dashboard-444455556666'", accepted(),
+    (_stack, app) => ({ hosting: new SpaHosting(prodStack(app), 'Site', { bucketName: 'e-com67-admin-dashboard-444455556666' }) })),
+  p("environmentName: 'Dev' (uppercase)", refused('environmentName', /lowercase/), () => ({ environmentName: 'Dev' })),
+  p("environmentName: 'dev' (stage Deploy-Dev)", accepted(), () => ({ environmentName: 'dev' })),
+  p("manualApproval: 'true' (a string)", refused('manualApproval', /true or false/), () => ({ manualApproval: 'true' as any })),
+  p("runtimeConfigParameters: { apiUrl: '/e-com67/api-url' } with runtimeConfigPath, no runtimeConfig", accepted(),
+    () => ({ runtimeConfigParameters: { apiUrl: '/e-com67/api-url' }, runtimeConfigPath: 'runtime/config.json' })),
+  p("runtimeConfigParameters: { apiUrl: 'arn:aws:ssm:...:parameter/x' } (an ARN)", refused('runtimeConfigParameters.apiUrl', /literal name/),
+    () => ({ runtimeConfigParameters: { apiUrl: 'arn:aws:ssm:eu-west-1:111122223333:parameter/x' } })),
+  p("runtimeConfigParameters: { apiUrl: '/e-com67/*' }", refused('runtimeConfigParameters.apiUrl', /wildcard/), () => ({ runtimeConfigParameters: { apiUrl: '/e-com67/*' } })),
+  p("runtimeConfigParameters: { 'api-url': '/e-com67/api-url' }", refused('runtimeConfigParameters', /property names/),
+    () => ({ runtimeConfigParameters: { 'api-url': '/e-com67/api-url' } })),
+  p('runtimeConfigParameters: {}', refused('runtimeConfigParameters', /empty/), () => ({ runtimeConfigParameters: {} })),
+  p('runtimeConfigParameters: { apiUrl: parameter.parameterName } (a token)', refused('runtimeConfigParameters.apiUrl', /literal/),
+    () => ({ runtimeConfigParameters: { apiUrl: Fn.importValue('ApiUrlParameter') } })),
+
+  // Several environments: SpaPipeline.addDeployment.
+  d("environmentName: 'staging', a second hosting", accepted(), () => ({})),
+  d("environmentName: 'dev' (the first deployment's)", refused('environmentName', /already deploys to this environment/), () => ({ environmentName: 'dev' })),
+  d("environmentName: 'dev', first deployment 'x-1' / 'x1' (same stage Deploy-X1)", refused('environmentName', /Deploy-X1/),
+    () => ({ environmentName: 'x1' }), () => ({ environmentName: 'x-1' })),
+  d("environmentName: 'Staging'", refused('environmentName', /lowercase/), () => ({ environmentName: 'Staging' })),
+  d('environmentName: undefined (JavaScript)', refused('environmentName', /string/), () => ({ environmentName: undefined })),
+  d("hosting: 'admin' (a string)", refused('hosting', /SpaHosting/), () => ({ hosting: 'admin' as any })),
+  d('hosting: the first deployment\'s hosting', refused('hosting', /this pipeline already deploys to it/),
+    (stack) => ({ hosting: stack.node.findChild('Dev') as SpaHosting })),
+  d('hosting: one another pipeline deploys to', refused('hosting', /already deploys to it/), (stack) => {
+    const other = new SpaHosting(stack, 'Other');
+    new SpaPipeline(stack, 'OtherPipeline', { hosting: other, source: SpaSource.codeCommit(repo(stack), 'main') });
+    return { hosting: other };
+  }),
+  d('hosting in us-east-1', refused('hosting', /region us-east-1/),
+    (_stack, app) => ({ hosting: new SpaHosting(new Stack(app, 'UsEast', { env: { ...ENV, region: 'us-east-1' } }), 'Site') })),
+  d('hosting in an environment-agnostic stack', refused('hosting', /environment-agnostic/), (_stack, app) => ({ hosting: new SpaHosting(new Stack(app, 'Agnostic'), 'Site') })),
+  d('hosting with spaRouting ERROR_RESPONSES', refused('hosting', /REWRITE_FUNCTION/),
+    (stack) => ({ hosting: new SpaHosting(stack, 'Errors', { spaRouting: SpaRouting.ERROR_RESPONSES }) })),
+  d('hosting in another account, bucket name generated', refused('hosting', /account 444455556666.*bucketName/),
+    (_stack, app) => ({ hosting: new SpaHosting(prodStack(app), 'Site') })),
+  d('hosting in another account with a bucketName, manualApproval, runtimeConfigParameters', accepted(), (_stack, app) => ({
+    environmentName: 'prod',
+    hosting: new SpaHosting(prodStack(app), 'Site', { bucketName: 'e-com67-admin-dashboard-444455556666' }),
+    manualApproval: true,
+    runtimeConfigParameters: { apiUrl: '/e-com67/api-url' },
+  })),
+  d('hosting in another account, rollbackAlarms with generated names', refused('rollbackAlarms', /generated/), (_stack, app) => ({
+    hosting: new SpaHosting(prodStack(app), 'Site', { bucketName: 'e-com67-admin-dashboard-444455556666' }),
+  }), (stack) => ({
+    rollbackAlarms: [new cloudwatch.Alarm(stack, 'Errors', { metric: new cloudwatch.Metric({ namespace: 'App', metricName: '5xx' }), threshold: 1, evaluationPeriods: 1 })],
+  })),
+  d('hosting in another account, runtimeConfig referencing a resource of that account', refused('runtimeConfig.apiUrl', /runtimeConfigParameters/), (_stack, app) => {
+    const prod = prodStack(app);
+    return {
+      hosting: new SpaHosting(prod, 'Site', { bucketName: 'e-com67-admin-dashboard-444455556666' }),
+      runtimeConfig: { apiUrl: `https://${new s3.Bucket(prod, 'Api').bucketRegionalDomainName}` },
+    };
+  }),
+  d("deployProjectName: 'admin-build' (the build project's)", refused('deployProjectName', /another project/), () => ({ deployProjectName: 'admin-build' })),
+  d("deployProjectName: 'a b'", refused('deployProjectName', /CodeBuild project names/), () => ({ deployProjectName: 'a b' })),
+  d("manualApproval: 'yes' (a string)", refused('manualApproval', /true or false/), () => ({ manualApproval: 'yes' as any })),
+  d("runtimeConfig: { 'api-url': 'x' }", refused('runtimeConfig', /property names/), () => ({ runtimeConfig: { 'api-url': 'x' } })),
+  d("runtimeConfigParameters: { apiUrl: '' }", refused('runtimeConfigParameters.apiUrl'), () => ({ runtimeConfigParameters: { apiUrl: '' } })),
+  {
+    subject: 'SpaPipeline.addDeployment',
+    input: 'addDeployment(undefined) (JavaScript)',
+    expect: refused('options', /object/),
+    observe: synth((stack) => {
+      new SpaPipeline(stack, 'Pipeline', { hosting: new SpaHosting(stack, 'Dev'), source: SpaSource.codeCommit(repo(stack), 'master') })
+        .addDeployment(undefined as any);
     }),
   },
 

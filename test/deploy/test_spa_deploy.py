@@ -5,6 +5,11 @@ moto_server; the KeyValueStore is the stand-in (test/release/kvs-standin.ts) as 
 the edge emulator (edge.py) running the hosting's synthesized routing function against that store, which the
 program's smoke check and propagation wait go through.
 
+Environments (issue 15): one build deployed by two runs of the program to two hostings, config.json from each
+one's SSM parameter (SPA_RUNTIME_CONFIG_PARAMETERS) and every other object compared byte for byte; the second run
+in another moto account through SPA_TARGET_PARAMETER and SPA_ROLE_ARN, every call it made signed with the key moto
+knows as the assumed role's session.
+
 Run: python3 -m pytest -q test/deploy/test_spa_deploy.py   (needs node/npm, moto[server], awscli and
 lib/spa-release.js: `npx projen bundle:release`; about 2-3 minutes on 2 cores)
 

@@ -228,15 +228,20 @@ def test_the_prod_deploy_role_trusts_only_the_prod_deploy_project(python_app, ap
     assert f":iam::{PROD_ACCOUNT}:role/" in json.dumps(variables["SPA_ROLE_ARN"])
 
     prod = by_stack_name(python_app, FRONTEND_STACKS["prod"])
-    trusts = [r["Properties"]["AssumeRolePolicyDocument"]["Statement"] for r in of_type(prod, "AWS::IAM::Role").values()
-              if PIPELINES_ACCOUNT in json.dumps(r["Properties"]["AssumeRolePolicyDocument"])]
-    mine = [s for statements in trusts for s in statements if project_role_name in json.dumps(s)]
+    mine = [(r["Properties"], s) for r in of_type(prod, "AWS::IAM::Role").values()
+            for s in r["Properties"]["AssumeRolePolicyDocument"]["Statement"] if project_role_name in json.dumps(s)]
     assert len(mine) == 1, f"no role of the prod frontend stack trusts {project_role_name}"
-    (statement,) = mine
+    ((deploy_role, statement),) = mine
     assert statement["Action"] == "sts:AssumeRole"
     assert json.dumps(statement["Principal"]) == json.dumps(
         {"AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":iam::{PIPELINES_ACCOUNT}:root"]]}})
     assert json.dumps(statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]).endswith(f':role/{project_role_name}"]]}}')
+    # The deploy project may assume that role, and no other.
+    assumes = [s for p in of_type(pipeline_template, "AWS::IAM::Policy").values()
+               if {"Ref": role_id} in p["Properties"]["Roles"]
+               for s in p["Properties"]["PolicyDocument"]["Statement"] if "sts:AssumeRole" in json.dumps(s["Action"])]
+    assert len(assumes) == 1
+    assert json.dumps(assumes[0]["Resource"]).endswith(f':iam::{PROD_ACCOUNT}:role/{deploy_role["RoleName"]}"]]}}')
     # dev and staging are in the pipelines' account: no role for another account there.
     for environment in ("dev", "staging"):
         template = by_stack_name(python_app, FRONTEND_STACKS[environment])

@@ -23,6 +23,8 @@ export interface ReleaseSite {
   readonly bucket: string;
   readonly kvsArn: string;
   readonly siteUrl: string;
+  /** The environment chosen with --env. */
+  readonly environment?: string;
 }
 
 /** The variables SpaPipeline sets on the deploy project, each with what a valid value is. */
@@ -136,7 +138,14 @@ export async function findReleaseSite(platform: Platform, clients: AwsClients, a
     }
     return variable.value;
   };
-  return { app, deployProject, bucket: value('SPA_BUCKET'), kvsArn: value('SPA_KVS_ARN'), siteUrl: value('SPA_SITE_URL') };
+  return {
+    app,
+    deployProject,
+    bucket: value('SPA_BUCKET'),
+    kvsArn: value('SPA_KVS_ARN'),
+    siteUrl: value('SPA_SITE_URL'),
+    ...(environment ? { environment: environment.name } : {}),
+  };
 }
 
 /** The deploy target an app's hosting writes in its own account: {bucket, keyValueStoreArn, siteUrl}. */
@@ -183,6 +192,7 @@ async function siteFromTargetParameter(platform: Platform, clients: AwsClients, 
     bucket: field('bucket', SITE_VARIABLES.SPA_BUCKET),
     kvsArn: field('keyValueStoreArn', SITE_VARIABLES.SPA_KVS_ARN),
     siteUrl: field('siteUrl', SITE_VARIABLES.SPA_SITE_URL),
+    ...(environment ? { environment: environment.name } : {}),
   };
 }
 
@@ -230,6 +240,11 @@ function describe(release: ListedRelease): string {
   return `${release.manifest.id} (commit ${release.manifest.commit.slice(0, 12)}, created ${formatTime(new Date(release.manifest.createdAt))})`;
 }
 
+/** ` --env dev` in the commands the output suggests, when --env chose the environment. */
+function envOption(site: ReleaseSite): string {
+  return site.environment ? ` --env ${site.environment}` : '';
+}
+
 /** The release table: newest first, the live and previous ones marked. */
 export function renderReleases(site: ReleaseSite, list: ReleaseList): string {
   const lines: string[] = [];
@@ -256,7 +271,7 @@ export function renderReleases(site: ReleaseSite, list: ReleaseList): string {
     lines.push('', `The previous release ${list.previous} is no longer kept: rollback needs --to <id>.`);
   }
   if (count > 1) {
-    lines.push('', `Roll back: ecom-platform rollback ${site.app} [--to <id>]`);
+    lines.push('', `Roll back: ecom-platform rollback ${site.app}${envOption(site)} [--to <id>]`);
   }
   return lines.join('\n') + '\n';
 }
@@ -359,7 +374,7 @@ export async function rollback(platform: Platform, cliEnv: CliEnv, clients: AwsC
   const toSwitch = switched.switchedAt - started - asking;
   cliEnv.out.write(`Switched ${app} from ${switched.previous ?? 'the bucket root'} to ${target} in ${seconds(toSwitch)}: one store write; nothing built, uploaded or invalidated.\n`);
   if (!options.wait) {
-    cliEnv.out.write(`Not waiting (--no-wait): edges pick the switch up within seconds; ecom-platform releases ${app} shows it.\n`);
+    cliEnv.out.write(`Not waiting (--no-wait): edges pick the switch up within seconds; ecom-platform releases ${app}${envOption(site)} shows it.\n`);
     return 0;
   }
   // The file that tells the target apart from what was live (often index.html is identical and config.json isn't).
@@ -388,7 +403,7 @@ export async function rollback(platform: Platform, cliEnv: CliEnv, clients: AwsC
   }
   if (!waited.live) {
     cliEnv.err.write(`ecom-platform: ${target} is live in ${app}'s store, but ${site.siteUrl} still did not serve it after ${seconds(waited.propagationMs)} `
-      + `(${waited.polls} requests; last: ${waited.last ?? 'nothing'}): check the distribution and its routing function; ecom-platform releases ${app} shows the store\n`);
+      + `(${waited.polls} requests; last: ${waited.last ?? 'nothing'}): check the distribution and its routing function; ecom-platform releases ${app}${envOption(site)} shows the store\n`);
     return 1;
   }
   cliEnv.out.write(`${site.siteUrl} serves ${target}: propagation ${seconds(waited.propagationMs)} (${waited.polls} request${waited.polls === 1 ? '' : 's'}); `

@@ -246,6 +246,27 @@ describe('deploy with environments', () => {
     expect(cli.stdout()).toContain(`/e-com67/api-url is in prod's account ${PROD_ACCOUNT}, and these credentials are account ${PIPELINE_ACCOUNT}'s: not checked`);
   });
 
+  test('deploy all, a first deployment: waits for the first environment\'s API URL, then every frontend stack, then the pipelines', async () => {
+    const aws = account(PIPELINE_ACCOUNT);
+    let checks = 0;
+    aws.ssm.on(GetParameterCommand, { Name: '/e-com67-dev/api-url' }).callsFake(async ({ Name }) => {
+      if (++checks < 3) {
+        throw awsError('ParameterNotFound', 'not found');
+      }
+      return apiUrlParameter(Name);
+    });
+    const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
+    expect(await cli.run(['deploy', 'all'])).toBe(0);
+    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([
+      ['E-Com67-BackendPipelineStack'],
+      ['E-Com67-Dev-FrontendStack', 'E-Com67-Staging-FrontendStack', 'E-Com67-FrontendStack'],
+      ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack'],
+    ]);
+    expect(cli.runs[0].args).toContain('ecom:frontendPipelines=false');
+    expect(cli.stdout()).toContain('Step 2/4: Waiting for the backend pipeline\'s first run to write /e-com67-dev/api-url');
+    expect(new Set(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name))).toEqual(new Set(['/e-com67-dev/api-url']));
+  });
+
   test.each(['backend-pipeline', 'frontend-pipelines'])('deploy %s --env dev: refused, one pipeline serves every environment', async (target) => {
     account(PIPELINE_ACCOUNT);
     const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
@@ -285,6 +306,7 @@ describe('releases and rollback with --env', () => {
     expect(await run.run(['releases', 'admin-dashboard', '--env', 'dev'])).toBe(0);
     expect(codeBuild.commandCalls(BatchGetProjectsCommand).map((c) => c.args[0].input.names)).toEqual([['e-com67-dev-admin-dashboard-deploy']]);
     expect(run.stdout()).toContain(`Releases of admin-dashboard in s3://${BUCKET}, newest first (2 kept`);
+    expect(run.stdout()).toContain('Roll back: ecom-platform rollback admin-dashboard --env dev [--to <id>]');
   });
 
   test('releases --env prod with the pipeline account\'s credentials: says which account\'s profile it needs', async () => {
@@ -302,7 +324,7 @@ describe('releases and rollback with --env', () => {
     const { world, aws, codeBuild, cli } = await environmentWorld(PROD_ACCOUNT, []);
     const list = cli();
     expect(await list.run(['releases', 'admin-dashboard', '--env', 'prod', '--profile', 'prod', '--json'])).toBe(0);
-    expect(JSON.parse(list.stdout())).toMatchObject({ deployProject: 'e-com67-admin-dashboard-deploy', bucket: BUCKET, kvsArn: KVS_ARN, siteUrl: BASE_URL, live: '0123456-2' });
+    expect(JSON.parse(list.stdout())).toMatchObject({ environment: 'prod', deployProject: 'e-com67-admin-dashboard-deploy', bucket: BUCKET, kvsArn: KVS_ARN, siteUrl: BASE_URL, live: '0123456-2' });
     expect(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name)).toEqual([TARGET]);
     expect(codeBuild.calls()).toEqual([]);
 

@@ -1,9 +1,9 @@
 import { Annotations, CfnDynamicReference, CfnDynamicReferenceService, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as pipelines from 'aws-cdk-lib/pipelines';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { CodeArtifactRepository } from './code-artifact-repository';
@@ -846,7 +846,7 @@ function resolveEnvironments(scope: Construct, props: EcomPlatformProps, naming:
   const named = given.findIndex((e) => e.name === productionName);
   // With one environment, it keeps the seed's names whatever its name; without one named so, the last does.
   const production = given.length === 1 ? 0 : (named >= 0 ? named : given.length - 1);
-  const pipelines = props.env ?? { account: given[0].account, region: given[0].region };
+  const pipelineEnv = props.env ?? { account: given[0].account, region: given[0].region };
   const resolved = given.map((e, i) => ({
     name: e.name,
     given: e,
@@ -856,7 +856,7 @@ function resolveEnvironments(scope: Construct, props: EcomPlatformProps, naming:
     home: false,
     hostings: e.hostings ?? {},
   }));
-  const home = resolved.findIndex((e) => e.env.account === pipelines.account && e.env.region === pipelines.region);
+  const home = resolved.findIndex((e) => e.env.account === pipelineEnv.account && e.env.region === pipelineEnv.region);
   return resolved.map((e, i) => ({ ...e, home: i === (home >= 0 ? home : production) }));
 }
 
@@ -956,19 +956,19 @@ function validateEnvironments(scope: Construct, props: EcomPlatformProps, enviro
       'give `backendStageFactory`, whose createStage(scope, id, environment, naming) builds the Stage of each environment');
   }
   const pipelinesOn = backendPipeline || frontendPipelines;
-  const pipelines = props.env!;
+  const pipelineEnv = props.env!;
   environments.forEach((e, i) => {
-    if (pipelinesOn && e.env!.region !== pipelines.region) {
-      throw propError(scope, `${prop}[${i}].region`, e.env!.region, `the pipelines are in ${pipelines.region} and deploy to their own region only`,
-        `put every environment in ${pipelines.region}, or give \`env\` the region of the environments`);
+    if (pipelinesOn && e.env!.region !== pipelineEnv.region) {
+      throw propError(scope, `${prop}[${i}].region`, e.env!.region, `the pipelines are in ${pipelineEnv.region} and deploy to their own region only`,
+        `put every environment in ${pipelineEnv.region}, or give \`env\` the region of the environments`);
     }
-    if (backendPipeline && e.env!.account !== pipelines.account && !props.crossAccountKeys) {
-      throw propError(scope, `${prop}[${i}].account`, e.env!.account, `the backend pipeline is in account ${pipelines.account}, and deploying to another account needs an artifact key that account can use`,
-        `set \`crossAccountKeys: true\`, and bootstrap ${e.env!.account} with \`cdk bootstrap --trust ${pipelines.account} aws://${e.env!.account}/${e.env!.region}\``);
+    if (backendPipeline && e.env!.account !== pipelineEnv.account && !props.crossAccountKeys) {
+      throw propError(scope, `${prop}[${i}].account`, e.env!.account, `the backend pipeline is in account ${pipelineEnv.account}, and deploying to another account needs an artifact key that account can use`,
+        `set \`crossAccountKeys: true\`, and bootstrap ${e.env!.account} with \`cdk bootstrap --trust ${pipelineEnv.account} aws://${e.env!.account}/${e.env!.region}\``);
     }
   });
-  if (pipelinesOn && !environments.some((e) => e.env!.account === pipelines.account && e.env!.region === pipelines.region)) {
-    throw propError(scope, 'env', pipelines, 'no environment is in the pipelines\' account and region, where the repository and the notification topic go',
+  if (pipelinesOn && !environments.some((e) => e.env!.account === pipelineEnv.account && e.env!.region === pipelineEnv.region)) {
+    throw propError(scope, 'env', pipelineEnv, 'no environment is in the pipelines\' account and region, where the repository and the notification topic go',
       `give \`env\` the account and region of one environment, such as "${environments[0].name}": { account: '${environments[0].env!.account}', region: '${environments[0].env!.region}' }`);
   }
   // Each app's names with an environment's longer project name (`e-com67-staging-<app>-<account>`) too.
@@ -983,7 +983,8 @@ function validateEnvironments(scope: Construct, props: EcomPlatformProps, enviro
 }
 
 /** Every name two environments could share (stacks and parameters per account, buckets everywhere, deploy projects in the pipelines' account). */
-function checkNamesApart(scope: Construct, prop: string, environments: ResolvedEnvironment[], frontends: FrontendAppProps[], frontendPipelines: boolean): void {
+function checkNamesApart(scope: Construct, prop: string, environments: ResolvedEnvironment[], frontends: FrontendAppProps[],
+  frontendPipelines: boolean): void {
   const owners = new Map<string, number>();
   environments.forEach((e, i) => {
     const where = `${e.given!.account}/${e.given!.region}`;

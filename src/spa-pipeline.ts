@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { ComputeMode, PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
 import { checkAppPath, checkRepositoryFolder, normalizePath } from './private/app-path';
 import { acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards } from './private/nag';
+import { pascalCase } from './private/naming-rules';
 import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
   notifyPipelineEvents, validateNotifications,
@@ -888,11 +889,6 @@ function isCrossAccount(scope: Construct, hosting: SpaHosting): boolean {
 /** `Deploy`, or `Deploy-<Environment>` for a deployment with an environment name (`Deploy-Staging`). */
 function stageName(environmentName: string | undefined): string {
   return environmentName === undefined ? 'Deploy' : `Deploy-${pascalCase(environmentName)}`;
-}
-
-/** `pre-prod` -> `PreProd`. */
-function pascalCase(name: string): string {
-  return name.split('-').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join('');
 }
 
 /** An environment name: its stage is `Deploy-<Environment>`, unique in the pipeline. */

@@ -131,7 +131,7 @@ async function status(platform: Platform, args: Args, cliEnv: CliEnv): Promise<n
   const clients = cliEnv.clients({ region: args.region ?? platform.environment?.region, profile: args.profile });
   const read = async () => {
     const all = await pipelineStatuses(platform, clients);
-    return { pipelines: onlyEnvironment(platform, all), environments: environmentStatuses(platform, all) };
+    return { pipelines: onlyEnvironment(platform, all), environments: await environmentStatuses(platform, all, clients) };
   };
   const render = ({ pipelines, environments }: Awaited<ReturnType<typeof read>>) => renderStatus(pipelines) + renderEnvironments(environments);
   if (args.json) {

@@ -1,5 +1,5 @@
-import { GetPipelineExecutionCommand, GetPipelineStateCommand, StageState } from '@aws-sdk/client-codepipeline';
-import { AwsClients, errorName } from './env';
+import { ActionExecutionDetail, GetPipelineExecutionCommand, GetPipelineStateCommand, ListActionExecutionsCommand, StageState } from '@aws-sdk/client-codepipeline';
+import { AwsClients, errorName, InterruptedError } from './env';
 import { Platform, PlatformPipeline } from './platform';
 import { formatTime, table } from './table';
 
@@ -149,6 +149,11 @@ export interface EnvironmentDeployment {
   /** The commit of the stage's latest execution: what the environment runs once it succeeded. */
   readonly revision?: string;
   readonly lastChange?: string;
+  /**
+   * When the latest execution has not succeeded (deploying, failed): the commit of the stage's last succeeded
+   * execution among the pipeline's recent action executions, which the environment still runs.
+   */
+  readonly liveRevision?: string;
 }
 
 /** The commit each environment runs, from each pipeline's stage for it. */
@@ -163,18 +168,27 @@ export interface EnvironmentStatus {
  * Each environment's deployments (only --env's when given), from the pipelines' stages; none for a platform with
  * one environment or none (its table says it all).
  */
-export function environmentStatuses(platform: Platform, statuses: PipelineStatus[]): EnvironmentStatus[] {
+export async function environmentStatuses(platform: Platform, statuses: PipelineStatus[], clients: AwsClients): Promise<EnvironmentStatus[]> {
   if (!platform.multiEnvironment) {
     return [];
   }
   const environments = platform.environment ? [platform.environment] : platform.environments;
-  return environments.map((e) => ({
+  const successes = new Map<string, Promise<Map<string, string | undefined>>>();
+  const liveRevision = async (pipeline: string, stage: string) => {
+    if (!successes.has(pipeline)) {
+      successes.set(pipeline, lastSucceeded(clients, pipeline));
+    }
+    return (await successes.get(pipeline)!).get(stage);
+  };
+  return Promise.all(environments.map(async (e) => ({
     environment: e.name,
     account: e.account,
     region: e.region,
-    deployments: statuses.map((p) => {
+    deployments: await Promise.all(statuses.map(async (p) => {
       const stage = p.role === 'backend' ? e.backendStage : e.appStage;
       const state = p.stages.find((s) => s.stage === stage);
+      const behind = state?.executionId !== undefined && state.status !== 'Succeeded';
+      const live = behind ? await liveRevision(p.pipeline, stage) : undefined;
       return {
         pipeline: p.pipeline,
         role: p.role,
@@ -182,9 +196,48 @@ export function environmentStatuses(platform: Platform, statuses: PipelineStatus
         status: !p.deployed ? 'NotDeployed' : state?.status ?? 'NoStage',
         revision: state?.revision,
         lastChange: state?.lastChange,
+        ...(live ? { liveRevision: live } : {}),
       };
-    }),
-  }));
+    })),
+  })));
+}
+
+/**
+ * Each stage's last succeeded execution's commit, from the pipeline's latest 100 action executions (newest
+ * first): an execution in which every action of the stage that ran succeeded. Empty when they can't be read
+ * (codepipeline:ListActionExecutions not allowed): status then shows the latest execution only.
+ */
+async function lastSucceeded(clients: AwsClients, pipelineName: string): Promise<Map<string, string | undefined>> {
+  let details: ActionExecutionDetail[];
+  try {
+    details = (await clients.codePipeline.send(new ListActionExecutionsCommand({ pipelineName, maxResults: 100 })))?.actionExecutionDetails ?? [];
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      throw error;
+    }
+    return new Map();
+  }
+  const time = (d: ActionExecutionDetail) => new Date(d.lastUpdateTime ?? d.startTime ?? 0).getTime();
+  const sorted = [...details].sort((a, b) => time(b) - time(a));
+  const unsuccessful = new Set(sorted.filter((d) => d.status !== 'Succeeded').map((d) => `${d.stageName}/${d.pipelineExecutionId}`));
+  const executions = new Map<string, string>();
+  for (const d of sorted) {
+    if (d.status === 'Succeeded' && d.stageName && d.pipelineExecutionId && !executions.has(d.stageName)
+      && !unsuccessful.has(`${d.stageName}/${d.pipelineExecutionId}`)) {
+      executions.set(d.stageName, d.pipelineExecutionId);
+    }
+  }
+  const revisions = new Map<string, string | undefined>();
+  for (const [stage, executionId] of executions) {
+    revisions.set(stage, await clients.codePipeline.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: executionId }))
+      .then((r) => r?.pipelineExecution?.artifactRevisions?.[0]?.revisionId, (error) => {
+        if (error instanceof InterruptedError) {
+          throw error;
+        }
+        return undefined;
+      }));
+  }
+  return revisions;
 }
 
 /** With --env on a platform with several environments: each pipeline without the other environments' stages. */
@@ -211,10 +264,12 @@ export function renderEnvironments(environments: EnvironmentStatus[]): string {
       case 'NotDeployed': return 'not deployed';
       case 'NoStage': return `no stage ${d.stage}`;
       case 'NotRun': return 'not run';
-      default: return `${d.revision?.slice(0, 8) ?? '-'} ${d.status}`;
+      default: return d.liveRevision
+        ? `${d.liveRevision.slice(0, 8)} (${d.revision?.slice(0, 8) ?? '-'} ${d.status})`
+        : `${d.revision?.slice(0, 8) ?? '-'} ${d.status}`;
     }
   };
-  return '\nCommit each environment runs (its stage\'s latest execution; once Succeeded, it is live there):\n'
+  return '\nCommit each environment runs, from its stage in each pipeline (in brackets: a newer commit deploying or failed there):\n'
     + table(['ENVIRONMENT', 'ACCOUNT', ...roles.map((r) => r.toUpperCase())],
       environments.map((e) => [e.environment, e.account, ...e.deployments.map(cell)]));
 }

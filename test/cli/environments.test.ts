@@ -3,7 +3,9 @@
 import { DescribeStacksCommand, Stack, StackStatus } from '@aws-sdk/client-cloudformation';
 import { BatchGetProjectsCommand, CodeBuildClient, EnvironmentVariable } from '@aws-sdk/client-codebuild';
 import { GetRepositoryCommand } from '@aws-sdk/client-codecommit';
-import { ActionExecutionStatus, GetPipelineExecutionCommand, GetPipelineStateCommand, StageExecutionStatus, StageState } from '@aws-sdk/client-codepipeline';
+import {
+  ActionExecutionStatus, GetPipelineExecutionCommand, GetPipelineStateCommand, ListActionExecutionsCommand, StageExecutionStatus, StageState,
+} from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -53,7 +55,23 @@ function promotedPipelines() {
     ],
   });
   aws.codePipeline.on(GetPipelineStateCommand, { name: 'e-com67-customer-app-pipeline' }).rejects(awsError('PipelineNotFoundException', 'not found'));
-  const revisions: Record<string, string> = { 'exec-b2': 'bbbbbbbb11112222', 'exec-a2': 'cccccccc33334444', 'exec-a1': 'aaaaaaaa55556666' };
+  // The executions before: exec-b1 deployed 9999aaaa to prod, exec-a1 aaaaaaaa to staging.
+  const detail = (pipelineExecutionId: string, stageName: string, status: string, at: string) =>
+    ({ pipelineExecutionId, stageName, actionName: 'Deploy', status: status as ActionExecutionStatus, lastUpdateTime: new Date(at) });
+  aws.codePipeline.on(ListActionExecutionsCommand, { pipelineName: 'e-com67-backend-pipeline' }).resolves({
+    actionExecutionDetails: [
+      detail('exec-b2', 'Prod', 'InProgress', '2026-11-26T13:30:00Z'),
+      detail('exec-b2', 'Staging', 'Succeeded', '2026-11-26T13:20:00Z'),
+      detail('exec-b1', 'Prod', 'Succeeded', '2026-11-25T10:00:00Z'),
+    ],
+  });
+  aws.codePipeline.on(ListActionExecutionsCommand, { pipelineName: 'e-com67-admin-dashboard-pipeline' }).resolves({
+    actionExecutionDetails: [
+      detail('exec-a1', 'Deploy-Staging', 'Succeeded', '2026-11-25T10:00:00Z'),
+      detail('exec-a2', 'Deploy-Staging', 'Failed', '2026-11-26T13:40:00Z'),
+    ],
+  });
+  const revisions: Record<string, string> = { 'exec-b2': 'bbbbbbbb11112222', 'exec-b1': '9999aaaa77778888', 'exec-a2': 'cccccccc33334444', 'exec-a1': 'aaaaaaaa55556666' };
   aws.codePipeline.on(GetPipelineExecutionCommand).callsFake(async ({ pipelineExecutionId }) => ({
     pipelineExecution: { pipelineExecutionId, artifactRevisions: [{ revisionId: revisions[pipelineExecutionId] }] },
   }));
@@ -61,7 +79,7 @@ function promotedPipelines() {
 }
 
 describe('status with environments', () => {
-  test('a row per environment: the commit and status of each pipeline\'s stage for it', async () => {
+  test('a row per environment: the commit each pipeline\'s stage for it runs, and a newer one deploying or failed', async () => {
     promotedPipelines();
     const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
     expect(await cli.run(['status'])).toBe(0);
@@ -69,11 +87,12 @@ describe('status with environments', () => {
     // The stage table first, as for one environment.
     expect(out).toContain('e-com67-backend-pipeline          Source          Succeeded');
     expect(out.slice(out.indexOf('Commit each environment runs'))).toBe([
-      'Commit each environment runs (its stage\'s latest execution; once Succeeded, it is live there):',
-      'ENVIRONMENT  ACCOUNT       BACKEND              ADMIN-DASHBOARD     CUSTOMER-APP',
-      'dev          111111111111  bbbbbbbb Succeeded   cccccccc Succeeded  not deployed',
-      'staging      111111111111  bbbbbbbb Succeeded   cccccccc Failed     not deployed',
-      'prod         222222222222  bbbbbbbb InProgress  aaaaaaaa Succeeded  not deployed',
+      'Commit each environment runs, from its stage in each pipeline (in brackets: a newer commit deploying or failed there):',
+      'ENVIRONMENT  ACCOUNT       BACKEND                         ADMIN-DASHBOARD             CUSTOMER-APP',
+      'dev          111111111111  bbbbbbbb Succeeded              cccccccc Succeeded          not deployed',
+      // staging still runs aaaaaaaa: cccccccc failed there; prod runs 9999aaaa while bbbbbbbb deploys.
+      'staging      111111111111  bbbbbbbb Succeeded              aaaaaaaa (cccccccc Failed)  not deployed',
+      'prod         222222222222  9999aaaa (bbbbbbbb InProgress)  aaaaaaaa Succeeded          not deployed',
       '',
     ].join('\n'));
   });
@@ -85,7 +104,15 @@ describe('status with environments', () => {
     const json = JSON.parse(cli.stdout());
     expect(json.environments.map((e: any) => [e.environment, e.account])).toEqual([['dev', PIPELINE_ACCOUNT], ['staging', PIPELINE_ACCOUNT], ['prod', PROD_ACCOUNT]]);
     expect(json.environments[2].deployments.slice(0, 2)).toEqual([
-      { pipeline: 'e-com67-backend-pipeline', role: 'backend', stage: 'Prod', status: 'InProgress', revision: 'bbbbbbbb11112222', lastChange: '2026-11-26T13:00:00.000Z' },
+      {
+        pipeline: 'e-com67-backend-pipeline',
+        role: 'backend',
+        stage: 'Prod',
+        status: 'InProgress',
+        revision: 'bbbbbbbb11112222',
+        lastChange: '2026-11-26T13:00:00.000Z',
+        liveRevision: '9999aaaa77778888',
+      },
       { pipeline: 'e-com67-admin-dashboard-pipeline', role: 'admin-dashboard', stage: 'Deploy-Prod', status: 'Succeeded', revision: 'aaaaaaaa55556666', lastChange: '2026-11-26T13:00:00.000Z' },
     ]);
   });

@@ -15,6 +15,7 @@ import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONT
 import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, isStackName, pascalCase } from './private/naming-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
+import { keepOriginalDeployment } from './private/release-routing';
 import { isToken, propError, validated } from './private/validation';
 import { SpaHosting, SpaHostingOptions, SpaRouting } from './spa-hosting';
 import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
@@ -525,6 +526,10 @@ export class EcomPlatform extends Construct {
       : {};
     const runtimeConfig: Record<string, string> = { ...apiUrl, ...app.pipeline?.runtimeConfig };
     const parametersOf = (e: ResolvedEnvironment) => (withApiUrl && several ? { apiUrl: this.apiUrlParameterOf(e) } : undefined);
+    if (several) {
+      // Its deploy project keeps the construct ID it had with one environment (the same name in another resource would clash).
+      keepOriginalDeployment(this.environmentHostings[environments.findIndex((e) => e.production)][index]);
+    }
     const [first, ...others] = environments;
     const pipeline = new SpaPipeline(stack, 'Pipeline', {
       ...app.pipeline,
@@ -856,7 +861,9 @@ function resolveEnvironments(scope: Construct, props: EcomPlatformProps, naming:
     home: false,
     hostings: e.hostings ?? {},
   }));
-  const home = resolved.findIndex((e) => e.env.account === pipelineEnv.account && e.env.region === pipelineEnv.region);
+  // The production environment's stack when it is with the pipelines: where a one-environment platform had them.
+  const withPipelines = (e: ResolvedEnvironment) => e.env!.account === pipelineEnv.account && e.env!.region === pipelineEnv.region;
+  const home = withPipelines(resolved[production]) ? production : resolved.findIndex(withPipelines);
   return resolved.map((e, i) => ({ ...e, home: i === (home >= 0 ? home : production) }));
 }
 

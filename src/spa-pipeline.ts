@@ -23,7 +23,7 @@ import {
   notifyPipelineEvents, validateNotifications,
 } from './private/pipeline-resources';
 import { checkBoolean, checkDuration, checkEnum, checkInstance, checkList, checkObject, checkString, checkStringList, describeValue } from './private/prop-types';
-import { DEFAULT_HASHED_PATTERN, ENTRY_FILE, setReleaseRouting } from './private/release-routing';
+import { DEFAULT_HASHED_PATTERN, ENTRY_FILE, keepsOriginalDeployment, setReleaseRouting } from './private/release-routing';
 import { grantBuildEnvironment, validateBuildEnvironment } from './private/spa-build-variables';
 import { checkInteger, checkWholeDays, isToken, propError, validated } from './private/validation';
 import { CrossAccountDeployTarget, SpaHosting } from './spa-hosting';
@@ -487,7 +487,9 @@ export class SpaPipeline extends Construct {
     const environmentWildcards = grantBuildEnvironment(this.buildProject, props);
 
     this.deployLogGroup = createBuildLogGroup(this, 'DeployLogs', logRetention, removalPolicy, store.key);
-    this.deployProject = this.createDeployment('Deploy', first);
+    // `Deploy` unless a named first deployment gives way to the one EcomPlatform marks (its production environment's).
+    const original = first.environmentName === undefined || keepsOriginalDeployment(first.hosting);
+    this.deployProject = this.createDeployment(original ? 'Deploy' : stageName(first.environmentName), first);
 
     this.pipeline = this.createPipeline(props, store.bucket, sourceBinding, sourceOutput, this.deployStage(first, this.deployProject));
 
@@ -518,7 +520,7 @@ export class SpaPipeline extends Construct {
     this.deployments.push(deployment);
     PIPELINES.set(options.hosting, this);
     setReleaseRouting(options.hosting, { hashedPattern: this.hashedPattern });
-    const project = this.createDeployment(stageName(deployment.environmentName), deployment);
+    const project = this.createDeployment(keepsOriginalDeployment(options.hosting) ? 'Deploy' : stageName(deployment.environmentName), deployment);
     this.pipeline.addStage(this.deployStage(deployment, project));
     // After the stage: binding the action grants the project the artifact bucket.
     acknowledgeGeneratedWildcards(this, () => [...artifactStoreWildcards(this.store), ...codeBuildWildcards(project)]);

@@ -64,3 +64,18 @@ export function setReleaseRouting(hosting: IConstruct, routing: ReleaseRouting):
 export function releaseRoutingOf(hosting: IConstruct): ReleaseRouting | undefined {
   return byHosting.get(hosting);
 }
+
+/**
+ * Hostings whose deployment keeps the construct ID of a one-environment pipeline's deploy project (`Deploy`):
+ * EcomPlatform marks its production environment's, so that adding environments doesn't move the production deploy
+ * project (its name unchanged) to a new logical ID, which CloudFormation would create before deleting the old one.
+ */
+const ORIGINAL_DEPLOYMENT = new WeakSet<IConstruct>();
+
+export function keepOriginalDeployment(hosting: IConstruct): void {
+  ORIGINAL_DEPLOYMENT.add(hosting);
+}
+
+export function keepsOriginalDeployment(hosting: IConstruct): boolean {
+  return ORIGINAL_DEPLOYMENT.has(hosting);
+}

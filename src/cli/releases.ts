@@ -84,7 +84,8 @@ export function deployTargetParameterName(bucket: string): string {
  * stack writes there, read with the person's credentials for that account (--profile).
  */
 export async function findReleaseSite(platform: Platform, clients: AwsClients, app: string): Promise<ReleaseSite> {
-  const environment = platform.environment;
+  // Without --env, the production environment's (the seed's names).
+  const environment = platform.environment ?? (platform.multiEnvironment ? platform.environments.find((e) => e.production) : undefined);
   const naming = environment?.naming ?? platform.naming;
   const deployProject = naming.deployProjectName(app);
   let caller: string | undefined;
@@ -151,7 +152,7 @@ export async function findReleaseSite(platform: Platform, clients: AwsClients, a
 /** The deploy target an app's hosting writes in its own account: {bucket, keyValueStoreArn, siteUrl}. */
 async function siteFromTargetParameter(platform: Platform, clients: AwsClients, app: string, name: string,
   deployProject: string): Promise<ReleaseSite> {
-  const environment = platform.environment;
+  const environment = platform.environment ?? (platform.multiEnvironment ? platform.environments.find((e) => e.production) : undefined);
   const account = environment?.account ?? '<account>';
   const region = await clients.region() ?? environment?.region ?? '<region>';
   const hosting = `the frontend stack ${(environment?.naming ?? platform.naming).frontendStackName}`;

@@ -345,6 +345,10 @@ describe('releases and rollback with --env', () => {
       + `and these credentials are account ${PIPELINE_ACCOUNT}'s: run it again with --profile <a profile of account ${PROD_ACCOUNT}> and --env prod; `
       + `they read ${TARGET} there (ssm:GetParameter), then the bucket and the KeyValueStore it names\n`);
     expect(world.s3Mock.calls()).toEqual([]);
+    // Without --env: the production environment's, the same answer.
+    const prod = cli();
+    expect(await prod.run(['releases', 'admin-dashboard'])).toBe(1);
+    expect(prod.stderr()).toBe(run.stderr());
   });
 
   test('releases and rollback --env prod with prod\'s credentials: the deploy target from prod\'s parameter', async () => {

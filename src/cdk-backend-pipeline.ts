@@ -322,10 +322,11 @@ export class CdkBackendPipeline extends Construct {
       key: store.key,
     });
 
+    // CDK Pipelines leaves its projects on the AWS managed S3 key: give them the pipeline's key at synth too.
+    // Registered first: validations run in order, and the acknowledgements must see what this adds (the asset cache grant).
+    this.node.addValidation({ validate: () => { this.finishGenerated(); return []; } });
     // Registered now, so a synth that builds the pipeline itself still acknowledges what it generates.
     acknowledgeGeneratedWildcards(this, () => this.generatedWildcards(store));
-    // CDK Pipelines leaves its projects on the AWS managed S3 key: give them the pipeline's key at synth too.
-    this.node.addValidation({ validate: () => { this.finishGenerated(); return []; } });
   }
 
   /**

@@ -235,6 +235,18 @@ export interface SpaPipelineOptions extends PipelineOptions {
    * @default false
    */
   readonly serveSourceMaps?: boolean;
+
+  /**
+   * Build the app once per environment instead of once per commit: no shared `Build` stage; each deploy stage runs
+   * (after its approval, when asked) a build of the build project with its own output, then deploys that output. Each
+   * build gets the environment variable `SPA_ENVIRONMENT` (the environment's name, such as "staging"), so
+   * `npm run build -- --mode "$SPA_ENVIRONMENT"` reads Vite's `.env.staging`. For apps that bake values in at build
+   * time (`VITE_*`); prod then runs a build that staging never tested (same commit, different bytes): prefer
+   * `runtimeConfig`, which one build serves to every environment. Needs an `environmentName` on the first deployment.
+   *
+   * @default false (one build, deployed to every environment)
+   */
+  readonly buildPerEnvironment?: boolean;
 }
 
 /**
@@ -435,12 +447,13 @@ export class SpaPipeline extends Construct {
   private readonly store: ArtifactStore;
   private readonly hashedPattern: string;
   private readonly buildOutput = new codepipeline.Artifact('Site');
+  private readonly sourceOutput = new codepipeline.Artifact('Source');
   private readonly sourceVersion?: string;
   private readonly deployments: Deployment[] = [];
 
   constructor(scope: Construct, id: string, props: SpaPipelineProps) {
     super(scope, id);
-    const sourceOutput = new codepipeline.Artifact('Source');
+    const sourceOutput = this.sourceOutput;
     const sourceBinding = validated(this, () => {
       // From JavaScript or Python, props may be missing altogether: the error names `hosting`, not a TypeError.
       validate(this, props ?? ({} as SpaPipelineProps));
@@ -523,7 +536,8 @@ export class SpaPipeline extends Construct {
     const project = this.createDeployment(keepsOriginalDeployment(options.hosting) ? 'Deploy' : stageName(deployment.environmentName), deployment);
     this.pipeline.addStage(this.deployStage(deployment, project));
     // After the stage: binding the action grants the project the artifact bucket.
-    acknowledgeGeneratedWildcards(this, () => [...artifactStoreWildcards(this.store), ...codeBuildWildcards(project)]);
+    acknowledgeGeneratedWildcards(this, () => [...artifactStoreWildcards(this.store), ...codeBuildWildcards(project),
+      ...(this.props.buildPerEnvironment ? codeBuildWildcards(this.buildProject) : [])]);
   }
 
   /**
@@ -610,28 +624,50 @@ export class SpaPipeline extends Construct {
     return project;
   }
 
-  /** A deployment's stage: its deploy action, after a manual approval when asked. */
+  /**
+   * A deployment's stage: its deploy action, after a manual approval when asked; with `buildPerEnvironment`, after
+   * (the approval and) a build of its own, whose output it deploys.
+   */
   private deployStage(deployment: Deployment, project: codebuild.IProject): codepipeline.StageProps {
     const approval = deployment.manualApproval ?? false;
+    const build = this.props.buildPerEnvironment ? this.environmentBuild(deployment, approval ? 2 : 1) : undefined;
     const deploy = new actions.CodeBuildAction({
       actionName: 'Deploy',
       project,
-      input: this.buildOutput,
+      input: build?.actionProperties.outputs![0] ?? this.buildOutput,
       environmentVariables: this.sourceVersion ? { SPA_SOURCE_VERSION: { value: this.sourceVersion } } : undefined,
-      runOrder: approval ? 2 : undefined,
+      runOrder: build ? build.actionProperties.runOrder! + 1 : approval ? 2 : undefined,
     });
+    const deploying = build ? [build, deploy] : [deploy];
     if (!approval) {
-      return { stageName: stageName(deployment.environmentName), actions: [deploy] };
+      return { stageName: stageName(deployment.environmentName), actions: deploying };
     }
     const approve = new actions.ManualApprovalAction({
       actionName: 'Approve',
       runOrder: 1,
       additionalInformation: `Deploy this build to ${deployment.environmentName ?? deployment.hosting.node.path}`,
     });
-    return { stageName: stageName(deployment.environmentName), actions: [approve, deploy] };
+    return { stageName: stageName(deployment.environmentName), actions: [approve, ...deploying] };
   }
 
-  /** Source, Build and the first deployment, one execution at a time. */
+  /**
+   * With `buildPerEnvironment`: the build of one environment, by the pipeline's build project, from the source, into
+   * an artifact of its own (`Site<Environment>`). Its one action-level variable is the environment's name, which
+   * is validated and not secret.
+   */
+  private environmentBuild(deployment: Deployment, runOrder: number): actions.CodeBuildAction {
+    const environmentName = deployment.environmentName!;
+    return new actions.CodeBuildAction({
+      actionName: 'Build',
+      project: this.buildProject,
+      input: this.sourceOutput,
+      outputs: [new codepipeline.Artifact(`Site${pascalCase(environmentName)}`)],
+      environmentVariables: { SPA_ENVIRONMENT: { value: environmentName } },
+      runOrder,
+    });
+  }
+
+  /** Source, Build (unless each environment builds its own) and the first deployment, one execution at a time. */
   private createPipeline(props: SpaPipelineProps, artifactBucket: s3.IBucket, source: SpaSourceBinding, sourceOutput: codepipeline.Artifact,
     deployStage: codepipeline.StageProps): codepipeline.Pipeline {
     return new codepipeline.Pipeline(this, 'Pipeline', {
@@ -643,10 +679,10 @@ export class SpaPipeline extends Construct {
       triggers: source.trigger ? [source.trigger] : undefined,
       stages: [
         { stageName: 'Source', actions: [source.action] },
-        {
+        ...(props.buildPerEnvironment ? [] : [{
           stageName: 'Build',
           actions: [new actions.CodeBuildAction({ actionName: 'Build', project: this.buildProject, input: sourceOutput, outputs: [this.buildOutput] })],
-        },
+        }]),
         deployStage,
       ],
     });
@@ -808,6 +844,7 @@ function validate(scope: Construct, props: SpaPipelineProps): void {
     throw propError(scope, 'testCommands', props.testCommands, 'an empty command tests nothing', 'remove the empty entries');
   }
   checkEnvironmentName(scope, props.environmentName, false, []);
+  validateBuildPerEnvironment(scope, props);
   checkNodeVersion(scope, props.nodeVersion);
   validateBuildEnvironment(scope, props);
   validateRuntimeConfig(scope, props);
@@ -912,6 +949,32 @@ function checkEnvironmentName(scope: Construct, value: unknown, required: boolea
   }
 }
 
+/** The name each environment's build gets (`SPA_ENVIRONMENT`). */
+const ENVIRONMENT_VARIABLE = 'SPA_ENVIRONMENT';
+
+/**
+ * `buildPerEnvironment`: the builds are told apart by their environment's name, so the first deployment needs one, and
+ * the build's own variables must not define the variable each build gets (the action's value would win silently).
+ */
+function validateBuildPerEnvironment(scope: Construct, props: SpaPipelineProps): void {
+  if (!props.buildPerEnvironment) {
+    return;
+  }
+  if (props.environmentName === undefined) {
+    throw propError(scope, 'buildPerEnvironment', true, 'the first deployment has no `environmentName`, and each build is told its environment by name '
+      + `(\`${ENVIRONMENT_VARIABLE}\`, for \`--mode "$${ENVIRONMENT_VARIABLE}"\`): there is nothing to tell the builds apart`,
+    'give the first deployment an `environmentName` such as "dev" (with EcomPlatform: give several `environments`), '
+      + 'or remove `buildPerEnvironment` and read what differs per environment from `runtimeConfig`');
+  }
+  for (const prop of ['buildVariables', 'parameterStoreVariables', 'secretsManagerVariables'] as const) {
+    const variables = props[prop];
+    if (variables !== undefined && variables !== null && typeof variables === 'object' && Object.keys(variables).includes(ENVIRONMENT_VARIABLE)) {
+      throw propError(scope, `${prop}.${ENVIRONMENT_VARIABLE}`, variables[ENVIRONMENT_VARIABLE], `with \`buildPerEnvironment\`, each build's \`${ENVIRONMENT_VARIABLE}\` `
+        + 'is its environment\'s name, which would replace this value without a word', `remove \`${ENVIRONMENT_VARIABLE}\` from \`${prop}\`, or give it another name`);
+    }
+  }
+}
+
 /** A deploy project name: CodeBuild's rules, and none of the pipeline's other project names. */
 function checkDeployProjectName(scope: Construct, name: string | undefined, taken: Array<string | undefined>): void {
   if (name === undefined || isToken(name)) {
@@ -955,6 +1018,7 @@ function validateTypes(scope: Construct, props: SpaPipelineProps): void {
   checkStringList(scope, 'smokeCheckCommands', props.smokeCheckCommands, '"npx playwright test"');
   checkList(scope, 'rollbackAlarms', props.rollbackAlarms, isAlarm, 'CloudWatch alarms', 'cloudwatch.Alarm.fromAlarmName(this, \'Errors\', \'admin-5xx\')');
   checkBoolean(scope, 'serveSourceMaps', props.serveSourceMaps);
+  checkBoolean(scope, 'buildPerEnvironment', props.buildPerEnvironment);
   checkBoolean(scope, 'manualApproval', props.manualApproval);
   checkEnum(scope, 'deployCompute', props.deployCompute, ComputeMode, 'ComputeMode');
   checkEnum(scope, 'buildCompute', props.buildCompute, ComputeMode, 'ComputeMode');

@@ -4,7 +4,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
-import { SpaHosting, SpaPipeline, SpaSource } from '../src';
+import { SpaHosting, SpaPipeline, SpaPipelineOptions, SpaSource } from '../src';
 import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 import { FLAG_CONTEXTS } from './helpers/contexts';
 
@@ -14,8 +14,8 @@ const REGION = 'eu-west-1';
 const PROD_BUCKET = `e-com67-admin-dashboard-${PROD_ACCOUNT}`;
 const PROD_TARGET_PARAMETER = `/cdk-ecom-platform/${PROD_BUCKET}/deploy-target`;
 
-/** The issue's layout: a frontend stack per environment, the app's pipeline in the pipeline account. */
-function build(app: App) {
+/** The issue's layout: a frontend stack per environment, the app's pipeline in the pipeline account; `options` over it. */
+function build(app: App, options: SpaPipelineOptions = {}) {
   const env = (account: string) => ({ account, region: REGION });
   const dev = new Stack(app, 'E-Com67-Dev-FrontendStack', { env: env(PIPELINE_ACCOUNT) });
   const staging = new Stack(app, 'E-Com67-Staging-FrontendStack', { env: env(PIPELINE_ACCOUNT) });
@@ -33,6 +33,7 @@ function build(app: App) {
     buildProjectName: 'e-com67-admin-dashboard-build',
     deployProjectName: 'e-com67-dev-admin-dashboard-deploy',
     runtimeConfig: { apiUrl: 'https://dev-api.example.com' },
+    ...options,
   });
   pipeline.addDeployment({
     environmentName: 'staging',
@@ -224,5 +225,57 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline environments ($name)', ({ context }) =
 
 describeCompliance('SpaPipeline environments', (context) => {
   const result = checkCompliance(context, (app) => build(app).stacks);
+  return { ...result, cases: appCases(result) };
+});
+
+describe.each(FLAG_CONTEXTS)('SpaPipeline environments, a build per environment ($name)', ({ context }) => {
+  const app = new App({ context });
+  const { stacks } = build(app, { buildPerEnvironment: true, buildCommands: ['npm run build -- --mode "$SPA_ENVIRONMENT"'] });
+  const template = Template.fromStack(stacks.pipeline).toJSON();
+  const [, pipelineResource] = resourcesOf(template, 'AWS::CodePipeline::Pipeline')[0];
+  const stages: any[] = pipelineResource.Properties.Stages;
+  const projects = resourcesOf(template, 'AWS::CodeBuild::Project');
+  const buildProjectId = projects.find(([, r]) => r.Properties.Name === 'e-com67-admin-dashboard-build')![0];
+  const actionsNamed = (name: string) => stages.slice(1).map((stage) => stage.Actions.find((a: any) => a.Name === name));
+
+  test('no shared Build stage: each environment\'s stage runs [Approve], Build, then Deploy, in that order', () => {
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Deploy-Dev', 'Deploy-Staging', 'Deploy-Prod']);
+    expect(stages.slice(1).map((s) => s.Actions.map((a: any) => [a.Name, a.ActionTypeId.Category, a.RunOrder]))).toEqual([
+      [['Build', 'Build', 1], ['Deploy', 'Build', 2]],
+      [['Build', 'Build', 1], ['Deploy', 'Build', 2]],
+      [['Approve', 'Approval', 1], ['Build', 'Build', 2], ['Deploy', 'Build', 3]],
+    ]);
+  });
+
+  test('an unapproved prod is not even built: its build runs after its approval', () => {
+    const prod = stages[3].Actions;
+    const runOrder = (name: string) => prod.find((a: any) => a.Name === name).RunOrder;
+    expect(runOrder('Approve')).toBeLessThan(runOrder('Build'));
+    expect(runOrder('Build')).toBeLessThan(runOrder('Deploy'));
+  });
+
+  test('one build project, run by every environment\'s build action on the source; each deploy takes its own build\'s output', () => {
+    const builds = actionsNamed('Build');
+    expect(builds.map((a) => a.Configuration.ProjectName)).toEqual([1, 2, 3].map(() => ({ Ref: buildProjectId })));
+    expect(builds.map((a) => a.InputArtifacts)).toEqual([1, 2, 3].map(() => [{ Name: 'Source' }]));
+    const outputs = builds.map((a) => a.OutputArtifacts);
+    expect(outputs).toEqual([[{ Name: 'SiteDev' }], [{ Name: 'SiteStaging' }], [{ Name: 'SiteProd' }]]);
+    expect(actionsNamed('Deploy').map((a) => a.InputArtifacts)).toEqual(outputs);
+    // One build project and a deploy project per environment: no project per build.
+    expect(projects).toHaveLength(4);
+    const buildSpec = JSON.parse(projects.find(([id]) => id === buildProjectId)![1].Properties.Source.BuildSpec);
+    expect(buildSpec.phases.build.commands).toContain('npm run build -- --mode "$SPA_ENVIRONMENT"');
+  });
+
+  test('each build is told its environment (SPA_ENVIRONMENT, plaintext) and nothing else; deploys keep their source version', () => {
+    expect(actionsNamed('Build').map((a) => JSON.parse(a.Configuration.EnvironmentVariables))).toEqual(['dev', 'staging', 'prod']
+      .map((value) => [{ name: 'SPA_ENVIRONMENT', type: 'PLAINTEXT', value }]));
+    expect(actionsNamed('Deploy').map((a) => a.Configuration.EnvironmentVariables)).toEqual([1, 2, 3]
+      .map(() => JSON.stringify([{ name: 'SPA_SOURCE_VERSION', type: 'PLAINTEXT', value: '#{Source_Source_NS.CommitId}' }])));
+  });
+});
+
+describeCompliance('SpaPipeline environments, a build per environment', (context) => {
+  const result = checkCompliance(context, (app) => build(app, { buildPerEnvironment: true }).stacks);
   return { ...result, cases: appCases(result) };
 });

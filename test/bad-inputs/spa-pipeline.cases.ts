@@ -58,6 +58,18 @@ const prodStack = (app: App) => new Stack(app, 'Prod', { env: { ...ENV, account:
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:e-com67/npm-AbCdEf';
 
 export const CASES: BadInput[] = [
+  // A build per environment: builds told apart by the environment's name.
+  p('buildPerEnvironment: true (no environmentName)', refused('buildPerEnvironment', /nothing to tell the builds apart.*Fix: give the first deployment an `environmentName`/),
+    () => ({ buildPerEnvironment: true })),
+  p("buildPerEnvironment: 'true' (a string, JavaScript)", refused('buildPerEnvironment', /true or false/),
+    () => ({ buildPerEnvironment: 'true' as any, environmentName: 'dev' })),
+  p("buildPerEnvironment with buildVariables: { SPA_ENVIRONMENT: 'prod' }", refused('buildVariables.SPA_ENVIRONMENT', /environment's name/),
+    () => ({ buildPerEnvironment: true, environmentName: 'dev', buildVariables: { SPA_ENVIRONMENT: 'prod' } })),
+  p("buildPerEnvironment with parameterStoreVariables: { SPA_ENVIRONMENT: '/e-com67/env' }", refused('parameterStoreVariables.SPA_ENVIRONMENT'),
+    () => ({ buildPerEnvironment: true, environmentName: 'dev', parameterStoreVariables: { SPA_ENVIRONMENT: '/e-com67/env' } })),
+  p("buildVariables: { SPA_ENVIRONMENT: 'prod' } (one build)", accepted(), () => ({ buildVariables: { SPA_ENVIRONMENT: 'prod' } })),
+  d("buildPerEnvironment: true, addDeployment({ environmentName: 'staging', manualApproval: true })", accepted(), () => ({ manualApproval: true }),
+    () => ({ buildPerEnvironment: true })),
   // Secrets and parameters: exact grants, wildcards only through a listed prefix.
   p("secretsManagerVariables: { X: 'arn:...:secret:*' }", refused('secretsManagerVariables.X', /wildcard/),
     () => ({ secretsManagerVariables: { X: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:*' } })),

@@ -3,7 +3,7 @@ import { PlatformNaming } from '../platform-naming';
 import { readApiUrl, waitForApiUrl } from './api-url';
 import { DeployTarget } from './args';
 import { locateCdk } from './cdk-cli';
-import { CliEnv, CliError, UsageError } from './env';
+import { AwsClients, CliEnv, CliError, UsageError } from './env';
 import { Platform, PlatformEnvironment } from './platform';
 import { describeStack } from './stacks';
 import { formatDuration, table } from './table';
@@ -19,6 +19,11 @@ export interface DeployStep {
   readonly note?: string;
   /** The parameter this step waits for, instead of running the CDK CLI. */
   readonly waitFor?: string;
+  /**
+   * Several environments' frontend stacks: each reads its own environment's API URL parameter when it deploys,
+   * so only those whose parameter exists (in the account of these credentials) are deployed.
+   */
+  readonly environments?: PlatformEnvironment[];
 }
 
 /**
@@ -40,7 +45,12 @@ export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = t
   const frontendStacks = platform.multiEnvironment
     ? (platform.environment ? [platform.environment] : platform.environments).map((e) => e.naming.frontendStackName)
     : [platform.naming.frontendStackName];
-  const frontend: DeployStep = { title: frontendStacks.length > 1 ? 'Frontend stacks' : 'Frontend stack', stacks: frontendStacks, frontendPipelines: true };
+  const frontend: DeployStep = {
+    title: frontendStacks.length > 1 ? 'Frontend stacks' : 'Frontend stack',
+    stacks: frontendStacks,
+    frontendPipelines: true,
+    environments: platform.multiEnvironment && !platform.environment ? platform.environments : undefined,
+  };
   const pipelines: DeployStep = { title: 'Frontend pipelines', stacks: platform.appPipelines.map((p) => p.stackName), frontendPipelines: true };
   switch (target) {
     case 'backend-pipeline': return [backend];
@@ -154,7 +164,7 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
   const results: Array<{ step: DeployStep; result: string; ms?: number }> = [];
   let exitCode = 0;
   let failure: string | undefined;
-  for (const [i, step] of steps.entries()) {
+  for (let [i, step] of steps.entries()) {
     if (exitCode !== 0 || cliEnv.signal.aborted) {
       results.push({ step, result: 'skipped' });
       continue;
@@ -168,6 +178,14 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
       exitCode = waited.ok ? 0 : 1;
       failure = waited.message;
       continue;
+    }
+    const ready = step.environments ? await readyEnvironments(step.environments, clients, cliEnv, caller, platform) : undefined;
+    if (ready && ready.length === 0) {
+      results.push({ step, result: 'skipped (no API URL yet)' });
+      continue;
+    }
+    if (ready) {
+      step = { ...step, stacks: ready.map((e) => e.naming.frontendStackName) };
     }
     const args = cdkDeployArgs(platform, step, options.profile);
     cliEnv.out.write(`\n==> Step ${i + 1}/${steps.length}: ${step.title} (${step.stacks.join(', ')})${step.note ? `, ${step.note}` : ''}\n$ cdk ${args.join(' ')}\n\n`);
@@ -188,4 +206,28 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
     cliEnv.err.write(`ecom-platform: ${failure}\n`);
   }
   return exitCode;
+}
+
+/**
+ * The environments whose frontend stack can deploy now: their API URL parameter exists, read with these credentials.
+ * The others are named, with the command that deploys them once the backend pipeline has reached them (an
+ * environment behind an approval, or in another account).
+ */
+async function readyEnvironments(environments: PlatformEnvironment[], clients: AwsClients, cliEnv: CliEnv, caller: string | undefined,
+  platform: Platform): Promise<PlatformEnvironment[]> {
+  const account = caller ?? (await clients.sts.send(new GetCallerIdentityCommand({}))).Account;
+  const ready: PlatformEnvironment[] = [];
+  for (const e of environments) {
+    const parameter = e.naming.apiUrlParameterName;
+    const why = e.account !== account
+      ? `it is in account ${e.account}, and these credentials are account ${account}'s`
+      : (await readApiUrl(platform, clients, parameter) === undefined ? `${parameter} does not exist yet (the backend pipeline has not deployed ${e.name})` : undefined);
+    if (why) {
+      cliEnv.out.write(`${e.naming.frontendStackName} is not deployed now: ${why}. Once the backend pipeline has deployed ${e.name}: `
+        + `ecom-platform deploy frontend --env ${e.name}${e.account !== account ? ` --profile <a profile of ${e.account}>` : ''}\n`);
+    } else {
+      ready.push(e);
+    }
+  }
+  return ready;
 }

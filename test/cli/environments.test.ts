@@ -256,12 +256,23 @@ describe('deploy with environments', () => {
     expect(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name)).toEqual(['/e-com67-dev/api-url']);
   });
 
-  test('deploy frontend: every environment\'s frontend stack, in order', async () => {
+  test('deploy frontend: the frontend stacks whose API URL exists, in order; the others named with the command for later', async () => {
+    account(PIPELINE_ACCOUNT, { parameters: ['/e-com67-dev/api-url', '/e-com67-staging/api-url'] });
+    const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
+    expect(await cli.run(['deploy', 'frontend'])).toBe(0);
+    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([['E-Com67-Dev-FrontendStack', 'E-Com67-Staging-FrontendStack']]);
+    expect(cli.stdout()).toContain('Frontend stacks');
+    expect(cli.stdout()).toContain(`E-Com67-FrontendStack is not deployed now: it is in account ${PROD_ACCOUNT}, and these credentials are account ${PIPELINE_ACCOUNT}'s. `
+      + `Once the backend pipeline has deployed prod: ecom-platform deploy frontend --env prod --profile <a profile of ${PROD_ACCOUNT}>`);
+  });
+
+  test('deploy frontend: an environment whose API URL does not exist yet is not deployed (its stack reads it)', async () => {
     account(PIPELINE_ACCOUNT, { parameters: ['/e-com67-dev/api-url'] });
     const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
     expect(await cli.run(['deploy', 'frontend'])).toBe(0);
-    expect(cli.runs[0].args.slice(0, 4)).toEqual(['deploy', 'E-Com67-Dev-FrontendStack', 'E-Com67-Staging-FrontendStack', 'E-Com67-FrontendStack']);
-    expect(cli.stdout()).toContain('Frontend stacks');
+    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([['E-Com67-Dev-FrontendStack']]);
+    expect(cli.stdout()).toContain('E-Com67-Staging-FrontendStack is not deployed now: /e-com67-staging/api-url does not exist yet (the backend pipeline has not deployed staging). '
+      + 'Once the backend pipeline has deployed staging: ecom-platform deploy frontend --env staging\n');
   });
 
   test('deploy frontend --env prod with the pipeline account\'s credentials: prod\'s parameter is not read, said so', async () => {
@@ -273,7 +284,7 @@ describe('deploy with environments', () => {
     expect(cli.stdout()).toContain(`/e-com67/api-url is in prod's account ${PROD_ACCOUNT}, and these credentials are account ${PIPELINE_ACCOUNT}'s: not checked`);
   });
 
-  test('deploy all, a first deployment: waits for the first environment\'s API URL, then every frontend stack, then the pipelines', async () => {
+  test('deploy all, a first deployment: waits for the first environment\'s API URL, then the frontend stacks that can deploy, then the pipelines', async () => {
     const aws = account(PIPELINE_ACCOUNT);
     let checks = 0;
     aws.ssm.on(GetParameterCommand, { Name: '/e-com67-dev/api-url' }).callsFake(async ({ Name }) => {
@@ -286,12 +297,13 @@ describe('deploy with environments', () => {
     expect(await cli.run(['deploy', 'all'])).toBe(0);
     expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([
       ['E-Com67-BackendPipelineStack'],
-      ['E-Com67-Dev-FrontendStack', 'E-Com67-Staging-FrontendStack', 'E-Com67-FrontendStack'],
+      ['E-Com67-Dev-FrontendStack'],
       ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack'],
     ]);
     expect(cli.runs[0].args).toContain('ecom:frontendPipelines=false');
     expect(cli.stdout()).toContain('Step 2/4: Waiting for the backend pipeline\'s first run to write /e-com67-dev/api-url');
-    expect(new Set(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name))).toEqual(new Set(['/e-com67-dev/api-url']));
+    expect(cli.stdout()).toContain('ecom-platform deploy frontend --env staging\n');
+    expect(new Set(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name))).toEqual(new Set(['/e-com67-dev/api-url', '/e-com67-staging/api-url']));
   });
 
   test.each(['backend-pipeline', 'frontend-pipelines'])('deploy %s --env dev: refused, one pipeline serves every environment', async (target) => {

@@ -11,8 +11,8 @@ import { IBackendStageFactory, PlatformEnvironment } from './platform-environmen
 import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
 import { checkAppPath, checkRepositoryFolder, FolderRules, localPackagePaths, normalizePath } from './private/app-path';
-import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
-import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, isStackName, pascalCase } from './private/naming-rules';
+import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
+import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, environmentNamingProblem, isStackName, pascalCase } from './private/naming-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { keepOriginalDeployment } from './private/release-routing';
@@ -302,11 +302,12 @@ export class EcomPlatform extends Construct {
   public readonly backendStages: Stage[];
 
   private readonly appNames: string[];
+  private readonly pipelineEnv?: Environment;
   private readonly environmentHostings: SpaHosting[][];
 
   constructor(scope: Construct, id: string, props: EcomPlatformProps = {}) {
     super(scope, id);
-    const { naming, backendPipeline, frontendPipelines, frontends, environments } = validated(this, () => {
+    const { naming, backendPipeline, frontendPipelines, frontends, environments, pipelineEnv } = validated(this, () => {
       validateTypes(this, props);
       const namingChosen = validateNaming(this, props);
       const checked = {
@@ -317,12 +318,13 @@ export class EcomPlatform extends Construct {
         environments: resolveEnvironments(this, props, namingChosen),
       };
       // The pipelines' account and region: `env`, else the first environment's.
-      const withEnv = { ...props, env: props.env ?? checked.environments[0].env };
+      const withEnv = { ...props, env: pipelinesEnv(this, props, checked.environments.flatMap((e) => (e.given ? [e.given] : []))) };
       validate(this, scope, withEnv, checked.frontends, checked.naming, checked.backendPipeline, checked.frontendPipelines);
       validateEnvironments(this, withEnv, checked.environments, checked.frontends, checked.backendPipeline, checked.frontendPipelines);
-      return checked;
+      return { ...checked, pipelineEnv: withEnv.env };
     });
     this.naming = naming;
+    this.pipelineEnv = pipelineEnv;
     this.backendPipelineEnabled = backendPipeline;
     this.frontendPipelinesEnabled = frontendPipelines;
     const production = environments.find((e) => e.production)!;
@@ -344,7 +346,7 @@ export class EcomPlatform extends Construct {
     this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline, home);
     this.backendStages = this.createBackendStages(scope, props, environments);
     if (backendPipeline) {
-      this.backendPipelineStack = this.createStack(scope, naming.backendPipelineStackName, 'the backend pipeline', props.env ?? environments[0].env);
+      this.backendPipelineStack = this.createStack(scope, naming.backendPipelineStackName, 'the backend pipeline', pipelineEnv);
       this.backendPipeline = this.createBackendPipeline(this.backendPipelineStack, props, environments);
     } else if (props.backendStackOrder) {
       // Direct mode: `cdk deploy '<Stage>/*'` deploys in the same order the pipeline would.
@@ -468,7 +470,7 @@ export class EcomPlatform extends Construct {
       return props.backendStage ? [props.backendStage] : [];
     }
     const stages: Stage[] = [];
-    return environments.map((environment) => {
+    for (const environment of environments) {
       const stage = factory.createStage(scope, pascalCase(environment.name), environment.given!, environment.naming);
       validated(this, () => {
         if (!Stage.isStage(stage)) {
@@ -482,8 +484,8 @@ export class EcomPlatform extends Construct {
         }
       });
       stages.push(stage);
-      return stage;
-    });
+    }
+    return stages;
   }
 
   /** The backend pipeline, deploying the backend stage of each environment in order. */
@@ -515,7 +517,7 @@ export class EcomPlatform extends Construct {
   private createAppPipeline(scope: Construct, app: FrontendAppProps, index: number, props: EcomPlatformProps, environments: ResolvedEnvironment[])
     : SpaPipeline {
     const naming = this.naming;
-    const stack = this.createStack(scope, app.pipelineStackName ?? naming.appPipelineStackName(app.name), `the pipeline of ${app.name}`, props.env ?? environments[0].env);
+    const stack = this.createStack(scope, app.pipelineStackName ?? naming.appPipelineStackName(app.name), `the pipeline of ${app.name}`, this.pipelineEnv);
     const withApiUrl = props.apiUrlInRuntimeConfig ?? true;
     const appPath = normalizePath(app.appPath);
     const several = environments.length > 1;
@@ -851,7 +853,7 @@ function resolveEnvironments(scope: Construct, props: EcomPlatformProps, naming:
   const named = given.findIndex((e) => e.name === productionName);
   // With one environment, it keeps the seed's names whatever its name; without one named so, the last does.
   const production = given.length === 1 ? 0 : (named >= 0 ? named : given.length - 1);
-  const pipelineEnv = props.env ?? { account: given[0].account, region: given[0].region };
+  const pipelineEnv = pipelinesEnv(scope, props, given)!;
   const resolved = given.map((e, i) => ({
     name: e.name,
     given: e,
@@ -865,6 +867,25 @@ function resolveEnvironments(scope: Construct, props: EcomPlatformProps, naming:
   const withPipelines = (e: ResolvedEnvironment) => e.env!.account === pipelineEnv.account && e.env!.region === pipelineEnv.region;
   const home = withPipelines(resolved[production]) ? production : resolved.findIndex(withPipelines);
   return resolved.map((e, i) => ({ ...e, home: i === (home >= 0 ? home : production) }));
+}
+
+/**
+ * Where the pipelines and the repository are: `env`; with environments and no `env`, the account of the context value
+ * `ecom:pipelineAccount` (which the CLI reads too), else the first environment's, in the first environment's region.
+ */
+function pipelinesEnv(scope: Construct, props: EcomPlatformProps, given: PlatformEnvironment[]): Environment | undefined {
+  const account = scope.node.tryGetContext(PIPELINE_ACCOUNT_CONTEXT);
+  if (account !== undefined && (typeof account !== 'string' || !/^\d{12}$/.test(account))) {
+    throw propError(scope, `context ${PIPELINE_ACCOUNT_CONTEXT}`, account, 'an AWS account ID is 12 digits, as a string', 'set it to the pipelines\' account, such as "111111111111"');
+  }
+  if (props.env?.account !== undefined && account !== undefined && !isToken(props.env.account) && props.env.account !== account) {
+    throw propError(scope, 'env.account', props.env.account, `the context value ${PIPELINE_ACCOUNT_CONTEXT} (${account}), which the ecom-platform CLI reads, names another account for the pipelines`,
+      `give both the same account, or remove ${PIPELINE_ACCOUNT_CONTEXT} from cdk.json`);
+  }
+  if (props.env || given.length === 0) {
+    return props.env;
+  }
+  return { account: account ?? given[0].account, region: given[0].region };
 }
 
 /** The context value `ecom:environments`: a list, or its JSON (`-c` passes strings). */
@@ -892,12 +913,11 @@ function productionEnvironmentName(scope: Construct, props: EcomPlatformProps): 
 }
 
 function environmentNaming(scope: Construct, prop: string, naming: PlatformNaming, name: string): PlatformNaming {
-  try {
-    return naming.forEnvironment(name);
-  } catch (error) {
-    const reason = (error as Error).message.replace(/^[^:]*: invalid `environmentName` "[^"]*": /, '').replace(/\. Fix: .*$/s, '');
-    throw propError(scope, prop, name, reason, 'shorten the environment name, or the project name and stack prefix');
+  const problem = environmentNamingProblem(naming.projectName, naming.stackPrefix, name);
+  if (problem) {
+    throw propError(scope, prop, name, problem.problem, problem.fix);
   }
+  return naming.forEnvironment(name);
 }
 
 /** One environment's fields, as JavaScript, Python and cdk.json may give anything. */

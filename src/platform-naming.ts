@@ -1,6 +1,9 @@
 import { IConstruct } from 'constructs';
 import { PROJECT_NAME_CONTEXT, STACK_PREFIX_CONTEXT } from './private/context-keys';
-import { appNameProblem, chooseNaming, DEFAULT_PROJECT_NAME, DEFAULT_STACK_PREFIX, environmentNameProblem, isStackName, NamingProblem, namingProblem, pascalCase } from './private/naming-rules';
+import {
+  appNameProblem, chooseNaming, DEFAULT_PROJECT_NAME, DEFAULT_STACK_PREFIX, environmentNamingProblem, isStackName, NamingProblem, namingProblem,
+  pascalCase,
+} from './private/naming-rules';
 import { isUnresolvedString, showText } from './private/text';
 
 /**
@@ -90,22 +93,11 @@ export class PlatformNaming {
    * @param environmentName lowercase words joined by hyphens, such as "dev" or "staging"
    */
   public forEnvironment(environmentName: string): PlatformNaming {
-    const problem = environmentNameProblem(environmentName);
+    const problem = environmentNamingProblem(this.projectName, this.stackPrefix, environmentName);
     if (problem) {
       throw namingError('PlatformNaming.forEnvironment', { ...problem, prop: 'environmentName' });
     }
-    const projectName = `${this.projectName}-${environmentName}`;
-    const stackPrefix = `${this.stackPrefix}-${pascalCase(environmentName)}`;
-    const derived = namingProblem(projectName, stackPrefix);
-    if (derived) {
-      throw namingError('PlatformNaming.forEnvironment', {
-        prop: 'environmentName',
-        value: environmentName,
-        problem: `the environment's ${derived.field === 'projectName' ? 'project name' : 'stack prefix'} "${derived.value}" is invalid: ${derived.problem}`,
-        fix: 'shorten the environment name, or the project name and stack prefix',
-      });
-    }
-    return new PlatformNaming({ projectName, stackPrefix });
+    return new PlatformNaming({ projectName: `${this.projectName}-${environmentName}`, stackPrefix: `${this.stackPrefix}-${pascalCase(environmentName)}` });
   }
 
   /** Stack of the hosting of every frontend app (`E-Com67-FrontendStack`). */

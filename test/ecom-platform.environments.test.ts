@@ -484,3 +484,56 @@ describe('the environment keeping the seed names', () => {
     expect(warningsOf(platform).filter((w) => w.includes('EcomPlatform.'))).toEqual([]);
   });
 });
+
+describe('adding environments to a one-environment platform', () => {
+  /** The logical ID and name of every CodeBuild project and the repository and topic of `stackName`. */
+  const named = (templates: Record<string, any>, stackName: string, type: string, nameProperty: string) =>
+    Object.entries(templates[stackName]?.Resources ?? {}).filter(([, r]: [string, any]) => r.Type === type)
+      .map(([id, r]: [string, any]) => `${id} ${JSON.stringify(r.Properties?.[nameProperty])}`).sort();
+
+  let before: Record<string, any>;
+  let after: Record<string, any>;
+  beforeAll(() => {
+    before = synthesized(onePlatform({ env: ONE }).app).templates;
+    const app = new App({ context: CONTEXT });
+    new EcomPlatform(app, 'Platform', {
+      env: ONE,
+      environments: ['dev', 'staging', 'prod'].map((name) => ({ name, ...ONE })),
+      frontendPipelines: true,
+      source: PlatformSource.codeCommit({ createRepository: true }),
+      notificationEmails: ['team@example.com'],
+    });
+    after = synthesized(app).templates;
+  });
+
+  test('the production deploy project keeps its logical ID and name (no create-before-delete clash); the others are new', () => {
+    const prodProjects = named(before, 'E-Com67-AdminPipelineStack', 'AWS::CodeBuild::Project', 'Name');
+    const projects = named(after, 'E-Com67-AdminPipelineStack', 'AWS::CodeBuild::Project', 'Name');
+    expect(projects).toEqual(expect.arrayContaining(prodProjects));
+    expect(projects.filter((p) => !prodProjects.includes(p)).map((p) => p.split(' ')[1]))
+      .toEqual(['"e-com67-dev-admin-dashboard-deploy"', '"e-com67-staging-admin-dashboard-deploy"']);
+  });
+
+  test('the repository and the topic stay in E-Com67-FrontendStack with their logical IDs', () => {
+    for (const [type, property] of [['AWS::CodeCommit::Repository', 'RepositoryName'], ['AWS::SNS::Topic', 'KmsMasterKeyId']]) {
+      const kept = named(before, 'E-Com67-FrontendStack', type, property);
+      expect(kept).toHaveLength(1);
+      expect(named(after, 'E-Com67-FrontendStack', type, property)).toEqual(kept);
+      expect(named(after, 'E-Com67-Dev-FrontendStack', type, property)).toEqual([]);
+    }
+  });
+});
+
+describe('context ecom:pipelineAccount (read by the CLI too)', () => {
+  test('without env: the pipelines and the repository are in that account, in the first environment\'s region', () => {
+    const app = new App({ context: { ...CONTEXT, 'ecom:pipelineAccount': PROD } });
+    const platform = new EcomPlatform(app, 'Platform', {
+      environments: [{ name: 'dev', account: PIPELINES, region: REGION }, { name: 'prod', account: PROD, region: REGION }],
+      frontendPipelines: true,
+      source: PlatformSource.codeCommit({ createRepository: true }),
+    });
+    expect(platform.appPipelineStacks.map((s) => [s.account, s.region])).toEqual([[PROD, REGION], [PROD, REGION]]);
+    expect(Stack.of(platform.repository!).stackName).toBe('E-Com67-FrontendStack');
+    expect(Stack.of(platform.repository!).account).toBe(PROD);
+  });
+});

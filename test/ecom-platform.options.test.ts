@@ -113,6 +113,7 @@ function hostingSamples(stack: Stack): Record<keyof SpaHostingOptions, unknown> 
 
 const PIPELINE_SAMPLES: Record<keyof SpaPipelineOptions, unknown> = {
   executionMode: codepipeline.ExecutionMode.SUPERSEDED,
+  buildPerEnvironment: false,
   logRetention: logs.RetentionDays.ONE_MONTH,
   artifactRetention: Duration.days(10),
   removalPolicy: RemovalPolicy.DESTROY,

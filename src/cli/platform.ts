@@ -3,7 +3,7 @@ import * as path from 'path';
 import { PlatformNaming } from '../platform-naming';
 import { Args, closest, REGION, showValue } from './args';
 import { UsageError } from './env';
-import { ENVIRONMENTS_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from '../private/context-keys';
+import { ENVIRONMENTS_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from '../private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, pascalCase } from '../private/naming-rules';
 import { terminalSafe } from '../private/text';
 
@@ -14,9 +14,8 @@ export const CONNECTION_CONTEXT = 'ecom:connectionArn';
 
 // The environments (a JSON list of {name, account, region, manualApproval?}) and the one keeping the seed's names:
 // the context EcomPlatform reads.
-export { ENVIRONMENTS_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT };
-/** Context key of the account the pipelines live in, for the CLI (default: the first environment's account). */
-export const PIPELINE_ACCOUNT_CONTEXT = 'ecom:pipelineAccount';
+// The pipelines' account (default: the first environment's), which EcomPlatform reads too when it has no `env`.
+export { ENVIRONMENTS_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT };
 /** The default production environment's name. */
 export const DEFAULT_PRODUCTION_ENVIRONMENT = 'prod';
 

@@ -17,3 +17,6 @@ export const ENVIRONMENTS_CONTEXT = 'ecom:environments';
 
 /** The name of the environment that keeps the seed's names among several (default "prod"). */
 export const PRODUCTION_ENVIRONMENT_CONTEXT = 'ecom:productionEnvironment';
+
+/** The pipelines' account when EcomPlatform has environments and no `env` (else the first environment's), read by the CLI too. */
+export const PIPELINE_ACCOUNT_CONTEXT = 'ecom:pipelineAccount';

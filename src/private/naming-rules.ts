@@ -141,6 +141,21 @@ export function environmentNameProblem(name: string): NamingProblem | undefined 
   return undefined;
 }
 
+/**
+ * What is wrong with the names an environment gets from a platform's (`<projectName>-<environment>`,
+ * `<stackPrefix>-<Environment>`); undefined when they are valid.
+ */
+export function environmentNamingProblem(projectName: string, stackPrefix: string, environmentName: string): NamingProblem | undefined {
+  const problem = environmentNameProblem(environmentName);
+  if (problem) {
+    return problem;
+  }
+  const derived = namingProblem(`${projectName}-${environmentName}`, `${stackPrefix}-${pascalCase(environmentName)}`);
+  return derived && problemOf('name', environmentName,
+    `the environment's ${derived.field === 'projectName' ? 'project name' : 'stack prefix'} "${derived.value}" is invalid: ${derived.problem}`,
+    'shorten the environment name, or the project name and stack prefix');
+}
+
 /** `admin-dashboard` -> `AdminDashboard`: the PascalCase form of an app or environment name. */
 export function pascalCase(name: string): string {
   return name.split('-').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join('');

@@ -417,10 +417,13 @@ export class SpaPipeline extends Construct {
   public readonly buildProject: codebuild.PipelineProject;
 
   /**
-   * The project that deploys the build to the hosting; its role can do what `grantDeploy` allows, read the
-   * deploy program and describe the `rollbackAlarms`.
+   * The project that deploys the build to `hosting` (the first deployment); its role can do what `grantDeploy`
+   * allows, read the deploy program and describe the `rollbackAlarms`. Each `addDeployment` has its own (`deployProjects`).
    */
   public readonly deployProject: codebuild.PipelineProject;
+
+  /** The deploy project of every deployment, in order: `deployProject`, then one per `addDeployment`. */
+  public readonly deployProjects: codebuild.PipelineProject[] = [];
 
   /** The deploy program (`lib/spa-release.js`) as a file asset the deploy project downloads. */
   public readonly deployProgram: s3assets.Asset;
@@ -503,6 +506,7 @@ export class SpaPipeline extends Construct {
     // `Deploy` unless a named first deployment gives way to the one EcomPlatform marks (its production environment's).
     const original = first.environmentName === undefined || keepsOriginalDeployment(first.hosting);
     this.deployProject = this.createDeployment(original ? 'Deploy' : stageName(first.environmentName), first);
+    this.deployProjects.push(this.deployProject);
 
     this.pipeline = this.createPipeline(props, store.bucket, sourceBinding, sourceOutput, this.deployStage(first, this.deployProject));
 
@@ -526,8 +530,10 @@ export class SpaPipeline extends Construct {
    * stage, with a manual approval first when asked, and a deploy project of its own (its own role, allowed to deploy
    * to this hosting only; the pipeline's deploy program and log group). A hosting in another account is deployed
    * through a deploy role in its stack (`SpaHosting.addCrossAccountDeployRole`).
+   *
+   * @returns the deployment's deploy project (also in `deployProjects`)
    */
-  public addDeployment(options: SpaDeploymentOptions): void {
+  public addDeployment(options: SpaDeploymentOptions): codebuild.PipelineProject {
     validateDeployment(this, options, this.props, this.deployments);
     const deployment: Deployment = { ...options };
     this.deployments.push(deployment);
@@ -538,6 +544,8 @@ export class SpaPipeline extends Construct {
     // After the stage: binding the action grants the project the artifact bucket.
     acknowledgeGeneratedWildcards(this, () => [...artifactStoreWildcards(this.store), ...codeBuildWildcards(project),
       ...(this.props.buildPerEnvironment ? codeBuildWildcards(this.buildProject) : [])]);
+    this.deployProjects.push(project);
+    return project;
   }
 
   /**

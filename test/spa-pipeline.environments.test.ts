@@ -1,9 +1,10 @@
 // One build deployed to several environments (SpaPipeline.addDeployment): dev and staging in the pipeline's
 // account, prod in another, one region. Stage order, one build, one deploy per environment, approvals, each deploy's
 // own target and grants, the cross-account deploy role's trust, and cdk-nag v3/v2 and cfn-lint on the whole app.
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
+import { Construct } from 'constructs';
 import { SpaHosting, SpaPipeline, SpaPipelineOptions, SpaSource } from '../src';
 import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
 import { FLAG_CONTEXTS } from './helpers/contexts';
@@ -72,7 +73,7 @@ const resourcesOf = (template: any, type: string): Array<[string, any]> =>
 
 describe.each(FLAG_CONTEXTS)('SpaPipeline environments ($name)', ({ context }) => {
   const app = new App({ context });
-  const { stacks, hostings } = build(app);
+  const { stacks, hostings, pipeline } = build(app);
   const templates = Object.fromEntries(Object.entries(stacks).map(([name, stack]) => [name, Template.fromStack(stack).toJSON()]));
   const pipelineTemplate = templates.pipeline;
   const [, pipelineResource] = resourcesOf(pipelineTemplate, 'AWS::CodePipeline::Pipeline')[0];
@@ -95,6 +96,13 @@ describe.each(FLAG_CONTEXTS)('SpaPipeline environments ($name)', ({ context }) =
 
   test('stages in order: Source, Build, then one deploy stage per environment', () => {
     expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'Deploy-Dev', 'Deploy-Staging', 'Deploy-Prod']);
+  });
+
+  test('deployProject is the first deployment\'s; deployProjects has every deployment\'s, in order', () => {
+    const idOf = (project: Construct) => stacks.pipeline.getLogicalId(project.node.defaultChild as CfnElement);
+    const names = pipeline.deployProjects.map((project) => pipelineTemplate.Resources[idOf(project)].Properties.Name);
+    expect(names).toEqual(['e-com67-dev-admin-dashboard-deploy', 'e-com67-staging-admin-dashboard-deploy', 'e-com67-admin-dashboard-deploy']);
+    expect(pipeline.deployProjects[0]).toBe(pipeline.deployProject);
   });
 
   test('the app is built once, and every deploy takes that same build output', () => {

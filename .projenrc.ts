@@ -186,18 +186,20 @@ const build = ['default', 'pre-compile', 'compile', 'post-compile', 'package-all
 check.exec(`bash scripts/side-by-side.sh ${side(`projen ${setupTools.name}`)} ${side(...build)}`,
   { name: 'setup:tools | build and package (side by side)' });
 // Then the suites in three streams side by side: on 2 cores jest keeps one busy (one worker), while the
-// end-to-end suites mostly wait for subprocesses (npm, vite, the AWS CLI, moto, Chromium, synths). jest's two
-// slowest files (the example's compliance, checkov) run in the other streams, so that jest does not end alone.
-const besideJest = ['test/examples.compliance.test.ts', 'test/checkov.test.ts'];
+// end-to-end suites mostly wait for subprocesses (npm, vite, the AWS CLI, moto, Chromium, synths). jest's slowest
+// files run in the other streams (measured in CI's junit reports), so that jest does not end alone.
+const beside2 = ['test/examples.compliance.test.ts', 'test/bad-inputs.test.ts'];
+const beside3 = ['test/checkov.test.ts', 'test/spa-pipeline.environments.test.ts', 'test/ecom-platform.environments.test.ts'];
+const besideJest = [...beside2, ...beside3];
 const jestFile = (file: string) => `JEST_JUNIT_OUTPUT_NAME=junit-${path.basename(file, '.test.ts')}.xml jest --ci --coverage=false ${file}`;
 const streams = [
   // jest and eslint.
   side(`projen ${project.testTask.name} --testPathIgnorePatterns /node_modules/ ${besideJest.map((f) => `/${f}`).join(' ')}`),
   // ts-jest and the examples' ts-node (--transpile-only) don't type-check: tsc does, here.
-  side('tsc --noEmit -p test/tsconfig.json', 'tsc --noEmit -p examples/typescript/tsconfig.json', jestFile(besideJest[0]),
+  side('tsc --noEmit -p test/tsconfig.json', 'tsc --noEmit -p examples/typescript/tsconfig.json', ...beside2.map(jestFile),
     `projen ${testDeploy.name}`, `projen ${synthExample.name}`),
   // Python through the wheel (needs the packages above).
-  side(jestFile(besideJest[1]), `projen ${testPython.name}`),
+  side(...beside3.map(jestFile), `projen ${testPython.name}`),
 ];
 check.exec(`bash scripts/side-by-side.sh ${streams.join(' ')}`,
   { name: 'test | tsc, examples compliance, test:deploy, synth-example | checkov, test:python (side by side)' });

@@ -22,6 +22,9 @@ import { SpaPipeline, SpaPipelineOptions } from './spa-pipeline';
 
 
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
+/** An account ID, and a region name (as `env` and each environment give them). */
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
 /**
  * A single-page app of the platform: its hosting in the frontend stack and, in frontend pipeline mode, its
@@ -736,10 +739,10 @@ function validateTypes(scope: Construct, props: EcomPlatformProps): void {
     checkObject(scope, 'env', env, 'give env: { account: \'111122223333\', region: \'eu-west-1\' }');
     checkString(scope, 'env.account', env.account, '111122223333');
     checkString(scope, 'env.region', env.region, 'eu-west-1');
-    if (env.account !== undefined && !isToken(env.account) && !/^\d{12}$/.test(env.account)) {
+    if (env.account !== undefined && !isToken(env.account) && !ACCOUNT.test(env.account)) {
       throw propError(scope, 'env.account', env.account, 'an AWS account ID is 12 digits', 'give the account ID, such as "111122223333"');
     }
-    if (env.region !== undefined && !isToken(env.region) && !/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(env.region)) {
+    if (env.region !== undefined && !isToken(env.region) && !REGION.test(env.region)) {
       throw propError(scope, 'env.region', env.region, 'it is not an AWS region name', 'give a region such as "eu-west-1"');
     }
   }
@@ -826,7 +829,6 @@ interface ResolvedEnvironment {
   readonly hostings: { [appName: string]: SpaHostingOptions };
 }
 
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const DEFAULT_PRODUCTION_ENVIRONMENT = 'prod';
 
 /** `environments` (or the context's), checked one by one, with the names each gets; one unnamed environment without them. */
@@ -875,7 +877,7 @@ function resolveEnvironments(scope: Construct, props: EcomPlatformProps, naming:
  */
 function pipelinesEnv(scope: Construct, props: EcomPlatformProps, given: PlatformEnvironment[]): Environment | undefined {
   const account = scope.node.tryGetContext(PIPELINE_ACCOUNT_CONTEXT);
-  if (account !== undefined && (typeof account !== 'string' || !/^\d{12}$/.test(account))) {
+  if (account !== undefined && (typeof account !== 'string' || !ACCOUNT.test(account))) {
     throw propError(scope, `context ${PIPELINE_ACCOUNT_CONTEXT}`, account, 'an AWS account ID is 12 digits, as a string', 'set it to the pipelines\' account, such as "111111111111"');
   }
   if (props.env?.account !== undefined && account !== undefined && !isToken(props.env.account) && props.env.account !== account) {
@@ -929,7 +931,7 @@ function checkEnvironment(scope: Construct, prop: string, e: PlatformEnvironment
     throw propError(scope, `${prop}.name`, e.name, problem.problem, problem.fix);
   }
   checkString(scope, `${prop}.account`, e.account, '111111111111', { required: true });
-  if (isToken(e.account) || !/^\d{12}$/.test(e.account)) {
+  if (isToken(e.account) || !ACCOUNT.test(e.account)) {
     throw propError(scope, `${prop}.account`, e.account, 'an AWS account ID is 12 digits (a literal: the pipelines and names need it at synth)',
       'give the account ID, such as "111111111111"');
   }

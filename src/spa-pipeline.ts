@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { ComputeMode, PipelineNotificationOptions, PipelineOptions } from './pipeline-options';
 import { checkAppPath, checkRepositoryFolder, normalizePath } from './private/app-path';
 import { acknowledgeGeneratedWildcards, artifactStoreWildcards, codeBuildWildcards, sourceBucketWildcards } from './private/nag';
-import { pascalCase } from './private/naming-rules';
+import { isLowercaseWords, pascalCase } from './private/naming-rules';
 import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
   notifyPipelineEvents, validateNotifications,
@@ -31,9 +31,8 @@ import { SpaSource, SpaSourceBinding } from './spa-source';
 
 const CONFIG_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,254}$/;
-/** Lowercase words joined by hyphens (as PlatformNaming's environment names): `dev`, `staging`, `pre-prod`. */
-const ENVIRONMENT_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const MAX_ENVIRONMENT_NAME = 64;
+/** Longest environment name of a deployment (its stage `Deploy-<Environment>`); EcomPlatform's are shorter still. */
+const MAX_STAGE_ENVIRONMENT_NAME = 64;
 /** An SSM parameter name: letters, digits and _ . - / (a hierarchy starts with "/"). */
 const PARAMETER_NAME = /^\/?[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 // lib/spa-release.js from src/ (ts-node, tests) and from lib/ (the installed package) alike.
@@ -945,9 +944,9 @@ function checkEnvironmentName(scope: Construct, value: unknown, required: boolea
     return;
   }
   const environmentName = value as string;
-  if (isToken(environmentName) || !ENVIRONMENT_NAME.test(environmentName) || environmentName.length > MAX_ENVIRONMENT_NAME) {
+  if (isToken(environmentName) || !isLowercaseWords(environmentName) || environmentName.length > MAX_STAGE_ENVIRONMENT_NAME) {
     throw propError(scope, 'environmentName', environmentName, 'it names the deploy stage (`Deploy-<Environment>`): lowercase words of letters and digits '
-      + `joined by single hyphens, starting with a letter, at most ${MAX_ENVIRONMENT_NAME} characters`, 'use a name such as "dev", "staging" or "prod"');
+      + `joined by single hyphens, starting with a letter, at most ${MAX_STAGE_ENVIRONMENT_NAME} characters`, 'use a name such as "dev", "staging" or "prod"');
   }
   const stage = stageName(environmentName);
   const twice = deployments.find((d) => stageName(d.environmentName) === stage);

@@ -156,6 +156,11 @@ export function environmentNamingProblem(projectName: string, stackPrefix: strin
     'shorten the environment name, or the project name and stack prefix');
 }
 
+/** True for lowercase words of letters and digits joined by single hyphens, starting with a letter (app and environment names). */
+export function isLowercaseWords(name: string): boolean {
+  return APP_NAME.test(name);
+}
+
 /** `admin-dashboard` -> `AdminDashboard`: the PascalCase form of an app or environment name. */
 export function pascalCase(name: string): string {
   return name.split('-').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join('');

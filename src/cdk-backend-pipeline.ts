@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResource, Duration, IResolveContext, Lazy, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -24,6 +25,7 @@ import {
 import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
   notifyPipelineEvents, validateNotifications,
+  pipelineMetric,
 } from './private/pipeline-resources';
 import { checkBoolean, checkDuration, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { checkBranch, checkCodeCommitRepositoryName, DEFAULT_BRANCH } from './private/source-rules';
@@ -328,6 +330,19 @@ export class CdkBackendPipeline extends Construct {
     // Registered now, so a synth that builds the pipeline itself still acknowledges what it generates.
     acknowledgeGeneratedWildcards(this, () => this.generatedWildcards(store));
   }
+  /** Failed executions of the pipeline (`AWS/CodePipeline` `FailedPipelineExecutions`, sum over 5 minutes). */
+  public metricFailedExecutions(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return pipelineMetric(this.codePipeline, 'FailedPipelineExecutions', cloudwatch.Stats.SUM, props);
+  }
+
+  /**
+   * Seconds each completed execution took (`AWS/CodePipeline` `PipelineDuration`, average over 5 minutes); its
+   * sample count is the number of completed executions.
+   */
+  public metricExecutionDuration(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return pipelineMetric(this.codePipeline, 'PipelineDuration', cloudwatch.Stats.AVERAGE, props);
+  }
+
 
   /**
    * Adds a stage that deploys the stacks of `stage`, in `stackOrder` when given. Call before `buildPipeline()`.

@@ -8,11 +8,13 @@ import { Construct } from 'constructs';
 import { BackendLanguage, CdkBackendPipeline } from './cdk-backend-pipeline';
 import { CodeArtifactRepository } from './code-artifact-repository';
 import { IBackendStageFactory, PlatformEnvironment } from './platform-environment';
+import { ChatChannel, MonitoringAlarmOptions, PlatformMonitoring } from './platform-monitoring';
 import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
 import { checkAppPath, checkRepositoryFolder, FolderRules, localPackagePaths, normalizePath } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, environmentNamingProblem, isStackName, pascalCase } from './private/naming-rules';
+import { allowCloudWatchAlarms } from './private/edge-alarms';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { keepOriginalDeployment } from './private/release-routing';
@@ -25,6 +27,38 @@ const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 /** An account ID, and a region name (as `env` and each environment give them). */
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+
+/** The platform's dashboard and alarms. */
+export interface PlatformMonitoringOptions {
+  /**
+   * Whether the platform creates its dashboard and alarms.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * Name of the CloudWatch dashboard, the first part of every alarm's name.
+   *
+   * @default - the project name (`e-com67`)
+   */
+  readonly dashboardName?: string;
+
+  /**
+   * The alarms and their thresholds.
+   *
+   * @default - the defaults of `MonitoringAlarmOptions`
+   */
+  readonly alarms?: MonitoringAlarmOptions;
+
+  /**
+   * Slack or Microsoft Teams channels that receive the pipelines' notifications and the alarms, through AWS
+   * Chatbot (subscribed to the notification topic).
+   *
+   * @default - none
+   */
+  readonly chatChannels?: ChatChannel[];
+}
 
 /**
  * A single-page app of the platform: its hosting in the frontend stack and, in frontend pipeline mode, its
@@ -216,6 +250,16 @@ export interface EcomPlatformProps {
   readonly notificationTopic?: sns.ITopic;
 
   /**
+   * The platform's CloudWatch dashboard and alarms: its pipelines, their CodeBuild projects and the
+   * distributions of its account, in the stack `naming.monitoringStackName`; alarms on CloudFront metrics in
+   * `naming.edgeMonitoringStackName` (us-east-1). Alarms notify the notification topic, which then exists with
+   * `notificationEmails` or `monitoring.chatChannels`, pipelines or not.
+   *
+   * @default - on, with the defaults of `PlatformMonitoringOptions`
+   */
+  readonly monitoring?: PlatformMonitoringOptions;
+
+  /**
    * SSM parameter holding the API's URL, which the backend writes and each app's `config.json` receives.
    *
    * @default - the naming's `apiUrlParameterName` (`/e-com67/api-url`)
@@ -289,8 +333,17 @@ export class EcomPlatform extends Construct {
   /** The created CodeCommit repository, with `createRepository`. */
   public readonly repository?: codecommit.IRepository;
 
-  /** The topic every pipeline notifies, with `notificationEmails` and a pipeline on. */
+  /**
+   * The topic every pipeline and alarm notifies: the given one, or one created with `notificationEmails` (or
+   * chat channels) when a pipeline or the monitoring is on.
+   */
   public readonly notificationTopic?: sns.ITopic;
+
+  /** The dashboard and alarms, unless `monitoring.enabled` is false. */
+  public readonly monitoring?: PlatformMonitoring;
+
+  /** The stack of the dashboard and the alarms, unless `monitoring.enabled` is false. */
+  public readonly monitoringStack?: Stack;
 
   /** Name of the SSM parameter holding the API's URL (the production environment's, with several). */
   public readonly apiUrlParameterName: string;
@@ -346,7 +399,8 @@ export class EcomPlatform extends Construct {
     // The repository and the topic belong with the pipelines: in the frontend stack of their account and region.
     const home = this.frontendStacks[environments.findIndex((e) => e.home)];
     this.repository = anyPipeline ? props.source!._createRepository(home, naming) : undefined;
-    this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline, home);
+    const monitoringOn = props.monitoring?.enabled ?? true;
+    this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline || monitoringOn, home);
     this.backendStages = this.createBackendStages(scope, props, environments);
     if (backendPipeline) {
       this.backendPipelineStack = this.createStack(scope, naming.backendPipelineStackName, 'the backend pipeline', pipelineEnv);
@@ -362,11 +416,17 @@ export class EcomPlatform extends Construct {
       ? frontends.map((app, i) => this.createAppPipeline(scope, app, i, props, environments))
       : [];
     this.appPipelineStacks = this.appPipelines.map((pipeline) => Stack.of(pipeline));
+    if (monitoringOn) {
+      this.monitoringStack = this.createStack(scope, naming.monitoringStackName, 'dashboard and alarms', pipelineEnv);
+      this.monitoring = this.createMonitoring(this.monitoringStack, props.monitoring ?? {}, environments);
+    }
   }
 
   /** Every stack the platform created (not the backend stages'). */
   public get stacks(): Stack[] {
-    return [...this.frontendStacks, ...(this.backendPipelineStack ? [this.backendPipelineStack] : []), ...this.appPipelineStacks];
+    const edge = this.monitoring?.edgeStack;
+    return [...this.frontendStacks, ...(this.backendPipelineStack ? [this.backendPipelineStack] : []), ...this.appPipelineStacks,
+      ...(this.monitoringStack ? [this.monitoringStack] : []), ...(edge && edge !== this.monitoringStack ? [edge] : [])];
   }
 
   /**
@@ -449,21 +509,58 @@ export class EcomPlatform extends Construct {
     return environment.production ? this.apiUrlParameterName : environment.naming.apiUrlParameterName;
   }
 
-  /** The topic every pipeline notifies: the given one, or one created for `notificationEmails` when a pipeline is on. */
-  private pipelineNotificationTopic(props: EcomPlatformProps, anyPipeline: boolean, home: Stack): sns.ITopic | undefined {
+  /**
+   * The topic every pipeline and alarm notifies: the given one, or one created for `notificationEmails` (or chat
+   * channels) when a pipeline or the monitoring is on.
+   */
+  private pipelineNotificationTopic(props: EcomPlatformProps, notifying: boolean, home: Stack): sns.ITopic | undefined {
     if (props.notificationTopic) {
       return props.notificationTopic;
     }
-    if (anyPipeline && props.notificationEmails) {
-      return createTopic(home, props.notificationEmails);
+    const chat = props.monitoring?.enabled !== false && (props.monitoring?.chatChannels ?? []).length > 0;
+    if (notifying && (props.notificationEmails || chat)) {
+      return createTopic(home, props.notificationEmails ?? []);
     }
     if (props.notificationEmails && props.notificationEmails.length > 0) {
       // On the frontend stack: a warning on the platform itself, outside every stack, is never shown by `cdk synth`.
       Annotations.of(this.frontendStack).addWarningV2('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines',
-        `notificationEmails (${props.notificationEmails.join(', ')}) are about pipelines, and no pipeline is on (direct mode): `
-        + `no topic is created. Turn a pipeline on (${BACKEND_PIPELINE_CONTEXT}=true or ${FRONTEND_PIPELINES_CONTEXT}=true), or remove notificationEmails`);
+        `notificationEmails (${props.notificationEmails.join(', ')}) are about pipelines and alarms, and no pipeline is on (direct mode) and the monitoring is off: `
+        + `no topic is created. Turn a pipeline on (${BACKEND_PIPELINE_CONTEXT}=true or ${FRONTEND_PIPELINES_CONTEXT}=true) or the monitoring, or remove notificationEmails`);
     }
     return undefined;
+  }
+
+  /**
+   * The dashboard and alarms of every pipeline and of the hostings in the monitoring stack's account (a dashboard
+   * and its alarms see one account's metrics).
+   */
+  private createMonitoring(stack: Stack, options: PlatformMonitoringOptions, environments: ResolvedEnvironment[]): PlatformMonitoring {
+    const monitoring = new PlatformMonitoring(stack, 'Monitoring', {
+      dashboardName: options.dashboardName ?? this.naming.projectName,
+      alarmTopic: this.notificationTopic,
+      alarms: options.alarms,
+      chatChannels: options.chatChannels,
+      edgeStackName: this.naming.edgeMonitoringStackName,
+    });
+    if (this.backendPipeline) {
+      monitoring.monitorBackendPipeline(this.backendPipeline);
+    }
+    this.appPipelines.forEach((pipeline) => monitoring.monitorSpaPipeline(pipeline));
+    const elsewhere: string[] = [];
+    environments.forEach((e, i) => {
+      const account = e.env?.account;
+      if (account === undefined || Token.isUnresolved(stack.account) || account === stack.account) {
+        this.environmentHostings[i].forEach((hosting) => monitoring.monitorHosting(hosting));
+      } else {
+        elsewhere.push(`${e.name} (${account})`);
+      }
+    });
+    if (elsewhere.length > 0) {
+      Annotations.of(stack).addWarningV2('cdk-ecom-platform:EcomPlatform.monitoringOtherAccounts',
+        `the dashboard and alarms are in account ${stack.account}, and a CloudWatch alarm watches its own account's metrics: the distributions of `
+        + `${elsewhere.join(', ')} are not monitored. Monitor them in their account with a PlatformMonitoring of their own (monitorHosting)`);
+    }
+    return monitoring;
   }
 
   /** The backend Stage of each environment: the given one, or the factory's, each checked like `backendStage`. */
@@ -811,6 +908,7 @@ function createTopic(stack: Stack, emails: string[]): sns.ITopic {
     description: 'Encrypts the pipeline notification topic',
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  allowCloudWatchAlarms(key);
   return createNotificationTopic(stack, 'PipelineNotifications', key, emails);
 }
 

@@ -11,3 +11,4 @@ export * from './platform-naming';
 export * from './platform-source';
 export * from './ecom-platform';
 export * from './platform-environment';
+export * from './platform-monitoring';

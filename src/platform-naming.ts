@@ -125,6 +125,16 @@ export class PlatformNaming {
     return this.stackName('Api');
   }
 
+  /** Stack of the dashboard and alarms (`E-Com67-MonitoringStack`). */
+  public get monitoringStackName(): string {
+    return this.stackName('Monitoring');
+  }
+
+  /** Stack of the alarms on CloudFront metrics, in us-east-1 (`E-Com67-EdgeMonitoringStack`). */
+  public get edgeMonitoringStackName(): string {
+    return this.stackName('EdgeMonitoring');
+  }
+
   /** Name of the backend pipeline (`e-com67-backend-pipeline`). */
   public get backendPipelineName(): string {
     return `${this.projectName}-backend-pipeline`;

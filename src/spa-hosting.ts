@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Annotations, ArnFormat, CfnOutput, Resource, Duration, Lazy, Names, PhysicalName, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,6 +18,7 @@ import { skipCheckov } from './private/checkov';
 import { isIsoCountryCode } from './private/countries';
 import { CSP_EXTENSION_PROPS, MAX_CSP_LENGTH, buildContentSecurityPolicy, validateCspSources } from './private/csp';
 import { domainNameProblem, isInZone } from './private/domain-name';
+import { CLOUDFRONT_METRICS_REGION } from './private/edge-alarms';
 import { createLogBucket, logServerAccess } from './private/log-bucket';
 import { acknowledge, acknowledgeGeneratedWildcards, bucketArnPattern } from './private/nag';
 import { checkBoolean, checkDuration, checkEnum, checkInstance, checkList, checkObject, checkString, checkStringList } from './private/prop-types';
@@ -228,6 +230,15 @@ export interface SpaHostingOptions extends CspSources {
    * @default - no comment
    */
   readonly comment?: string;
+
+  /**
+   * Publish the distribution's additional CloudWatch metrics (cache hit rate, origin latency, error rates by
+   * status), which the monitoring dashboard then shows. CloudFront charges them as custom metrics: about $2.40 a
+   * month per distribution (8 metrics at $0.30).
+   *
+   * @default false
+   */
+  readonly additionalMetrics?: boolean;
 }
 
 /**
@@ -423,6 +434,9 @@ export class SpaHosting extends Construct {
    */
   public readonly literalBucketName?: string;
 
+  /** Whether the distribution publishes its additional metrics (`additionalMetrics`). */
+  public readonly additionalMetrics: boolean;
+
   private readonly encryptionKey?: kms.IKey;
   private crossAccountTarget?: CrossAccountDeployTarget;
 
@@ -445,6 +459,7 @@ export class SpaHosting extends Construct {
     this.encryptionKey = props.existingBucket ? props.existingBucket.encryptionKey : props.encryptionKey;
     const bucketName = props.existingBucket ? props.existingBucket.bucketName : props.bucketName;
     this.literalBucketName = bucketName !== undefined && !isToken(bucketName) ? bucketName : undefined;
+    this.additionalMetrics = props.additionalMetrics ?? false;
     this.responseHeadersPolicy = this.createResponseHeadersPolicy(props);
     if (spaRouting === SpaRouting.REWRITE_FUNCTION) {
       this.keyValueStore = this.createKeyValueStore(removalPolicy);
@@ -461,6 +476,66 @@ export class SpaHosting extends Construct {
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName, description: 'Bucket the single-page app is served from' });
     new CfnOutput(this, 'DistributionId', { value: this.distribution.distributionId, description: 'CloudFront distribution ID' });
     new CfnOutput(this, 'Url', { value: this.url, description: 'URL of the single-page app' });
+  }
+
+  /**
+   * A CloudWatch metric of the distribution, in us-east-1 (the only region CloudFront publishes to) with the
+   * `Region: Global` dimension CloudFront gives its metrics (aws-cdk-lib's `Distribution.metric()` sets neither,
+   * so its metrics stay empty on a dashboard of another region).
+   *
+   * @param metricName a metric of the `AWS/CloudFront` namespace, such as "5xxErrorRate"
+   */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/CloudFront',
+      metricName,
+      dimensionsMap: { DistributionId: this.distribution.distributionId, Region: 'Global' },
+      region: CLOUDFRONT_METRICS_REGION,
+      ...props,
+    });
+  }
+
+  /** Viewer requests (sum over 5 minutes). */
+  public metricRequests(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('Requests', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /** Percent of requests answered with a 4xx status (average over 5 minutes). */
+  public metric4xxErrorRate(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('4xxErrorRate', { statistic: cloudwatch.Stats.AVERAGE, unit: cloudwatch.Unit.PERCENT, ...props });
+  }
+
+  /** Percent of requests answered with a 5xx status (average over 5 minutes): the monitoring's alarm metric. */
+  public metric5xxErrorRate(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('5xxErrorRate', { statistic: cloudwatch.Stats.AVERAGE, unit: cloudwatch.Unit.PERCENT, ...props });
+  }
+
+  /** Bytes sent to viewers (sum over 5 minutes). */
+  public metricBytesDownloaded(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('BytesDownloaded', { statistic: cloudwatch.Stats.SUM, unit: cloudwatch.Unit.NONE, ...props });
+  }
+
+  /** Bytes viewers sent (sum over 5 minutes). */
+  public metricBytesUploaded(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metric('BytesUploaded', { statistic: cloudwatch.Stats.SUM, unit: cloudwatch.Unit.NONE, ...props });
+  }
+
+  /** Percent of requests served from the cache; needs `additionalMetrics`. */
+  public metricCacheHitRate(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.additionalMetric('CacheHitRate', cloudwatch.Unit.PERCENT, props);
+  }
+
+  /** Milliseconds the origin (S3) took to answer, for requests not served from the cache; needs `additionalMetrics`. */
+  public metricOriginLatency(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.additionalMetric('OriginLatency', cloudwatch.Unit.MILLISECONDS, props);
+  }
+
+  private additionalMetric(metricName: string, unit: cloudwatch.Unit, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (!this.additionalMetrics) {
+      throw propError(this, 'additionalMetrics', false, `CloudFront publishes ${metricName} only for distributions with additional metrics`,
+        'set `additionalMetrics: true` (about $2.40 a month per distribution)');
+    }
+    return this.metric(metricName, { statistic: cloudwatch.Stats.AVERAGE, unit, ...props });
   }
 
   /**
@@ -706,6 +781,7 @@ export class SpaHosting extends Construct {
         : undefined,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableIpv6: true,
+      publishAdditionalMetrics: props.additionalMetrics || undefined,
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
       domainNames: domainNames.length > 0 ? domainNames : undefined,
       certificate: props.certificate,
@@ -1054,7 +1130,7 @@ function validateTypes(scope: Construct, props: SpaHostingProps): void {
   for (const prop of ['bucketName', 'comment', 'webAclArn', 'contentSecurityPolicy'] as const) {
     checkString(scope, prop, props[prop]);
   }
-  for (const prop of ['accessLogs', 'allowUnsafeInline', 'allowUnsafeEval', 'hstsPreload'] as const) {
+  for (const prop of ['accessLogs', 'allowUnsafeInline', 'allowUnsafeEval', 'hstsPreload', 'additionalMetrics'] as const) {
     checkBoolean(scope, prop, props[prop]);
   }
   for (const [prop, example] of [['noncurrentVersionExpiration', 'Duration.days(90)'], ['accessLogsRetention', 'Duration.days(90)'],

@@ -21,6 +21,7 @@ import { isLowercaseWords, pascalCase } from './private/naming-rules';
 import {
   ArtifactStore, BUILD_IMAGE, checkNodeVersion, checkPipelineName, createArtifactStore, createBuildLogGroup, DEFAULT_NODE_VERSION,
   notifyPipelineEvents, validateNotifications,
+  pipelineMetric,
 } from './private/pipeline-resources';
 import { checkBoolean, checkDuration, checkEnum, checkInstance, checkList, checkObject, checkString, checkStringList, describeValue } from './private/prop-types';
 import { DEFAULT_HASHED_PATTERN, ENTRY_FILE, keepsOriginalDeployment, setReleaseRouting } from './private/release-routing';
@@ -523,6 +524,19 @@ export class SpaPipeline extends Construct {
       ...environmentWildcards,
     ]);
   }
+  /** Failed executions of the pipeline (`AWS/CodePipeline` `FailedPipelineExecutions`, sum over 5 minutes). */
+  public metricFailedExecutions(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return pipelineMetric(this.pipeline, 'FailedPipelineExecutions', cloudwatch.Stats.SUM, props);
+  }
+
+  /**
+   * Seconds each completed execution took (`AWS/CodePipeline` `PipelineDuration`, average over 5 minutes); its
+   * sample count is the number of completed executions.
+   */
+  public metricExecutionDuration(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return pipelineMetric(this.pipeline, 'PipelineDuration', cloudwatch.Stats.AVERAGE, props);
+  }
+
 
   /**
    * Deploys the same build to another environment's hosting: a stage `Deploy-<Environment>` after the last deploy

@@ -1,6 +1,7 @@
 // What every pipeline of this library creates and checks alike: the artifact store, log groups, notifications,
 // the build image and its Node.js versions, and the pipeline's name. Their cdk-nag acknowledgements are in nag.ts.
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as notifications from 'aws-cdk-lib/aws-codestarnotifications';
@@ -201,4 +202,12 @@ export function allowCodeStarNotifications(topic: sns.ITopic): void {
     resources: ['*'],
     conditions: { StringEquals: { 'kms:ViaService': `sns.${stack.region}.amazonaws.com` } },
   }));
+}
+
+/**
+ * A metric CodePipeline publishes for a V2 pipeline (`AWS/CodePipeline`, dimension `PipelineName`):
+ * `FailedPipelineExecutions` (count) or `PipelineDuration` (seconds, one sample per completed execution).
+ */
+export function pipelineMetric(pipeline: codepipeline.IPipeline, metricName: string, statistic: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'AWS/CodePipeline', metricName, dimensionsMap: { PipelineName: pipeline.pipelineName }, statistic, ...props });
 }

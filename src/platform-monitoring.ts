@@ -1,0 +1,582 @@
+import { Annotations, ArnFormat, AspectPriority, Aspects, Duration, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CdkBackendPipeline } from './cdk-backend-pipeline';
+import { checkInteger, propError, validated } from './private/validation';
+import { CLOUDFRONT_METRICS_REGION, createEdgeAlarmTopic } from './private/edge-alarms';
+import { pipelineMetric } from './private/pipeline-resources';
+import { isStackName } from './private/naming-rules';
+import { SpaHosting } from './spa-hosting';
+import { SpaPipeline } from './spa-pipeline';
+
+
+/** The build phases CodeBuild times, in the order a build runs them (`<Phase>Duration` metrics). */
+const BUILD_PHASES = ['Queued', 'Provisioning', 'DownloadSource', 'Install', 'PreBuild', 'Build', 'PostBuild', 'UploadArtifacts', 'Finalizing'];
+
+/** How a build's duration is judged "far above its usual": one of the static factories. */
+export class BuildDurationAlarm {
+  /**
+   * Alarm when a build takes longer than CloudWatch anomaly detection expects from the project's history: above
+   * the upper edge of a band `standardDeviations` wide. The model learns for up to two weeks before it alarms
+   * reliably; it costs as three metrics ($0.30 a month per project in us-east-1).
+   *
+   * @param standardDeviations width of the band; 2 is CloudWatch's default, 3 alarms less often
+   */
+  public static anomalyDetection(standardDeviations: number = 3): BuildDurationAlarm {
+    return new BuildDurationAlarm('anomaly', standardDeviations);
+  }
+
+  /** Alarm when a build takes longer than `threshold` ($0.10 a month per project). */
+  public static above(threshold: Duration): BuildDurationAlarm {
+    return new BuildDurationAlarm('static', undefined, threshold);
+  }
+
+  /** No alarm on build durations (the dashboard still shows them). */
+  public static none(): BuildDurationAlarm {
+    return new BuildDurationAlarm('none');
+  }
+
+  private constructor(
+    /** @internal */ public readonly _kind: 'anomaly' | 'static' | 'none',
+    /** @internal */ public readonly _standardDeviations?: number,
+    /** @internal */ public readonly _threshold?: Duration) {
+  }
+}
+
+/** The alarms of the platform's monitoring; each alarm notifies the alarm topic. */
+export interface MonitoringAlarmOptions {
+  /**
+   * Alarm when an execution of a pipeline fails (`AWS/CodePipeline` `FailedPipelineExecutions`).
+   *
+   * @default true
+   */
+  readonly pipelineFailed?: boolean;
+
+  /**
+   * Alarm when a distribution's 5xx error rate (percent of its requests) stays above this for
+   * `errorRateMinutes`. Set 0 for no 5xx alarm.
+   *
+   * @default 5
+   */
+  readonly errorRatePercent?: number;
+
+  /**
+   * Minutes, each of them over `errorRatePercent`, before the 5xx alarm fires (1 to 60).
+   *
+   * @default 5
+   */
+  readonly errorRateMinutes?: number;
+
+  /**
+   * Alarm when a build takes far longer than usual.
+   *
+   * @default BuildDurationAlarm.anomalyDetection(3)
+   */
+  readonly buildDuration?: BuildDurationAlarm;
+}
+
+/** A Slack channel, as AWS Chatbot (Amazon Q Developer in chat applications) names it. */
+export interface SlackChannelOptions {
+  /** ID of the Slack workspace authorized in the AWS Chatbot console (`T07EA123LEP`). */
+  readonly workspaceId: string;
+
+  /** ID of the channel (`C07EZ1ABC23`); invite the AWS app to a private channel first. */
+  readonly channelId: string;
+
+  /**
+   * Name of the channel configuration in AWS Chatbot.
+   *
+   * @default - the monitoring's dashboard name and `-slack`
+   */
+  readonly configurationName?: string;
+}
+
+/** A Microsoft Teams channel, as AWS Chatbot (Amazon Q Developer in chat applications) names it. */
+export interface MicrosoftTeamsChannelOptions {
+  /** ID of the team authorized in the AWS Chatbot console (a UUID). */
+  readonly teamId: string;
+
+  /** ID of the channel, from its link (`19%3ab6ef35dc...%40thread.tacv2`, URL-encoded as Teams gives it). */
+  readonly channelId: string;
+
+  /** ID of the Microsoft Entra tenant of the team (a UUID). */
+  readonly tenantId: string;
+
+  /**
+   * Name of the channel configuration in AWS Chatbot.
+   *
+   * @default - the monitoring's dashboard name and `-teams`
+   */
+  readonly configurationName?: string;
+}
+
+/** A chat channel that receives the platform's notifications and alarms through AWS Chatbot. */
+export class ChatChannel {
+  /** A Slack channel. */
+  public static slack(options: SlackChannelOptions): ChatChannel {
+    return new ChatChannel('slack', options.configurationName, options.workspaceId, options.channelId);
+  }
+
+  /** A Microsoft Teams channel. */
+  public static microsoftTeams(options: MicrosoftTeamsChannelOptions): ChatChannel {
+    return new ChatChannel('teams', options.configurationName, options.teamId, options.channelId, options.tenantId);
+  }
+
+  private constructor(
+    /** @internal */ public readonly _kind: 'slack' | 'teams',
+    /** @internal */ public readonly _configurationName: string | undefined,
+    /** @internal */ public readonly _workspaceOrTeamId: string,
+    /** @internal */ public readonly _channelId: string,
+    /** @internal */ public readonly _tenantId?: string) {
+  }
+}
+
+/** Properties of `PlatformMonitoring`. */
+export interface PlatformMonitoringProps {
+  /** Name of the dashboard (`e-com67`): letters, digits, `-` and `_`, at most 255. */
+  readonly dashboardName: string;
+
+  /**
+   * The topic every alarm notifies, in the monitoring's account and region; the chat channels subscribe to it.
+   *
+   * @default - alarms notify nobody (they still show on the dashboard)
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * The alarms and their thresholds.
+   *
+   * @default - the defaults of `MonitoringAlarmOptions`
+   */
+  readonly alarms?: MonitoringAlarmOptions;
+
+  /**
+   * Chat channels that receive what the alarm topic receives (pipeline notifications too, when the pipelines
+   * notify the same topic).
+   *
+   * @default - none
+   */
+  readonly chatChannels?: ChatChannel[];
+
+  /**
+   * Name of the stack in us-east-1 holding the alarms on CloudFront metrics, created with the first monitored
+   * hosting when this construct's stack is in another region.
+   *
+   * @default - this construct's stack name and `-EdgeAlarms`
+   */
+  readonly edgeStackName?: string;
+}
+
+/**
+ * One CloudWatch dashboard and its alarms for pipelines, their CodeBuild projects and SPA distributions. Add
+ * what to monitor with `monitorSpaPipeline()`, `monitorBackendPipeline()`, `monitorPipeline()` and
+ * `monitorHosting()`. Alarms on CloudFront metrics live in us-east-1 (where CloudFront publishes them): in a
+ * small stack there when this construct's stack is elsewhere, with a topic forwarding to `alarmTopic`.
+ */
+export class PlatformMonitoring extends Construct {
+  /** The dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+
+  /** Every alarm created so far (the ones in us-east-1 too). */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  /** Name of the dashboard, the first part of every alarm's name. */
+  public readonly dashboardName: string;
+
+  /** The topic every alarm notifies, when given. */
+  public readonly alarmTopic?: sns.ITopic;
+
+  /** The role of each chat channel's AWS Chatbot configuration, in the order of `chatChannels`. */
+  public readonly chatRoles: iam.Role[] = [];
+
+  private readonly options: Required<Omit<MonitoringAlarmOptions, 'buildDuration'>> & { buildDuration: BuildDurationAlarm };
+  private readonly edgeStackName: string;
+  private readonly statusAlarms: cloudwatch.IAlarm[] = [];
+  private edge?: { readonly stack: Stack; readonly topic?: sns.ITopic };
+
+  constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const alarms = props.alarms ?? {};
+    this.options = {
+      pipelineFailed: alarms.pipelineFailed ?? true,
+      errorRatePercent: alarms.errorRatePercent ?? 5,
+      errorRateMinutes: alarms.errorRateMinutes ?? 5,
+      buildDuration: alarms.buildDuration ?? BuildDurationAlarm.anomalyDetection(3),
+    };
+    this.edgeStackName = props.edgeStackName ?? `${stack.stackName}-EdgeAlarms`;
+    validated(this, () => validateProps(this, props, this.options, this.edgeStackName));
+    this.alarmTopic = props.alarmTopic;
+    this.dashboardName = props.dashboardName;
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.days(7),
+    });
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({
+      title: 'Alarms',
+      width: 24,
+      height: 3,
+      alarms: this.statusAlarms,
+      sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+    }));
+    (props.chatChannels ?? []).forEach((channel, i) => this.chatRoles.push(this.createChatConfiguration(channel, i, props.dashboardName)));
+  }
+
+  /** Monitors an SPA pipeline: its executions and its build and deploy projects. */
+  public monitorSpaPipeline(pipeline: SpaPipeline): void {
+    this.monitorPipeline(pipeline.pipeline, [pipeline.buildProject, ...pipeline.deployProjects]);
+  }
+
+  /**
+   * Monitors the backend pipeline: its executions and every CodeBuild project CDK Pipelines creates for it. CDK
+   * Pipelines creates those when the pipeline is built, at the latest by its own aspect when the app
+   * synthesizes, so they are added then, by an aspect that runs after it: stages may still be added after this
+   * call, and the backend pipeline's widgets come last on the dashboard.
+   */
+  public monitorBackendPipeline(pipeline: CdkBackendPipeline): void {
+    let done = false;
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node === this && !done) {
+          done = true;
+          this.monitorPipeline(pipeline.codePipeline, pipeline.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project));
+        }
+      },
+    }, { priority: AspectPriority.DEFAULT });
+  }
+
+  /**
+   * Monitors a pipeline: its executions (the `AWS/CodePipeline` metrics of V2 pipelines) and the given CodeBuild
+   * projects (builds, failures, duration of each phase), with the pipeline-failed and build-duration alarms.
+   */
+  public monitorPipeline(pipeline: codepipeline.IPipeline, projects: codebuild.IProject[]): void {
+    const label = nameOf(pipeline, pipeline.pipelineName);
+    const failed = pipelineMetric(pipeline, 'FailedPipelineExecutions', cloudwatch.Stats.SUM);
+    const duration = pipelineMetric(pipeline, 'PipelineDuration', cloudwatch.Stats.AVERAGE);
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## Pipeline ${label}`, width: 24, height: 1 }));
+    const pipelineAlarms: cloudwatch.HorizontalAnnotation[] = [];
+    if (this.options.pipelineFailed) {
+      const alarm = this.alarm(pipeline, 'Failed', {
+        alarmName: alarmName(this, label, 'failed'),
+        alarmDescription: `An execution of the pipeline ${label} failed.`,
+        metric: failed.with({ period: Duration.minutes(5) }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      pipelineAlarms.push({ value: 1, label: alarm.alarmName, color: cloudwatch.Color.RED });
+    }
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Executions',
+        width: 12,
+        left: [
+          duration.with({ statistic: cloudwatch.Stats.SAMPLE_COUNT, label: 'Completed', color: cloudwatch.Color.GREEN }),
+          failed.with({ label: 'Failed', color: cloudwatch.Color.RED }),
+        ],
+        leftAnnotations: pipelineAlarms,
+        leftYAxis: { min: 0, label: 'Count', showUnits: false },
+        period: Duration.hours(1),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Execution duration',
+        width: 12,
+        left: [duration.with({ label: 'Average' }), duration.with({ statistic: cloudwatch.Stats.MAXIMUM, label: 'Maximum' })],
+        leftYAxis: { min: 0, label: 'Seconds', showUnits: false },
+        period: Duration.hours(1),
+      }),
+    );
+    projects.forEach((project) => this.monitorProject(project));
+  }
+
+  /**
+   * Monitors a hosting's distribution: requests, 4xx and 5xx error rates, bytes, and (when the hosting publishes
+   * additional metrics) cache hit rate and origin latency, with the 5xx alarm in us-east-1.
+   */
+  public monitorHosting(hosting: SpaHosting): void {
+    const label = hosting.node.path;
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## Distribution ${label}`, width: 24, height: 1 }));
+    const annotations: cloudwatch.HorizontalAnnotation[] = [];
+    if (this.options.errorRatePercent > 0) {
+      const alarm = this.edgeAlarm(hosting);
+      if (alarm) {
+        annotations.push({ value: this.options.errorRatePercent, label: alarm.alarmName, color: cloudwatch.Color.RED });
+      }
+    }
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.GraphWidget({
+        title: 'Requests',
+        width: 6,
+        left: [hosting.metricRequests({ label: 'Requests' })],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Error rates (%)',
+        width: 6,
+        left: [hosting.metric4xxErrorRate({ label: '4xx', color: cloudwatch.Color.ORANGE }), hosting.metric5xxErrorRate({ label: '5xx', color: cloudwatch.Color.RED })],
+        leftAnnotations: annotations,
+        leftYAxis: { min: 0, max: 100, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Bytes',
+        width: 6,
+        left: [hosting.metricBytesDownloaded({ label: 'Downloaded' }), hosting.metricBytesUploaded({ label: 'Uploaded' })],
+        leftYAxis: { min: 0 },
+      }),
+    ];
+    if (hosting.additionalMetrics) {
+      widgets.push(new cloudwatch.GraphWidget({
+        title: 'Cache hit rate and origin latency',
+        width: 6,
+        left: [hosting.metricCacheHitRate({ label: 'Cache hit rate (%)' })],
+        right: [hosting.metricOriginLatency({ label: 'Origin latency (ms)' })],
+        leftYAxis: { min: 0, max: 100, showUnits: false },
+        rightYAxis: { min: 0, showUnits: false },
+      }));
+    }
+    this.dashboard.addWidgets(...widgets);
+  }
+
+  /** The stack in us-east-1 holding the alarms on CloudFront metrics, once a hosting is monitored (this stack's own there). */
+  public get edgeStack(): Stack | undefined {
+    return this.edge?.stack;
+  }
+
+  private monitorProject(project: codebuild.IProject): void {
+    const label = nameOf(project, project.projectName);
+    const annotations: cloudwatch.HorizontalAnnotation[] = [];
+    const duration = project.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5), label: 'Duration (maximum)' });
+    const kind = this.options.buildDuration;
+    if (kind._kind === 'anomaly') {
+      const alarm = new cloudwatch.AnomalyDetectionAlarm(this, `${uniqueId(project)}SlowBuild`, {
+        alarmName: alarmName(this, label, 'slow-build'),
+        alarmDescription: `A build of ${label} took longer than its usual (anomaly detection band of ${kind._standardDeviations} standard deviations).`,
+        metric: duration,
+        stdDevs: kind._standardDeviations,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.track(alarm);
+    } else if (kind._kind === 'static') {
+      const alarm = this.alarm(project, 'SlowBuild', {
+        alarmName: alarmName(this, label, 'slow-build'),
+        alarmDescription: `A build of ${label} took longer than ${kind._threshold!.toHumanString()}.`,
+        metric: duration,
+        threshold: kind._threshold!.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      annotations.push({ value: kind._threshold!.toSeconds(), label: alarm.alarmName, color: cloudwatch.Color.RED });
+    }
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: `${label}: builds`,
+        width: 8,
+        left: [
+          project.metricSucceededBuilds({ label: 'Succeeded', color: cloudwatch.Color.GREEN, period: Duration.hours(1) }),
+          project.metricFailedBuilds({ label: 'Failed', color: cloudwatch.Color.RED, period: Duration.hours(1) }),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: `${label}: duration of each phase (seconds)`,
+        width: 16,
+        stacked: true,
+        left: BUILD_PHASES.map((phase) => project.metric(`${phase}Duration`, { statistic: cloudwatch.Stats.AVERAGE, period: Duration.hours(1), label: phase })),
+        leftAnnotations: annotations,
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+    );
+  }
+
+  /** The 5xx alarm of a hosting, in us-east-1; none (with a warning) when this stack's region is unknown. */
+  private edgeAlarm(hosting: SpaHosting): cloudwatch.Alarm | undefined {
+    const edge = this.edgeScope();
+    if (!edge) {
+      return undefined;
+    }
+    const name = alarmName(this, hosting.node.path, '5xx');
+    const id = `${uniqueId(hosting)}ServerErrors`;
+    const alarm = new cloudwatch.Alarm(edge.stack === Stack.of(this) ? this : edge.stack, id, {
+      alarmName: name,
+      alarmDescription: `More than ${this.options.errorRatePercent}% of the requests to the distribution of ${hosting.node.path} failed with a 5xx status, `
+        + `${this.options.errorRateMinutes} minutes in a row.`,
+      metric: hosting.metric5xxErrorRate({ period: Duration.minutes(1) }),
+      threshold: this.options.errorRatePercent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: this.options.errorRateMinutes,
+      datapointsToAlarm: this.options.errorRateMinutes,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (edge.topic) {
+      alarm.addAlarmAction(new actions.SnsAction(edge.topic));
+    }
+    this.alarms.push(alarm);
+    // The status widget names it by ARN: a reference into the other region's stack would need an export there.
+    this.statusAlarms.push(edge.stack === Stack.of(this) ? alarm : cloudwatch.Alarm.fromAlarmArn(this, `${id}Status`, Stack.of(this).formatArn({
+      service: 'cloudwatch', region: CLOUDFRONT_METRICS_REGION, resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    })));
+    return alarm;
+  }
+
+  /** Where alarms on CloudFront metrics go: this stack in us-east-1, else a stack of its own there. */
+  private edgeScope(): { readonly stack: Stack; readonly topic?: sns.ITopic } | undefined {
+    if (this.edge) {
+      return this.edge;
+    }
+    const home = Stack.of(this);
+    if (Token.isUnresolved(home.region)) {
+      Annotations.of(this).addWarningV2('cdk-ecom-platform:PlatformMonitoring.edgeAlarmsNeedRegion',
+        `${home.stackName} has no region (environment-agnostic), so no alarm watches the distributions' 5xx rate: CloudFront publishes its metrics `
+        + `in ${CLOUDFRONT_METRICS_REGION} only, and alarms must be created there. Give the stack an \`env\` with a region`);
+      return undefined;
+    }
+    if (home.region === CLOUDFRONT_METRICS_REGION) {
+      this.edge = { stack: home, topic: this.alarmTopic };
+      return this.edge;
+    }
+    const stage = Stage.of(this)!;
+    const stack = new Stack(stage, this.edgeStackName, {
+      stackName: this.edgeStackName,
+      env: { account: home.account, region: CLOUDFRONT_METRICS_REGION },
+      description: `Alarms on the CloudFront metrics of ${home.stackName}'s dashboard ${this.dashboard.node.path}, which exist in ${CLOUDFRONT_METRICS_REGION} only`,
+      // The distributions' IDs (and the alarm topic's ARN) come from stacks in other regions.
+      crossRegionReferences: true,
+    });
+    this.edge = { stack, topic: this.alarmTopic ? createEdgeAlarmTopic(stack, this.alarmTopic) : undefined };
+    return this.edge;
+  }
+
+  private alarm(target: Construct, kind: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, `${uniqueId(target)}${kind}`, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
+    this.track(alarm);
+    return alarm;
+  }
+
+  private track(alarm: cloudwatch.Alarm): void {
+    if (this.alarmTopic) {
+      alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+    }
+    this.alarms.push(alarm);
+    this.statusAlarms.push(alarm);
+  }
+
+  private createChatConfiguration(channel: ChatChannel, index: number, dashboardName: string): iam.Role {
+    const id = `Chat${index + 1}`;
+    const configurationName = channel._configurationName ?? `${dashboardName}-${channel._kind}`.slice(0, 128);
+    // Notifications only: the channel can read what an alarm shows (its graph), nothing else, and no member of
+    // the channel can do more (the guardrail is the same policy).
+    const policy = new iam.ManagedPolicy(this, `${id}Policy`, {
+      description: `Lets AWS Chatbot render the notifications of ${dashboardName} in ${configurationName}`,
+      statements: [new iam.PolicyStatement({
+        actions: ['cloudwatch:Describe*', 'cloudwatch:Get*', 'cloudwatch:List*'],
+        resources: ['*'],
+      })],
+    });
+    const topics = this.alarmTopic ? [this.alarmTopic] : [];
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com'),
+      description: `AWS Chatbot's role for ${configurationName}: reads what an alarm notification shows`,
+      managedPolicies: [policy],
+    });
+    if (channel._kind === 'slack') {
+      new chatbot.SlackChannelConfiguration(this, id, {
+        slackChannelConfigurationName: configurationName,
+        slackWorkspaceId: channel._workspaceOrTeamId,
+        slackChannelId: channel._channelId,
+        notificationTopics: topics,
+        role,
+        guardrailPolicies: [policy],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
+    } else {
+      new chatbot.CfnMicrosoftTeamsChannelConfiguration(this, id, {
+        configurationName,
+        iamRoleArn: role.roleArn,
+        teamId: channel._workspaceOrTeamId,
+        teamsChannelId: channel._channelId,
+        teamsTenantId: channel._tenantId!,
+        snsTopicArns: topics.map((t) => t.topicArn),
+        guardrailPolicies: [policy.managedPolicyArn],
+        loggingLevel: 'ERROR',
+      });
+    }
+    return role;
+  }
+}
+
+/** A resource's name when it is given (the `name` of its CloudFormation resource), else its construct path. */
+function nameOf(resource: Construct, name: string): string {
+  const given = (resource.node.defaultChild as { name?: unknown } | undefined)?.name;
+  if (typeof given === 'string' && !Token.isUnresolved(given)) {
+    return given;
+  }
+  const resolved = Stack.of(resource).resolve(name);
+  return typeof resolved === 'string' ? resolved : resource.node.path;
+}
+
+/** A construct ID from a construct's path, unique within the monitoring. */
+function uniqueId(construct: Construct): string {
+  return construct.node.path.split('/').map((part) => part.replace(/[^A-Za-z0-9]/g, '')).join('');
+}
+
+/** `<dashboard>-<what>-<kind>`, within CloudWatch's 255 characters. */
+function alarmName(monitoring: PlatformMonitoring, what: string, kind: string): string {
+  const prefix = `${monitoring.dashboardName}-`;
+  const subject = what.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return `${subject.startsWith(prefix) ? '' : prefix}${subject}-${kind}`.slice(-255);
+}
+
+const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+function validateProps(scope: Construct, props: PlatformMonitoringProps, options: { errorRatePercent: number; errorRateMinutes: number; buildDuration: BuildDurationAlarm },
+  edgeStackName: string): void {
+  if (!Token.isUnresolved(props.dashboardName) && !DASHBOARD_NAME.test(props.dashboardName ?? '')) {
+    throw propError(scope, 'dashboardName', props.dashboardName, 'CloudWatch dashboard names are 1 to 255 letters, digits, "-" and "_"',
+      'give a name such as "e-com67"');
+  }
+  if (typeof options.errorRatePercent !== 'number' || !(options.errorRatePercent >= 0 && options.errorRatePercent < 100)) {
+    throw propError(scope, 'alarms.errorRatePercent', options.errorRatePercent, 'it is a percentage of requests, from 0 (no alarm) to below 100',
+      'give a number such as 5');
+  }
+  checkInteger(scope, 'alarms.errorRateMinutes', options.errorRateMinutes, 1, 60);
+  const build = options.buildDuration;
+  if (!(build instanceof BuildDurationAlarm)) {
+    throw propError(scope, 'alarms.buildDuration', build, 'it is one of BuildDurationAlarm\'s factories',
+      'give BuildDurationAlarm.anomalyDetection(), BuildDurationAlarm.above(Duration.minutes(30)) or BuildDurationAlarm.none()');
+  }
+  if (build._kind === 'anomaly' && !(typeof build._standardDeviations === 'number' && build._standardDeviations > 0 && build._standardDeviations <= 10)) {
+    throw propError(scope, 'alarms.buildDuration', build._standardDeviations, 'the anomaly band is a positive number of standard deviations, at most 10',
+      'give BuildDurationAlarm.anomalyDetection(3)');
+  }
+  if (build._kind === 'static' && !(build._threshold instanceof Duration && (build._threshold.isUnresolved() || build._threshold.toSeconds() >= 60))) {
+    throw propError(scope, 'alarms.buildDuration', build._threshold, 'a build duration threshold is a Duration of at least a minute',
+      'give BuildDurationAlarm.above(Duration.minutes(30))');
+  }
+  if (!isStackName(edgeStackName)) {
+    throw propError(scope, 'edgeStackName', edgeStackName, 'stack names are letters, digits and hyphens, starting with a letter, at most 128',
+      'give a name such as "E-Com67-EdgeAlarmsStack"');
+  }
+  (props.chatChannels ?? []).forEach((channel, i) => {
+    if (!(channel instanceof ChatChannel)) {
+      throw propError(scope, `chatChannels[${i}]`, channel, 'it is one of ChatChannel\'s factories', 'give ChatChannel.slack({ ... }) or ChatChannel.microsoftTeams({ ... })');
+    }
+    for (const [field, value] of [['channelId', channel._channelId], [channel._kind === 'slack' ? 'workspaceId' : 'teamId', channel._workspaceOrTeamId],
+      ...(channel._kind === 'teams' ? [['tenantId', channel._tenantId]] : [])] as const) {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw propError(scope, `chatChannels[${i}].${field}`, value, 'AWS Chatbot needs it to find the channel', 'copy it from the channel\'s link or the AWS Chatbot console');
+      }
+    }
+  });
+  if ((props.chatChannels ?? []).length > 0 && !props.alarmTopic) {
+    throw propError(scope, 'chatChannels', props.chatChannels!.length, 'a chat channel receives what the alarm topic receives, and there is no `alarmTopic`',
+      'give `alarmTopic`, or remove `chatChannels`');
+  }
+}

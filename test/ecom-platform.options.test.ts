@@ -108,6 +108,7 @@ function hostingSamples(stack: Stack): Record<keyof SpaHostingOptions, unknown> 
     geoDenyList: ['RU'],
     priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
     comment: 'customer shop',
+    additionalMetrics: true,
   };
 }
 

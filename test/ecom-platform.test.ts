@@ -119,12 +119,12 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     const { app, platform } = build(context);
 
     test('the frontend stack only, and the backend stage\'s stacks in its own assembly', () => {
-      expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
+      expect(topLevelStackNames(app)).toEqual(['E-Com67-EdgeMonitoringStack', 'E-Com67-FrontendStack', 'E-Com67-MonitoringStack']);
       const stage = app.synth().getNestedAssembly('assembly-Backend');
       expect(stage.stacks.map((s) => s.stackName).sort()).toEqual(['E-Com67-ApiStack', 'E-Com67-ComputeStack', 'E-Com67-DataStack']);
       expect(platform.backendPipelineEnabled).toBe(false);
       expect(platform.frontendPipelinesEnabled).toBe(false);
-      expect(platform.stacks).toEqual([platform.frontendStack]);
+      expect(platform.stacks).toEqual([platform.frontendStack, platform.monitoringStack, platform.monitoring!.edgeStack]);
       expect(() => platform.appPipeline('admin-dashboard')).toThrow(/invalid `frontendPipelines` \(false\): the app "admin-dashboard" has no pipeline in direct mode/);
     });
 
@@ -144,7 +144,7 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     const { app, platform, backend } = build({ ...context, ...BACKEND_ON });
 
     test('the frontend and backend pipeline stacks', () => {
-      expect(topLevelStackNames(app)).toEqual(['E-Com67-BackendPipelineStack', 'E-Com67-FrontendStack']);
+      expect(topLevelStackNames(app)).toEqual(['E-Com67-BackendPipelineStack', 'E-Com67-EdgeMonitoringStack', 'E-Com67-FrontendStack', 'E-Com67-MonitoringStack']);
       expect(platform.backendPipelineEnabled).toBe(true);
       expect(platform.frontendPipelinesEnabled).toBe(false);
     });
@@ -172,7 +172,7 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     const { app, platform } = build({ ...context, ...FRONTEND_ON });
 
     test('a pipeline stack per app', () => {
-      expect(topLevelStackNames(app)).toEqual(['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-FrontendStack']);
+      expect(topLevelStackNames(app)).toEqual(['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-EdgeMonitoringStack', 'E-Com67-FrontendStack', 'E-Com67-MonitoringStack']);
       expect(platform.appPipelines).toHaveLength(2);
       expect(platform.appPipeline('customer-app').node.path).toBe('E-Com67-CustomerPipelineStack/Pipeline');
     });
@@ -199,9 +199,10 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
 
     test('every stack', () => {
       expect(topLevelStackNames(app)).toEqual([
-        'E-Com67-AdminPipelineStack', 'E-Com67-BackendPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-FrontendStack',
+        'E-Com67-AdminPipelineStack', 'E-Com67-BackendPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-EdgeMonitoringStack',
+        'E-Com67-FrontendStack', 'E-Com67-MonitoringStack',
       ]);
-      expect(platform.stacks).toHaveLength(4);
+      expect(platform.stacks).toHaveLength(6);
     });
 
     test('one encrypted topic notifies about every pipeline', () => {
@@ -233,11 +234,17 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     }
   });
 
-  test('notificationEmails in direct mode: a warning, no topic', () => {
-    const { app, platform } = build(context, { notificationEmails: ['team@example.com'] });
+  test('notificationEmails in direct mode: a topic for the alarms', () => {
+    const { platform } = build(context, { notificationEmails: ['team@example.com'] });
+    expect(platform.monitoring!.alarmTopic).toBe(platform.notificationTopic);
+    Template.fromStack(platform.frontendStack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com' });
+  });
+
+  test('notificationEmails in direct mode with the monitoring off: a warning, no topic', () => {
+    const { app, platform } = build(context, { notificationEmails: ['team@example.com'], monitoring: { enabled: false } });
     // What `cdk synth` shows: the messages of the synthesized stacks.
     const messages = app.synth().stacks.flatMap((stack) => stack.messages).filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
-    expect(messages).toEqual([expect.stringMatching(/^notificationEmails \(team@example.com\) are about pipelines, and no pipeline is on \(direct mode\): no topic is created.* \[ack: cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines\]$/)]);
+    expect(messages).toEqual([expect.stringMatching(/^notificationEmails \(team@example.com\) are about pipelines and alarms, and no pipeline is on \(direct mode\) and the monitoring is off: no topic is created.* \[ack: cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines\]$/)]);
     expect(platform.notificationTopic).toBeUndefined();
     Template.fromStack(platform.frontendStack).resourceCountIs('AWS::SNS::Topic', 0);
   });
@@ -309,7 +316,7 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
   });
 
   test('props decide over the context', () => {
-    const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { backendPipeline: false, frontendPipelines: false });
+    const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { backendPipeline: false, frontendPipelines: false, monitoring: { enabled: false } });
     expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
   });
 
@@ -326,7 +333,7 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
       frontendPipelines: true,
       frontends: [{ name: 'store-front', appPath: 'web/store' }],
     }, new PlatformNaming({ projectName: 'shop', stackPrefix: 'Shop' }));
-    expect(topLevelStackNames(app)).toEqual(['Shop-FrontendStack', 'Shop-StorePipelineStack']);
+    expect(topLevelStackNames(app)).toEqual(['Shop-EdgeMonitoringStack', 'Shop-FrontendStack', 'Shop-MonitoringStack', 'Shop-StorePipelineStack']);
     expect(platform.naming.projectName).toBe('shop');
     Template.fromStack(platform.frontendStack).hasResourceProperties('AWS::S3::Bucket', { BucketName: 'shop-store-front-111122223333' });
     const template = Template.fromStack(platform.appPipelineStacks[0]);

@@ -824,6 +824,11 @@ function validateTypes(scope: Construct, props: EcomPlatformProps): void {
     checkString(scope, prop, props[prop], example);
   }
   checkStringList(scope, 'notificationEmails', props.notificationEmails, '"team@example.com"');
+  if (props.monitoring !== undefined) {
+    checkObject(scope, 'monitoring', props.monitoring, 'give { alarms, chatChannels, ... }, or { enabled: false } for no dashboard and alarms');
+    checkBoolean(scope, 'monitoring.enabled', props.monitoring.enabled);
+    checkString(scope, 'monitoring.dashboardName', props.monitoring.dashboardName, 'e-com67');
+  }
   checkEnum(scope, 'backendLanguage', props.backendLanguage, BackendLanguage, 'BackendLanguage');
   if (props.frontends !== undefined && !Array.isArray(props.frontends)) {
     throw propError(scope, 'frontends', props.frontends, 'it must be a list of apps', 'give [{ name: \'admin-dashboard\', appPath: \'frontend/admin-dashboard\' }]');

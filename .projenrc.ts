@@ -63,6 +63,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/signature-v4a@^3',
     // The deploy program's automatic rollback reads the user's alarm (DescribeAlarms).
     '@aws-sdk/client-cloudwatch@^3',
+    // The alarm forwarder of the monitoring's us-east-1 stack runs on the Lambda runtime's SDK; its end-to-end
+    // test runs the synthesized code against moto with this one.
+    '@aws-sdk/client-sns@^3',
     'mime-types@^3',
     '@types/mime-types@^3',
     // Drives the CLI's interactive menu in a pseudo-terminal in the tests.

@@ -47,7 +47,8 @@ export const FIXED_PRICES = {
     unitPrice: 0.1,
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
     verified: false,
-    note: 'Per alarm metric: a metric-math alarm counts each metric it reads (approximated from the template). '
+    note: 'Per alarm metric: a metric-math alarm counts each metric it reads (approximated from the template), an '
+      + 'anomaly detection alarm counts 3 per metric it reads (the metric and the two edges of its band). '
       + 'Free tier: 10 standard-resolution alarm metrics per account.',
   },
   alarmMetricHighResolution: {
@@ -196,10 +197,15 @@ function alarmMetrics(properties: any): { standard: number; high: number } {
     return highResolution(properties?.Period) ? { standard: 0, high: 1 } : { standard: 1, high: 0 };
   }
   // A metric-math alarm: each metric it reads is an alarm metric; expressions read none. At least one.
+  // An anomaly detection alarm (an ANOMALY_DETECTION_BAND expression, its ThresholdMetricId) is billed as 3 alarm
+  // metrics per metric: the metric and the upper and lower edges of the band.
+  const anomaly = typeof properties?.ThresholdMetricId === 'string'
+    || metrics.some((m) => typeof m?.Expression === 'string' && /ANOMALY_DETECTION_BAND\s*\(/i.test(m.Expression));
+  const factor = anomaly ? 3 : 1;
   const read = metrics.filter((m) => m?.MetricStat);
   const high = read.filter((m) => highResolution(m.MetricStat.Period) || highResolution(m.Period)).length;
   const standard = Math.max(read.length - high, read.length === 0 ? 1 : 0);
-  return { standard, high };
+  return { standard: standard * factor, high: high * factor };
 }
 
 /** The units a resource bills at rest, or undefined for a type with no fixed price (ignored). */
@@ -311,7 +317,8 @@ export function assemblyStacks(dir: string): AssemblyStack[] {
   });
 }
 
-const usd = (value: number) => `$${value.toFixed(Number.isInteger(value * 100) ? 2 : 4)}`;
+// Cents when the value is a whole number of cents (5.1 * 100 is 509.99999999999994 in floating point), else 4 decimals.
+const usd = (value: number) => `$${value.toFixed(Math.abs(value * 100 - Math.round(value * 100)) < 1e-6 ? 2 : 4)}`;
 const priceText = (line: CostLine) => `${usd(line.unitPrice)}${line.verified ? '' : ' (unverified)'}`;
 
 /**

@@ -95,6 +95,37 @@ test('dashboards at list price and alarms per metric: a metric-math alarm counts
   expect(cost.total).toBe(3.6);
 });
 
+test('an anomaly detection alarm is billed as 3 alarm metrics (the metric and the two edges of its band), a static one as 1', () => {
+  const stack = new Stack(new App(), 'Monitoring', { env });
+  const duration = new cloudwatch.Metric({ namespace: 'AWS/CodeBuild', metricName: 'Duration', dimensionsMap: { ProjectName: 'build' }, statistic: 'Maximum' });
+  new cloudwatch.AnomalyDetectionAlarm(stack, 'SlowBuild', {
+    metric: duration, stdDevs: 3, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
+  });
+  duration.createAlarm(stack, 'TooSlow', { threshold: 1800, evaluationPeriods: 1 });
+  new cloudwatch.AnomalyDetectionAlarm(stack, 'FastAnomaly', { metric: duration.with({ period: Duration.seconds(10) }), evaluationPeriods: 1 });
+
+  const cost = fixedMonthlyCost([Template.fromStack(stack).toJSON()]);
+
+  expect(line(cost, 'alarmMetric')).toMatchObject({ count: 4, subtotal: 0.4 }); // 3 (anomaly) + 1 (static)
+  expect(line(cost, 'alarmMetricHighResolution')).toMatchObject({ count: 3, subtotal: 0.9 });
+  expect(line(cost, 'alarmMetric')!.note).toContain('anomaly detection alarm counts 3');
+  expect(cost.total).toBe(1.3);
+});
+
+test('amounts in whole cents print with 2 decimals even when floating point misses them ($5.10, not $5.1000); others with 4', () => {
+  const template = {
+    Resources: {
+      Dashboard: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} },
+      ...Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`Alarm${i}`, { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 300 } }])),
+      Read: { Type: 'AWS::DynamoDB::Table', Properties: { ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 0 } } },
+    },
+  };
+  const table = fixedCostTable([{ name: 'Monitoring', template }]).join('\n');
+  expect(table).toMatch(/CloudWatch alarm metric \(standard resolution\)\s+21\s+\$0\.10 \(unverified\)\s+\$2\.10\n/);
+  expect(table).toMatch(/DynamoDB provisioned read capacity unit\s+1\s+\$0\.0949 \(unverified\)\s+\$0\.09\n/);
+  expect(table).toMatch(/Monitoring total\s+\$5\.19\n/);
+});
+
 test('provisioned DynamoDB capacity is billed at rest (table and indexes), on-demand tables and standard parameters are not', () => {
   const template = {
     Resources: {

@@ -12,7 +12,7 @@ import { ChatChannel, MonitoringAlarmOptions, PlatformMonitoring } from './platf
 import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
 import { checkAppPath, checkRepositoryFolder, FolderRules, localPackagePaths, normalizePath } from './private/app-path';
-import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
+import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, MONITORING_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, environmentNamingProblem, isStackName, pascalCase } from './private/naming-rules';
 import { allowCloudWatchAlarms } from './private/edge-alarms';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
@@ -399,7 +399,7 @@ export class EcomPlatform extends Construct {
     // The repository and the topic belong with the pipelines: in the frontend stack of their account and region.
     const home = this.frontendStacks[environments.findIndex((e) => e.home)];
     this.repository = anyPipeline ? props.source!._createRepository(home, naming) : undefined;
-    const monitoringOn = props.monitoring?.enabled ?? true;
+    const monitoringOn = props.monitoring?.enabled ?? validated(this, () => this.node.tryGetContext(MONITORING_CONTEXT) === undefined || contextFlag(this, MONITORING_CONTEXT));
     this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline || monitoringOn, home);
     this.backendStages = this.createBackendStages(scope, props, environments);
     if (backendPipeline) {

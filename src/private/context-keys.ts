@@ -20,3 +20,9 @@ export const PRODUCTION_ENVIRONMENT_CONTEXT = 'ecom:productionEnvironment';
 
 /** The pipelines' account when EcomPlatform has environments and no `env` (else the first environment's), read by the CLI too. */
 export const PIPELINE_ACCOUNT_CONTEXT = 'ecom:pipelineAccount';
+
+/**
+ * Turns EcomPlatform's monitoring (dashboard and alarms stacks) on ("true", the default) or off ("false") when the
+ * code gives no `monitoring.enabled`; read by the CLI too, to know which stacks the platform has.
+ */
+export const MONITORING_CONTEXT = 'ecom:monitoring';

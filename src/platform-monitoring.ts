@@ -9,7 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CdkBackendPipeline } from './cdk-backend-pipeline';
 import { checkInteger, propError, validated } from './private/validation';
-import { CLOUDFRONT_METRICS_REGION, createEdgeAlarmTopic } from './private/edge-alarms';
+import { CLOUDFRONT_METRICS_REGION, createEdgeAlarmTopic, skipCheckovOnCrossRegionExports } from './private/edge-alarms';
+import { acknowledge } from './private/nag';
 import { pipelineMetric } from './private/pipeline-resources';
 import { isStackName } from './private/naming-rules';
 import { SpaHosting } from './spa-hosting';
@@ -451,6 +452,7 @@ export class PlatformMonitoring extends Construct {
       crossRegionReferences: true,
     });
     this.edge = { stack, topic: this.alarmTopic ? createEdgeAlarmTopic(stack, this.alarmTopic) : undefined };
+    skipCheckovOnCrossRegionExports(stack);
     return this.edge;
   }
 
@@ -480,6 +482,11 @@ export class PlatformMonitoring extends Construct {
         resources: ['*'],
       })],
     });
+    acknowledge(policy, 'AwsSolutions-IAM5', 'AWS Chatbot\'s "Notification permissions" channel-role template (its NotificationsOnly policy): the read-only '
+      + 'CloudWatch actions Chatbot calls with this role to render an alarm notification and its metric graph. CloudWatch\'s metric reads '
+      + '(GetMetricData, GetMetricStatistics, GetMetricWidgetImage, ListMetrics) take no resource ARN (Resource "*"), and the same policy is the '
+      + 'channel\'s guardrail, so no member of the channel can do more than read CloudWatch.',
+    ['Action::cloudwatch:Describe*', 'Action::cloudwatch:Get*', 'Action::cloudwatch:List*', 'Resource::*']);
     const topics = this.alarmTopic ? [this.alarmTopic] : [];
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('chatbot.amazonaws.com'),

@@ -1,15 +1,17 @@
 // The alarm topic of the us-east-1 stack (alarms on CloudFront metrics must live there) and the function that
 // forwards what it receives to the platform's topic in another region: an alarm can only notify a topic of its
 // own region, and SNS can't subscribe a topic to a topic.
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { IConstruct } from 'constructs';
 import { skipCheckov } from './checkov';
 import { acknowledge } from './nag';
+import { createBuildLogGroup } from './pipeline-resources';
 
 /** The CloudWatch metrics of CloudFront exist in this region only, so alarms on them must live there. */
 export const CLOUDFRONT_METRICS_REGION = 'us-east-1';
@@ -28,6 +30,18 @@ exports.handler = async (event) => {
   }
 };
 `;
+
+/**
+ * The newest Node.js runtime aws-cdk-lib defines (cdk-nag's AwsSolutions-L1 compares with the same list), so the
+ * forwarder follows aws-cdk-lib upgrades. Its code needs nothing but the AWS SDK v3 for JavaScript, in every
+ * Node.js runtime since nodejs18.x.
+ */
+function newestNodeRuntime(): lambda.Runtime {
+  const version = (r: lambda.Runtime) => Number(/^nodejs(\d+)\.x$/.exec(r.name)?.[1] ?? 0);
+  return lambda.Runtime.ALL
+    .filter((r) => r.family === lambda.RuntimeFamily.NODEJS && !r.isVariable && version(r) > 0)
+    .reduce((newest, r) => (version(r) > version(newest) ? r : newest), lambda.Runtime.NODEJS_22_X);
+}
 
 /** Lets CloudWatch alarms of the key's account use it to publish to a topic it encrypts. */
 export function allowCloudWatchAlarms(key: kms.IKey): void {
@@ -50,7 +64,8 @@ export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITop
   allowCloudWatchAlarms(key);
   const topic = new sns.Topic(stack, 'AlarmTopic', { masterKey: key, enforceSSL: true });
 
-  const logGroup = new logs.LogGroup(stack, 'AlarmForwarderLogs', { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
+  // Encrypted like the pipelines' build logs: an error the forwarder logs carries the alarm it failed to forward.
+  const logGroup = createBuildLogGroup(stack, 'AlarmForwarderLogs', logs.RetentionDays.THREE_MONTHS, RemovalPolicy.RETAIN, key);
   const role = new iam.Role(stack, 'AlarmForwarderRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Forwards the alarms on CloudFront metrics to the platform\'s topic',
@@ -63,7 +78,7 @@ export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITop
   }
   const forwarder = new lambda.Function(stack, 'AlarmForwarder', {
     description: `Forwards the alarms on CloudFront metrics to ${Stack.of(target).stackName}'s topic (an alarm notifies topics of its region only)`,
-    runtime: lambda.determineLatestNodeRuntime(stack),
+    runtime: newestNodeRuntime(),
     handler: 'index.handler',
     code: lambda.Code.fromInline(FORWARDER_CODE),
     memorySize: 128,
@@ -81,7 +96,54 @@ export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITop
   skipCheckov(fn, 'CKV_AWS_115', 'The forwarder runs once per alarm state change; reserved concurrency would take from the account\'s unreserved pool '
     + '(10 in a new account) for no gain.');
   skipCheckov(fn, 'CKV_AWS_173', 'Its one variable is the target topic\'s ARN, which is not a secret (it is in the template).');
-  acknowledge(role, 'AwsSolutions-IAM5', 'grantWrite on the forwarder\'s own log group allows its log streams (`<group ARN>:*`), created at run time.',
-    [`Resource::<${Stack.of(stack).getLogicalId(logGroup.node.defaultChild as any)}.Arn>:*`]);
+  if (target.masterKey) {
+    acknowledge(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+      'Publishing to an SSE-KMS topic needs kms:GenerateDataKey* and kms:Decrypt on its key (the Amazon SNS Developer Guide\'s key management '
+      + 'section names these two for publishers); the wildcard covers the GenerateDataKey variants only, on the platform topic\'s own key only.',
+      ['Action::kms:GenerateDataKey*']);
+  }
   return topic;
+}
+
+/** The handler of CDK's provider of a cross-region export custom resource (`Writer` or `Reader`), when `stack` has one. */
+function crossRegionExportHandler(stack: Stack, kind: 'Writer' | 'Reader'): CfnResource | undefined {
+  const handler = stack.node.tryFindChild(`Custom::CrossRegionExport${kind}CustomResourceProvider`)?.node.tryFindChild('Handler');
+  return handler && CfnResource.isCfnResource(handler) ? handler : undefined;
+}
+
+/**
+ * Records why checkov's Lambda checks don't apply to the functions CDK generates for the cross-region references
+ * of `edge` (`crossRegionReferences`): the export writer in each stack it reads from (it writes SSM parameters
+ * into us-east-1) and the export reader in `edge`. CDK creates them while the app synthesizes, after the aspects,
+ * so this runs as a validation of `edge` (validations run after that, before the templates are written).
+ *
+ * cdk-nag has nothing to acknowledge on them: their function and role are plain `CfnResource`s
+ * (`CustomResourceProvider`), and the AwsSolutions rules evaluate the L1 classes (`CfnFunction`, `CfnRole`) only.
+ */
+export function skipCheckovOnCrossRegionExports(edge: Stack): void {
+  edge.node.addValidation({
+    validate: () => {
+      const handlers: Array<[CfnResource | undefined, string]> = [
+        [crossRegionExportHandler(edge, 'Reader'), `the export reader of ${edge.stackName}, which reads the values its stack imports from other regions (SSM parameters under /cdk/exports/${edge.stackName}/ in ${CLOUDFRONT_METRICS_REGION})`],
+        ...edge.dependencies.map((s): [CfnResource | undefined, string] =>
+          [crossRegionExportHandler(s, 'Writer'), `the export writer of ${s.stackName}, which writes the values other regions' stacks import from it (SSM parameters under /cdk/exports/ in their region)`]),
+      ];
+      for (const [handler, what] of handlers) {
+        if (handler) {
+          skipCheckovOnExportHandler(handler, what);
+        }
+      }
+      return [];
+    },
+  });
+}
+
+function skipCheckovOnExportHandler(handler: IConstruct, what: string): void {
+  const generated = `aws-cdk-lib generates this function (${what}) for crossRegionReferences, with no option for`;
+  skipCheckov(handler, 'CKV_AWS_116', `${generated} a dead-letter queue: it runs as a custom resource during deployments only, and reports every error `
+    + 'to CloudFormation itself (its entry point answers FAILED), which fails and rolls back the stack operation: a dead-letter queue would hold nothing to act on.');
+  skipCheckov(handler, 'CKV_AWS_117', `${generated} a VPC: it calls the SSM Parameter Store API only and reaches no private resource, so a VPC would add NAT or `
+    + 'endpoint cost and nothing else.');
+  skipCheckov(handler, 'CKV_AWS_115', `${generated} reserved concurrency: it runs a few times per deployment of its stack; reserved concurrency would take `
+    + 'from the account\'s unreserved pool (10 in a new account) for no gain.');
 }

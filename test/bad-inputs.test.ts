@@ -8,6 +8,7 @@ import { BadInput, Observed } from './bad-inputs/case';
 import { CASES as CLI } from './bad-inputs/cli.cases';
 import { CASES as DEPLOY } from './bad-inputs/deploy.cases';
 import { CASES as LAYERS } from './bad-inputs/layers.cases';
+import { CASES as MONITORING } from './bad-inputs/monitoring.cases';
 import { CASES as PLATFORM } from './bad-inputs/platform.cases';
 import { CASES as SPA_HOSTING } from './bad-inputs/spa-hosting.cases';
 import { CASES as SPA_PIPELINE } from './bad-inputs/spa-pipeline.cases';
@@ -17,6 +18,7 @@ const FILES: Record<string, BadInput[]> = {
   'cli.cases.ts': CLI,
   'deploy.cases.ts': DEPLOY,
   'layers.cases.ts': LAYERS,
+  'monitoring.cases.ts': MONITORING,
   'platform.cases.ts': PLATFORM,
   'spa-hosting.cases.ts': SPA_HOSTING,
   'spa-pipeline.cases.ts': SPA_PIPELINE,

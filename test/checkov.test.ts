@@ -1,8 +1,10 @@
 /**
  * checkov (a second, independent scanner: https://www.checkov.io) over every library template the snapshots
- * record (test/helpers/library-apps.ts: each construct's defaults and a rich configuration) and over the example
- * platform's four stacks (examples/typescript with both pipelines, `cdk init`'s flags; its Backend stage is the
- * example's own code, not the library's, and is left out). A checkov user must see no failed check, and every
+ * record (test/helpers/library-apps.ts: each construct's defaults and a rich configuration), over the example
+ * platform's stacks (examples/typescript with both pipelines, `cdk init`'s flags: the pipelines', the frontend, the
+ * monitoring and its us-east-1 edge stack; its Backend stage is the example's own code, not the library's, and is
+ * left out), and over the monitoring with Slack and Microsoft Teams channels of the compliance matrix
+ * (`chatMonitoringPlatform`, test/helpers/compliance.ts). A checkov user must see no failed check, and every
  * check the library skips (`skipCheckov`, src/private/checkov.ts: the resource's `Metadata.checkov.skip`) must
  * say why, specifically.
  *
@@ -14,11 +16,16 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { chatMonitoringPlatform } from './helpers/compliance';
 import { CLI_CONTEXT, EXAMPLE_ENV, EXAMPLE_MODES, readTemplates, runExample } from './helpers/example-app';
 import { LIBRARY_APPS } from './helpers/library-apps';
 
 const CHECKOV = path.resolve(__dirname, '..', '.cache', 'checkov-venv', 'bin', 'checkov');
+
+/** The example's monitoring stacks (its monitoring is on by default; the edge stack holds the 5xx alarms in us-east-1). */
+const EXAMPLE_MONITORING_STACKS = ['E-Com67-MonitoringStack', 'E-Com67-EdgeMonitoringStack'];
 
 /** checkov's default comment for a skip that has none. */
 const NO_COMMENT = /^no comment provided$/i;
@@ -68,12 +75,21 @@ function scan(): Scan {
           assembly.getStackArtifact(stack.artifactId).template);
       }
     }
+    const chatApp = new App({ context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS } });
+    const chatStacks = chatMonitoringPlatform(chatApp, EXAMPLE_ENV);
+    const chatAssembly = chatApp.synth();
+    for (const stack of chatStacks) {
+      add(`chat-monitoring.${stack.artifactId}.template.json`, `EcomPlatform chat channels: ${stack.artifactId}`, chatAssembly.getStackArtifact(stack.artifactId).template);
+    }
     const mode = EXAMPLE_MODES.find((m) => m.mode === 'both pipelines')!;
     const outdir = path.join(dir, 'example.out');
     // No bundling: the Backend stage's layers are the example's, not scanned here.
     runExample({ ...CLI_CONTEXT, ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, ...EXAMPLE_ENV, ...mode.context, 'aws:cdk:bundling-stacks': [] }, outdir, true);
     const example = readTemplates(outdir);
-    for (const stack of mode.stacks) {
+    for (const stack of new Set([...mode.stacks, ...EXAMPLE_MONITORING_STACKS])) {
+      if (example[stack] === undefined) {
+        throw new Error(`examples/typescript wrote no ${stack} template (it wrote ${Object.keys(example).join(', ')})`);
+      }
       add(`example.${stack}.template.json`, `examples/typescript: ${stack}`, example[stack]);
     }
     fs.rmSync(outdir, { recursive: true, force: true });

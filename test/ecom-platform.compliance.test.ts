@@ -1,15 +1,15 @@
-import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { BuildDurationAlarm, ChatChannel, EcomPlatform, PlatformNaming, PlatformSource } from '../src';
-import { appCases, checkCompliance, describeCompliance } from './helpers/compliance';
+import { EcomPlatform, PlatformNaming, PlatformSource } from '../src';
+import { appCases, chatMonitoringPlatform, checkCompliance, describeCompliance } from './helpers/compliance';
 
 const ENV = { account: '111122223333', region: 'eu-west-1' };
 
 /**
  * Every stack of the platform with both pipelines, notifications and a created repository (its monitoring on by
  * default: the dashboard's stack and the us-east-1 stack of the 5xx alarms, with the cross-region export writer
- * and reader CDK generates); and a second platform (frontend pipelines only) whose monitoring has a Slack and a
- * Microsoft Teams channel and static build-duration alarms: its monitoring, edge and frontend stacks.
+ * and reader CDK generates); and the monitoring, edge and frontend stacks of `chatMonitoringPlatform` (chat
+ * channels, static build-duration alarms).
  */
 function buildPlatforms(app: App): Record<string, Stack> {
   const naming = new PlatformNaming();
@@ -27,24 +27,7 @@ function buildPlatforms(app: App): Record<string, Stack> {
   });
   platform.backendPipeline!.buildPipeline();
 
-  const chat = new EcomPlatform(app, 'ChatPlatform', {
-    naming: new PlatformNaming({ projectName: 'chat-shop', stackPrefix: 'Chat' }),
-    env: ENV,
-    frontendPipelines: true,
-    source: PlatformSource.codeCommit(),
-    monitoring: {
-      alarms: { buildDuration: BuildDurationAlarm.above(Duration.minutes(20)) },
-      chatChannels: [
-        ChatChannel.slack({ workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' }),
-        ChatChannel.microsoftTeams({
-          teamId: '5d6a6f0e-8a2b-4c3d-9e1f-0a1b2c3d4e5f',
-          channelId: '19%3ab6ef35dc1234567890abcdef%40thread.tacv2',
-          tenantId: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
-        }),
-      ],
-    },
-  });
-  const chatStacks = [chat.monitoringStack!, chat.monitoring!.edgeStack!, chat.frontendStacks[0]];
+  const chatStacks = chatMonitoringPlatform(app, ENV);
   return Object.fromEntries([...platform.stacks, ...chatStacks].map((s) => [s.stackName, s]));
 }
 

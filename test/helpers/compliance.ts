@@ -1,5 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Environment, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { BuildDurationAlarm, ChatChannel, EcomPlatform, PlatformNaming, PlatformSource } from '../../src';
 import { CfnLintFinding, cfnLint, cfnLintFileName } from './cfn-lint';
 import { FLAG_CONTEXTS } from './contexts';
 import { NagFinding, nagFindings } from './nag';
@@ -142,4 +143,32 @@ export function appCases(result: ComplianceResult, cases: Array<string | AppCase
       lint: lintedTemplate === undefined ? undefined : result.lint.filter((f) => f.template === cfnLintFileName(lintedTemplate)),
     };
   });
+}
+
+/**
+ * A second platform for the compliance matrices (EcomPlatform's, checkov's), beside one with the defaults:
+ * frontend pipelines only (`Chat-` stacks, project `chat-shop`), its monitoring with a Slack and a Microsoft Teams
+ * channel (AWS Chatbot configurations, their roles and notifications-only policy) and static build-duration
+ * alarms. Returns its monitoring stack, its us-east-1 edge stack (5xx alarms, forwarding topic, the cross-region
+ * export reader) and its frontend stack (the export writer, the notification topic).
+ */
+export function chatMonitoringPlatform(app: App, env: Environment): Stack[] {
+  const chat = new EcomPlatform(app, 'ChatPlatform', {
+    naming: new PlatformNaming({ projectName: 'chat-shop', stackPrefix: 'Chat' }),
+    env,
+    frontendPipelines: true,
+    source: PlatformSource.codeCommit(),
+    monitoring: {
+      alarms: { buildDuration: BuildDurationAlarm.above(Duration.minutes(20)) },
+      chatChannels: [
+        ChatChannel.slack({ workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' }),
+        ChatChannel.microsoftTeams({
+          teamId: '5d6a6f0e-8a2b-4c3d-9e1f-0a1b2c3d4e5f',
+          channelId: '19%3ab6ef35dc1234567890abcdef%40thread.tacv2',
+          tenantId: '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+        }),
+      ],
+    },
+  });
+  return [chat.monitoringStack!, chat.monitoring!.edgeStack!, chat.frontendStacks[0]];
 }

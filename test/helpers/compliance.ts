@@ -1,9 +1,9 @@
 import { App, Duration, Environment, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BuildDurationAlarm, ChatChannel, EcomPlatform, PlatformNaming, PlatformSource } from '../../src';
 import { CfnLintFinding, cfnLint, cfnLintFileName } from './cfn-lint';
 import { FLAG_CONTEXTS } from './contexts';
 import { NagFinding, nagFindings } from './nag';
+import { BuildDurationAlarm, ChatChannel, EcomPlatform, PlatformNaming, PlatformSource } from '../../src';
 
 /** One case of a compliance suite (a stack, a props combination, a deployment mode) and its findings. */
 export interface ComplianceCase {

@@ -13,6 +13,7 @@ import { CLOUDFRONT_METRICS_REGION, createEdgeAlarmTopic, skipCheckovOnCrossRegi
 import { acknowledge } from './private/nag';
 import { pipelineMetric } from './private/pipeline-resources';
 import { isStackName } from './private/naming-rules';
+import { checkBoolean, checkInstance, checkList, checkObject } from './private/prop-types';
 import { SpaHosting } from './spa-hosting';
 import { SpaPipeline } from './spa-pipeline';
 
@@ -200,6 +201,8 @@ export class PlatformMonitoring extends Construct {
   private readonly edgeStackName: string;
   private readonly statusAlarms: cloudwatch.IAlarm[] = [];
   private edge?: { readonly stack: Stack; readonly topic?: sns.ITopic };
+  /** What is monitored already: a second call would add its widgets again and clash on its alarms' IDs. */
+  private readonly monitored = new Set<unknown>();
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
@@ -257,6 +260,7 @@ export class PlatformMonitoring extends Construct {
    * projects (builds, failures, duration of each phase), with the pipeline-failed and build-duration alarms.
    */
   public monitorPipeline(pipeline: codepipeline.IPipeline, projects: codebuild.IProject[]): void {
+    this.once(pipeline, 'monitorPipeline');
     const label = nameOf(pipeline, pipeline.pipelineName);
     const failed = pipelineMetric(pipeline, 'FailedPipelineExecutions', cloudwatch.Stats.SUM);
     const duration = pipelineMetric(pipeline, 'PipelineDuration', cloudwatch.Stats.AVERAGE);
@@ -301,6 +305,7 @@ export class PlatformMonitoring extends Construct {
    * additional metrics) cache hit rate and origin latency, with the 5xx alarm in us-east-1.
    */
   public monitorHosting(hosting: SpaHosting): void {
+    this.once(hosting, 'monitorHosting');
     const label = hosting.node.path;
     this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## Distribution ${label}`, width: 24, height: 1 }));
     const annotations: cloudwatch.HorizontalAnnotation[] = [];
@@ -347,6 +352,16 @@ export class PlatformMonitoring extends Construct {
   /** The stack in us-east-1 holding the alarms on CloudFront metrics, once a hosting is monitored (this stack's own there). */
   public get edgeStack(): Stack | undefined {
     return this.edge?.stack;
+  }
+
+  /** Refuses a second call for the same pipeline or hosting, in the library's words rather than a construct ID clash. */
+  private once(target: Construct, method: 'monitorPipeline' | 'monitorHosting'): void {
+    if (this.monitored.has(target)) {
+      throw propError(this, method === 'monitorHosting' ? 'hosting' : 'pipeline', target.node.path,
+        `it is monitored already (${method === 'monitorHosting' ? 'monitorHosting()' : 'monitorPipeline(), monitorSpaPipeline() or monitorBackendPipeline()'} `
+        + 'was called for it before), and its widgets and alarms exist', `call ${method}() once for it`);
+    }
+    this.monitored.add(target);
   }
 
   private monitorProject(project: codebuild.IProject): void {
@@ -444,6 +459,11 @@ export class PlatformMonitoring extends Construct {
       return this.edge;
     }
     const stage = Stage.of(this)!;
+    const taken = stage.node.tryFindChild(this.edgeStackName);
+    if (taken) {
+      throw propError(this, 'edgeStackName', this.edgeStackName, `the edge stack's construct ID is its name, and ${taken.node.path} already has it `
+        + '(another PlatformMonitoring\'s edge stack, or a stack of that ID)', 'give each PlatformMonitoring its own `edgeStackName`');
+    }
     const stack = new Stack(stage, this.edgeStackName, {
       stackName: this.edgeStackName,
       env: { account: home.account, region: CLOUDFRONT_METRICS_REGION },
@@ -543,8 +563,16 @@ function alarmName(monitoring: PlatformMonitoring, what: string, kind: string): 
 
 const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
-function validateProps(scope: Construct, props: PlatformMonitoringProps, options: { errorRatePercent: number; errorRateMinutes: number; buildDuration: BuildDurationAlarm },
-  edgeStackName: string): void {
+function validateProps(scope: Construct, props: PlatformMonitoringProps,
+  options: { errorRatePercent: number; errorRateMinutes: number; buildDuration: BuildDurationAlarm }, edgeStackName: string): void {
+  if (props.alarms !== undefined) {
+    checkObject(scope, 'alarms', props.alarms, 'give { pipelineFailed, errorRatePercent, errorRateMinutes, buildDuration }, or remove it for the defaults');
+    checkBoolean(scope, 'alarms.pipelineFailed', props.alarms.pipelineFailed);
+  }
+  checkInstance(scope, 'alarmTopic', props.alarmTopic, props.alarmTopic === undefined || (Construct.isConstruct(props.alarmTopic)
+    && typeof (props.alarmTopic as { topicArn?: unknown }).topicArn === 'string'), 'an SNS topic (sns.ITopic)',
+  'give an sns.Topic, or sns.Topic.fromTopicArn(this, "Alarms", arn), or remove `alarmTopic`');
+  checkList(scope, 'chatChannels', props.chatChannels, () => true, 'ChatChannels', 'ChatChannel.slack({ workspaceId, channelId })');
   if (!Token.isUnresolved(props.dashboardName) && !DASHBOARD_NAME.test(props.dashboardName ?? '')) {
     throw propError(scope, 'dashboardName', props.dashboardName, 'CloudWatch dashboard names are 1 to 255 letters, digits, "-" and "_"',
       'give a name such as "e-com67"');

@@ -6,6 +6,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
 import { BadInput, ENV, Expected, accepted, refused, synth, warned } from './case';
 import { BuildDurationAlarm, ChatChannel, MonitoringAlarmOptions, PlatformMonitoring, PlatformMonitoringProps, SpaHosting } from '../../src';
 
@@ -104,8 +105,13 @@ export const CASES: BadInput[] = [
   alarms('buildDuration: BuildDurationAlarm.above(Duration.minutes(1))', accepted(), { buildDuration: BuildDurationAlarm.above(Duration.minutes(1)) }),
   alarms('buildDuration: BuildDurationAlarm.none()', accepted(), { buildDuration: BuildDurationAlarm.none() }),
   alarms('pipelineFailed: false', accepted(), { pipelineFailed: false }),
+  alarms("pipelineFailed: 'no' (JavaScript: a string is true)", refusedHere('alarms.pipelineFailed', /true or false/), { pipelineFailed: 'no' }),
+  monitoring("alarms: 'strict' (JavaScript)", refusedHere('alarms', /an object/), () => ({ alarms: 'strict' })),
+  monitoring("alarmTopic: 'arn:aws:sns:...' (an ARN, JavaScript)", refusedHere('alarmTopic', /SNS topic/),
+    () => ({ alarmTopic: `arn:aws:sns:${ENV.region}:${ENV.account}:alarms` })),
 
   // Chat channels: ChatChannel's factories, with the IDs AWS Chatbot needs, and a topic to subscribe them to.
+  chat('ChatChannel.slack(...) (not in a list, JavaScript)', refusedHere('chatChannels', /a list/), () => ChatChannel.slack(SLACK)),
   chat('[{ workspaceId, channelId }] (a plain object, JavaScript)', refusedHere('chatChannels[0]', /ChatChannel/), () => [SLACK]),
   chat("[ChatChannel.slack({ ..., channelId: '' })]", refusedHere('chatChannels[0].channelId'), () => [ChatChannel.slack({ ...SLACK, channelId: '' })]),
   chat("[ChatChannel.slack({ ..., workspaceId: ' ' })]", refusedHere('chatChannels[0].workspaceId'), () => [ChatChannel.slack({ ...SLACK, workspaceId: ' ' })]),
@@ -124,6 +130,32 @@ export const CASES: BadInput[] = [
   monitoring("edgeStackName: '1-Edge' (a digit first)", refusedHere('edgeStackName'), () => ({ edgeStackName: '1-Edge' })),
   monitoring("edgeStackName: 'E'.repeat(129)", refusedHere('edgeStackName'), () => ({ edgeStackName: 'E'.repeat(129) })),
   monitoring("edgeStackName: 'Shop-EdgeAlarms'", accepted(), () => ({ edgeStackName: 'Shop-EdgeAlarms' })),
+  monitoring("edgeStackName: 'Taken', the ID of another stack of the app", refusedHere('edgeStackName', /Taken already has it/), (stack) => {
+    new Stack(stack.node.scope as Construct, 'Taken', { env: ENV });
+    return { edgeStackName: 'Taken' };
+  }),
+  {
+    subject: 'PlatformMonitoring',
+    input: 'monitorHosting() twice for one hosting',
+    expect: refusedHere('hosting', /monitored already/),
+    observe: synth((stack) => {
+      const m = new PlatformMonitoring(stack, 'Monitoring', { dashboardName: 'shop' });
+      const hosting = new SpaHosting(stack, 'Shop');
+      m.monitorHosting(hosting);
+      m.monitorHosting(hosting);
+    }),
+  },
+  {
+    subject: 'PlatformMonitoring',
+    input: 'monitorPipeline() twice for one pipeline',
+    expect: refusedHere('pipeline', /monitored already/),
+    observe: synth((stack) => {
+      const m = new PlatformMonitoring(stack, 'Monitoring', { dashboardName: 'shop' });
+      const pipeline = codepipeline.Pipeline.fromPipelineArn(stack, 'Pipeline', PIPELINE_ARN);
+      m.monitorPipeline(pipeline, []);
+      m.monitorPipeline(pipeline, []);
+    }),
+  },
   monitoring('in an environment-agnostic stack (no region for the 5xx alarms)', warned('cdk-ecom-platform:PlatformMonitoring.edgeAlarmsNeedRegion'),
     () => ({}), {}),
   monitoring('in us-east-1 (the 5xx alarms in its own stack)', accepted(), () => ({}), { account: ENV.account, region: 'us-east-1' }),

@@ -258,8 +258,8 @@ const alarmLabel = (arn: string) => (ALARM_ARN.test(arn) ? arn.replace(/^.*:alar
 
 /**
  * An SVG of a dashboard's layout, like a screenshot without data: each widget a box on the 24-column grid (scaled),
- * with its title and the names of its metrics; alarm status widgets red with their alarms, text widgets as
- * headings.
+ * with its title, the names of its metrics and its alarm thresholds (red); alarm status widgets red with their
+ * alarms, text widgets as headings.
  */
 export function dashboardSvg(body: any, title = 'CloudWatch dashboard'): string {
   const widgets: any[] = Array.isArray(body?.widgets) ? body.widgets : [];
@@ -293,7 +293,8 @@ export function dashboardSvg(body: any, title = 'CloudWatch dashboard'): string 
       `<text x="${x + 8}" y="${y + 17}" font-size="12" font-weight="bold" fill="${alarm ? '#d13212' : '#16191f'}">${escapeXml(clip(String(properties.title ?? w.type), chars))}</text>`);
     if (w.type === 'metric' && boxHeight > 60) {
       // The graph's axes, below the metric names, so the box reads as a graph.
-      const top = y + 33 + Math.min(widgetMetrics(w).length, Math.floor((boxHeight - 26) / 13)) * 13;
+      const listed = widgetMetrics(w).length + (Array.isArray(properties.annotations?.horizontal) ? properties.annotations.horizontal.length : 0);
+      const top = y + 33 + Math.min(listed, Math.floor((boxHeight - 26) / 13)) * 13;
       if (y + boxHeight - 10 - top > 12) {
         out.push(`<path d="M${x + 10} ${top} V${y + boxHeight - 10} H${x + boxWidth - 10}" fill="none" stroke="#d5dbdb"/>`);
       }
@@ -304,6 +305,9 @@ export function dashboardSvg(body: any, title = 'CloudWatch dashboard'): string 
         ? widgetMetrics(w).map((m) => `— ${m.label ?? m.expression ?? m.metricName}${m.label && m.metricName && m.label !== m.metricName ? ` (${m.metricName})` : ''}`
           + `${m.region && !String(m.region).startsWith('${') ? ` · ${m.region}` : ''}`)
         : [`(${w.type} widget)`];
+    // Alarm thresholds drawn on a graph (horizontal annotations), first: they are what the graph is watched for.
+    const thresholds: any[] = w.type === 'metric' && Array.isArray(properties.annotations?.horizontal) ? properties.annotations.horizontal : [];
+    lines.unshift(...thresholds.map((a) => `┄ ${a.label ?? 'threshold'}: ${a.value}`));
     const fit = Math.max(0, Math.floor((boxHeight - 26) / 13));
     const columns = alarm ? Math.max(1, Math.min(4, Math.ceil(lines.length / Math.max(1, fit)))) : 1;
     const perColumn = Math.max(1, fit);
@@ -312,7 +316,7 @@ export function dashboardSvg(body: any, title = 'CloudWatch dashboard'): string 
       const c = Math.floor(i / perColumn);
       const r = i % perColumn;
       const shown = i === perColumn * columns - 1 && lines.length > perColumn * columns ? `… ${lines.length - i} more` : line;
-      out.push(`<text x="${x + 8 + c * columnWidth}" y="${y + 33 + r * 13}" font-size="10.5" fill="${alarm ? '#7d2105' : '#414d5c'}">`
+      out.push(`<text x="${x + 8 + c * columnWidth}" y="${y + 33 + r * 13}" font-size="10.5" fill="${alarm || shown.startsWith('┄') ? '#d13212' : '#414d5c'}">`
         + `${escapeXml(clip(shown, Math.floor(columnWidth / 5.6)))}</text>`);
     });
   }

@@ -77,6 +77,7 @@ describe('the example platform\'s dashboard', () => {
     expect(svg).toContain('e-com67-admin-dashboard-pipeline-failed');
     expect(svg).toContain('Error rates (%)');
     expect(svg).toContain('5xx (5xxErrorRate) · us-east-1');
+    expect(svg).toContain('┄ e-com67-admin-dashboard-pipeline-failed: 1'); // the alarm's threshold on the Executions graph
     // Titles and labels are escaped (a markdown title may hold "<" and "&").
     const odd = dashboardSvg({ widgets: [{ type: 'text', x: 0, y: 0, width: 24, height: 1, properties: { markdown: '# Orders & <Payments>' } }] });
     expect(odd).toContain('>Orders &amp; &lt;Payments&gt;</text>');

@@ -57,7 +57,7 @@ export function allowCloudWatchAlarms(key: kms.IKey): void {
 /** A topic for the alarms of `stack` (in us-east-1), forwarded to `target` (the platform's topic, elsewhere). */
 export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITopic {
   const key = new kms.Key(stack, 'AlarmKey', {
-    description: `Encrypts the topic of the alarms on CloudFront metrics, forwarded to ${Stack.of(target).stackName}'s topic`,
+    description: `Encrypts the topic of the alarms on CloudFront metrics, forwarded to ${Stack.of(target).stackName}'s topic, and its forwarder's logs`,
     enableKeyRotation: true,
     removalPolicy: RemovalPolicy.RETAIN,
   });
@@ -98,8 +98,9 @@ export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITop
   skipCheckov(fn, 'CKV_AWS_173', 'Its one variable is the target topic\'s ARN, which is not a secret (it is in the template).');
   if (target.masterKey) {
     acknowledge(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
-      'Publishing to an SSE-KMS topic needs kms:GenerateDataKey* and kms:Decrypt on its key (the Amazon SNS Developer Guide\'s key management '
-      + 'section names these two for publishers); the wildcard covers the GenerateDataKey variants only, on the platform topic\'s own key only.',
+      'A publisher to an SSE-KMS topic needs kms:GenerateDataKey* and kms:Decrypt on the topic\'s key (the Amazon SNS Developer Guide, key '
+      + 'management; aws-cdk-lib\'s Topic.grantPublish grants the same two): the wildcard covers the GenerateDataKey variants only, on the '
+      + 'platform topic\'s own key only.',
       ['Action::kms:GenerateDataKey*']);
   }
   return topic;

@@ -17,7 +17,7 @@ What this does not cover: Lambda itself (the runtime's bundled SDK is the same v
 devDependency) and SNS invoking it (the subscription and permission are checked in the template only).
 
 Run: python3 -m pytest -q test/deploy/test_alarm_forwarder.py   (needs node, npm dependencies installed and
-moto[server]; about 20-30 s, most of it the synth)
+moto[server]; about 30 s, most of it the synth)
 """
 from __future__ import annotations
 
@@ -104,10 +104,11 @@ def platform(moto) -> dict:
 
 
 def receive_all(sqs, queue: str, expected: int) -> List[dict]:
-    """The SNS envelopes in the queue, in the order SNS published them (by Timestamp, then arrival)."""
+    """The SNS envelopes in the queue, in the order they arrived (moto delivers to SQS within the Publish call);
+    polls until `expected` have arrived and one more poll finds nothing, so an extra message shows too."""
     envelopes: List[dict] = []
     for _ in range(10):
-        batch = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1 if len(envelopes) >= expected else 0)
+        batch = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
         messages = batch.get("Messages", [])
         for message in messages:
             envelopes.append(json.loads(message["Body"]))

@@ -33,8 +33,11 @@ export const MAX_WIDGETS = 500;
 export const MAX_METRICS_PER_WIDGET = 500;
 export const MAX_HEIGHT = 1000;
 /**
- * Largest accepted body, in bytes of its JSON: 1 MB. A limit given by the issue; AWS's body-structure and quota
- * pages checked on 2026-11-30 did not state one, so this is a ceiling far above what the platform renders.
+ * Largest accepted body, in bytes of its JSON: 1 MB, the figure the issue gives. CloudWatch's body-structure and
+ * quota pages (checked 2026-11-30) state no body size. The body also sits in a CloudFormation template, whose
+ * size from S3 the CloudFormation quotas page limits (460,800 bytes in the archived awsdocs copy,
+ * https://github.com/awsdocs/aws-cloudformation-user-guide/blob/main/doc_source/cloudformation-limits.md): a
+ * deployable dashboard is well under this ceiling, and the example's is about 23 KB.
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 const CLOUDFRONT_REGION = 'us-east-1';

@@ -6,7 +6,7 @@ import { CliEnv, CliError, EXIT, InterruptedError, messageOf, UsageError } from 
 import { guardClients } from './guard';
 import { loadPlatform, Platform } from './platform';
 import { releases, rollback } from './releases';
-import { environmentStatuses, onlyEnvironment, pipelineStatuses, renderEnvironments, renderStatus } from './status';
+import { environmentStatuses, monitoringStatuses, onlyEnvironment, pipelineStatuses, renderEnvironments, renderMonitoring, renderStatus } from './status';
 import { formatTime } from './table';
 import { hasTerminalControls, terminalSafe } from '../private/text';
 
@@ -129,15 +129,21 @@ async function runCommand(platform: Platform, args: Args, cliEnv: CliEnv, target
 
 async function status(platform: Platform, args: Args, cliEnv: CliEnv): Promise<number> {
   const clients = cliEnv.clients({ region: args.region ?? platform.environment?.region, profile: args.profile });
+  const clientsIn = (region: string) => cliEnv.clients({ region, profile: args.profile });
   const read = async () => {
     const all = await pipelineStatuses(platform, clients);
-    return { pipelines: onlyEnvironment(platform, all), environments: await environmentStatuses(platform, all, clients) };
+    return {
+      pipelines: onlyEnvironment(platform, all),
+      environments: await environmentStatuses(platform, all, clients),
+      monitoring: await monitoringStatuses(platform, clients, clientsIn),
+    };
   };
-  const render = ({ pipelines, environments }: Awaited<ReturnType<typeof read>>) => renderStatus(pipelines) + renderEnvironments(environments);
+  const render = ({ pipelines, environments, monitoring }: Awaited<ReturnType<typeof read>>) =>
+    renderStatus(pipelines) + renderEnvironments(environments) + renderMonitoring(monitoring);
   if (args.json) {
-    const { pipelines, environments } = await read();
-    // Without several environments, the JSON of a single-environment platform, unchanged.
-    cliEnv.out.write(JSON.stringify({ region: await clients.region(), pipelines, ...(platform.multiEnvironment ? { environments } : {}) }, null, 2) + '\n');
+    const { pipelines, environments, monitoring } = await read();
+    // Without several environments, the JSON of a single-environment platform, plus the monitoring stacks.
+    cliEnv.out.write(JSON.stringify({ region: await clients.region(), pipelines, ...(platform.multiEnvironment ? { environments } : {}), monitoring }, null, 2) + '\n');
     return 0;
   }
   if (!args.watch) {

@@ -4,7 +4,7 @@ import { readApiUrl, waitForApiUrl } from './api-url';
 import { DeployTarget } from './args';
 import { locateCdk } from './cdk-cli';
 import { AwsClients, CliEnv, CliError, UsageError } from './env';
-import { Platform, PlatformEnvironment } from './platform';
+import { hasEdgeMonitoring, Platform, PlatformEnvironment } from './platform';
 import { describeStack } from './stacks';
 import { formatDuration, table } from './table';
 import { BACKEND_PIPELINE_CONTEXT, FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
@@ -24,14 +24,25 @@ export interface DeployStep {
    * so only those whose parameter exists (in the account of these credentials) are deployed.
    */
   readonly environments?: PlatformEnvironment[];
+  /**
+   * A monitoring stack's step: the stacks depend on the frontend stack of every environment in the pipelines'
+   * account (their distributions, the topic), so with several environments it runs only when this deploy has
+   * deployed them all (else the CDK CLI would deploy one whose API URL parameter does not exist).
+   */
+  readonly monitoring?: boolean;
 }
 
 /**
- * The steps of a target; `all` is the seed's order: backend pipeline, frontend stack, frontend pipelines.
+ * The steps of a target; `all` is the seed's order: backend pipeline, frontend stack, frontend pipelines, then
+ * the monitoring stacks (the dashboard and alarms stack references the pipelines' projects and the frontend
+ * stack's topic; `cdk deploy` deploys a stack's dependencies, never its dependents, hence last).
  * Without the API URL parameter (`apiUrl: false`), `all` deploys the backend pipeline with frontend pipelines
  * off and waits for its first run to write the parameter; `backend-pipeline` deploys with them off.
+ * `frontend` deploys the edge monitoring stack after the frontend stack (it imports the distributions' IDs from
+ * it), `frontend-pipelines` the monitoring stacks after the pipelines. `edge`: whether the platform has the edge
+ * monitoring stack (`hasEdgeMonitoring`).
  */
-export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = true): DeployStep[] {
+export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = true, edge = false): DeployStep[] {
   const parameter = apiUrlParameterOf(platform);
   const backend: DeployStep = apiUrl
     ? { title: 'Backend pipeline', stacks: [platform.backendPipeline.stackName], frontendPipelines: true }
@@ -52,11 +63,18 @@ export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = t
     environments: platform.multiEnvironment && !platform.environment ? platform.environments : undefined,
   };
   const pipelines: DeployStep = { title: 'Frontend pipelines', stacks: platform.appPipelines.map((p) => p.stackName), frontendPipelines: true };
+  const edgeStacks = platform.monitoring && edge ? [platform.edgeMonitoringStackName] : [];
+  const monitoring: DeployStep[] = platform.monitoring
+    ? [{ title: 'Monitoring', stacks: [platform.monitoringStackName, ...edgeStacks], frontendPipelines: true, monitoring: true }]
+    : [];
+  const edgeMonitoring: DeployStep[] = edgeStacks.length > 0
+    ? [{ title: 'Edge monitoring', stacks: edgeStacks, frontendPipelines: true, monitoring: true }]
+    : [];
   switch (target) {
     case 'backend-pipeline': return [backend];
-    case 'frontend': return [frontend];
-    case 'frontend-pipelines': return [pipelines];
-    case 'all': return apiUrl ? [backend, frontend, pipelines] : [backend, wait, frontend, pipelines];
+    case 'frontend': return [frontend, ...edgeMonitoring];
+    case 'frontend-pipelines': return [pipelines, ...monitoring];
+    case 'all': return apiUrl ? [backend, frontend, pipelines, ...monitoring] : [backend, wait, frontend, pipelines, ...monitoring];
   }
 }
 
@@ -160,13 +178,21 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
       + 'a frontend stack deployed as a dependency then does not read it. Once the backend pipeline has deployed the backend, deploy frontend and frontend-pipelines.\n');
   }
 
-  const steps = deploySteps(platform, target, apiUrl);
+  const steps = deploySteps(platform, target, apiUrl, hasEdgeMonitoring(platform, await clients.region()));
   const results: Array<{ step: DeployStep; result: string; ms?: number }> = [];
   let exitCode = 0;
   let failure: string | undefined;
+  /** Environments whose frontend stack this deploy left out (no API URL parameter yet, or another account). */
+  const notDeployed: PlatformEnvironment[] = [];
   for (let [i, step] of steps.entries()) {
     if (exitCode !== 0 || cliEnv.signal.aborted) {
       results.push({ step, result: 'skipped' });
+      continue;
+    }
+    const waiting = step.monitoring ? monitoringWaits(platform, notDeployed) : undefined;
+    if (waiting) {
+      cliEnv.out.write(`${step.stacks.join(', ')}: not deployed now, as the monitoring stacks depend on ${waiting}.\n`);
+      results.push({ step, result: 'skipped (frontend stacks first)' });
       continue;
     }
     const started = cliEnv.now().getTime();
@@ -185,6 +211,7 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
       continue;
     }
     if (ready) {
+      notDeployed.push(...step.environments!.filter((e) => !ready.includes(e)));
       step = { ...step, stacks: ready.map((e) => e.naming.frontendStackName) };
     }
     const args = cdkDeployArgs(platform, step, options.profile);
@@ -206,6 +233,26 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
     cliEnv.err.write(`ecom-platform: ${failure}\n`);
   }
   return exitCode;
+}
+
+/**
+ * Why a monitoring step waits, with several environments: its stacks depend on the frontend stack of every
+ * environment in the pipelines' account, which --env or an environment this deploy left out did not deploy.
+ */
+function monitoringWaits(platform: Platform, notDeployed: PlatformEnvironment[]): string | undefined {
+  if (!platform.multiEnvironment) {
+    return undefined;
+  }
+  const monitored = platform.environments.filter((e) => !e.crossAccount);
+  const names = monitored.map((e) => e.naming.frontendStackName).join(', ');
+  if (platform.environment) {
+    return `the frontend stacks of the pipeline account's environments (${names}), and --env ${platform.environment.name} deploys one; `
+      + 'ecom-platform deploy all, without --env, deploys them';
+  }
+  const missing = monitored.filter((e) => notDeployed.includes(e));
+  return missing.length === 0 ? undefined
+    : `${missing.map((e) => e.naming.frontendStackName).join(', ')}, not deployed now; once the backend pipeline has deployed `
+      + `${missing.map((e) => e.name).join(', ')}: ecom-platform deploy all`;
 }
 
 /**

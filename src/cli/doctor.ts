@@ -7,7 +7,7 @@ import { getApiUrl, isAccessDenied, parameterArn } from './api-url';
 import { locateCdk } from './cdk-cli';
 import { AwsClients, CliEnv, errorName, InterruptedError, messageOf } from './env';
 import { NotAwsApiError, UnreachableError } from './guard';
-import { Platform, PlatformEnvironment } from './platform';
+import { hasEdgeMonitoring, Platform, PlatformEnvironment } from './platform';
 import { describeStack } from './stacks';
 import { FRONTEND_PIPELINES_CONTEXT } from '../private/context-keys';
 
@@ -95,8 +95,8 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
 
   const stackFindings: Finding[] = [];
   const deployed = new Set<string>();
-  for (const { name, role, environment } of platform.stacks) {
-    if (environment && platform.environment && environment !== platform.environment) {
+  for (const { name, role, environment, region: stackRegion, edge } of platform.stacks) {
+    if ((environment && platform.environment && environment !== platform.environment) || (edge && !hasEdgeMonitoring(platform, region))) {
       continue;
     }
     if (!environment && elsewhere) {
@@ -107,7 +107,22 @@ export async function doctor(platform: Platform, cliEnv: CliEnv, clients: AwsCli
       stackFindings.push({ check: name, level: 'info', detail: `${role}: in account ${environment.account}, not checked with these credentials (account ${account})` });
       continue;
     }
-    const stack = await describeStack(environment ? clientsIn(environment.region) : clients, name);
+    const where = stackRegion ?? environment?.region;
+    let stack: Stack | undefined;
+    try {
+      stack = await describeStack(where ? clientsIn(where) : clients, name);
+    } catch (error) {
+      // One stack that can't be read (not allowed, in a region these credentials can't reach) is a finding, not the end.
+      rethrowInterrupt(error);
+      const inRegion = where ? ` in ${where}` : '';
+      stackFindings.push({
+        check: name,
+        level: 'warn',
+        detail: `${role}: not read${inRegion}: ${errorName(error) || 'error'}: ${messageOf(error)}`,
+        fix: `allow cloudformation:DescribeStacks on it${inRegion}`,
+      });
+      continue;
+    }
     const legacy = name === platform.legacyStackName;
     if (!stack) {
       stackFindings.push({ check: name, level: 'info', detail: `${role}: not deployed` });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { PlatformNaming } from '../platform-naming';
 import { Args, closest, REGION, showValue } from './args';
 import { UsageError } from './env';
-import { ENVIRONMENTS_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from '../private/context-keys';
+import { ENVIRONMENTS_CONTEXT, MONITORING_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from '../private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, pascalCase } from '../private/naming-rules';
 import { terminalSafe } from '../private/text';
 
@@ -16,6 +16,11 @@ export const CONNECTION_CONTEXT = 'ecom:connectionArn';
 // the context EcomPlatform reads.
 // The pipelines' account (default: the first environment's), which EcomPlatform reads too when it has no `env`.
 export { ENVIRONMENTS_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT };
+// Whether EcomPlatform has its monitoring stacks (default true), as EcomPlatform reads it when its code gives no
+// `monitoring.enabled`.
+export { MONITORING_CONTEXT };
+/** The region of CloudFront's metrics, where the edge monitoring stack lives. */
+export const EDGE_REGION = 'us-east-1';
 /** The default production environment's name. */
 export const DEFAULT_PRODUCTION_ENVIRONMENT = 'prod';
 
@@ -58,8 +63,23 @@ export interface Platform {
   readonly appPipelines: PlatformPipeline[];
   readonly legacyStackName: string;
   readonly connectionArn?: string;
-  /** Every stack the platform can have, in deployment order, with what it is (and the account of an environment's). */
-  readonly stacks: Array<{ name: string; role: string; environment?: PlatformEnvironment }>;
+  /**
+   * Every stack the platform can have, in deployment order, with what it is (and the account of an environment's);
+   * `region` for a stack in a region of its own (the edge monitoring stack, in us-east-1), `edge` for that stack,
+   * which exists only when the monitoring stack is in another region (see `hasEdgeMonitoring`).
+   */
+  readonly stacks: Array<{ name: string; role: string; environment?: PlatformEnvironment; region?: string; edge?: boolean }>;
+  /** Whether EcomPlatform creates its monitoring stacks: context ecom:monitoring in cdk.json, default true. */
+  readonly monitoring: boolean;
+  /** The dashboard and alarms stack (`E-Com67-MonitoringStack`), in the pipelines' account and region. */
+  readonly monitoringStackName: string;
+  /** The stack of the alarms on CloudFront metrics, in us-east-1 (`E-Com67-EdgeMonitoringStack`). */
+  readonly edgeMonitoringStackName: string;
+  /**
+   * The region of the pipelines and the monitoring stack when cdk.json says it (the first environment's, with
+   * environments); else undefined: the app's region, which the CLI takes to be the credentials' (--region).
+   */
+  readonly monitoringRegion?: string;
   /** The environments of cdk.json's context ecom:environments, in order ([] when none is configured). */
   readonly environments: PlatformEnvironment[];
   /** The environment chosen with --env. */
@@ -146,6 +166,11 @@ export function loadPlatform(args: Args, cwd: string): Platform {
     ];
   };
   const envStacks = multiEnvironment ? described : [];
+  const monitoring = monitoringFromContext(context[MONITORING_CONTEXT], cdkJsonFile);
+  const monitoringStacks = monitoring ? [
+    { name: naming.monitoringStackName, role: 'dashboard and alarms' },
+    { name: naming.edgeMonitoringStackName, role: `alarms on CloudFront metrics (${EDGE_REGION})`, region: EDGE_REGION, edge: true },
+  ] : [];
   return {
     appDir,
     cdkJson,
@@ -160,15 +185,21 @@ export function loadPlatform(args: Args, cwd: string): Platform {
       { name: naming.backendPipelineStackName, role: 'backend pipeline' },
       ...envStacks.map((e) => ({ name: e.naming.frontendStackName, role: `frontend hosting (${e.name})`, environment: e })),
       ...appPipelines.map((p) => ({ name: p.stackName, role: `${p.role} pipeline` })),
+      ...monitoringStacks,
       ...envStacks.flatMap((e) => backendStacks(e.naming, e)),
       { name: legacyStackName, role: 'old pipeline (legacy)' },
     ] : [
       { name: naming.backendPipelineStackName, role: 'backend pipeline' },
       { name: naming.frontendStackName, role: 'frontend hosting' },
       ...appPipelines.map((p) => ({ name: p.stackName, role: `${p.role} pipeline` })),
+      ...monitoringStacks,
       ...backendStacks(naming),
       { name: legacyStackName, role: 'old pipeline (legacy)' },
     ],
+    monitoring,
+    monitoringStackName: naming.monitoringStackName,
+    edgeMonitoringStackName: naming.edgeMonitoringStackName,
+    monitoringRegion: described[0]?.region,
     environments: described,
     environment,
     pipelineAccount,
@@ -245,6 +276,27 @@ function environmentsFromContext(context: Record<string, unknown>, file: string,
       appStage: several ? `Deploy-${pascalCase(e.name)}` : 'Deploy',
     };
   });
+}
+
+/**
+ * Whether the platform has the edge monitoring stack: with the monitoring on, when the monitoring stack's region
+ * (cdk.json's, else `region`, the credentials') is known and is not us-east-1 (there, its own stack holds those
+ * alarms; without a region, EcomPlatform's stacks are environment-agnostic and have no such alarm).
+ */
+export function hasEdgeMonitoring(platform: Platform, region: string | undefined): boolean {
+  const where = platform.monitoringRegion ?? region;
+  return platform.monitoring && where !== undefined && where !== EDGE_REGION;
+}
+
+function monitoringFromContext(value: unknown, file: string): boolean {
+  if (value === undefined || value === true || value === false) {
+    return value ?? true;
+  }
+  if (value === 'true' || value === 'false') {
+    return value === 'true';
+  }
+  throw new UsageError(`invalid context ${MONITORING_CONTEXT} ${terminalSafe(JSON.stringify(value) ?? String(value))} in ${file}: `
+    + 'give true (the dashboard and alarms stacks, the default) or false (none)');
 }
 
 function pipelineAccountFromContext(value: unknown, file: string): string | undefined {

@@ -1,7 +1,9 @@
 import { ActionExecutionDetail, GetPipelineExecutionCommand, GetPipelineStateCommand, ListActionExecutionsCommand, StageState } from '@aws-sdk/client-codepipeline';
-import { AwsClients, errorName, InterruptedError } from './env';
-import { Platform, PlatformPipeline } from './platform';
+import { AwsClients, errorName, InterruptedError, messageOf } from './env';
+import { hasEdgeMonitoring, Platform, PlatformPipeline } from './platform';
+import { describeStack } from './stacks';
 import { formatTime, table } from './table';
+import { terminalSafe } from '../private/text';
 
 /** The latest state of one stage. */
 export interface StageStatus {
@@ -272,4 +274,49 @@ export function renderEnvironments(environments: EnvironmentStatus[]): string {
   return '\nCommit each environment runs, from its stage in each pipeline (in brackets: a newer commit deploying or failed there):\n'
     + table(['ENVIRONMENT', 'ACCOUNT', ...roles.map((r) => r.toUpperCase())],
       environments.map((e) => [e.environment, e.account, ...e.deployments.map(cell)]));
+}
+
+/** Where one monitoring stack stands. */
+export interface MonitoringStackStatus {
+  readonly stack: string;
+  readonly role: string;
+  readonly region?: string;
+  /** CloudFormation's status (CREATE_COMPLETE...), "NotDeployed", or "Unknown" when it could not be read. */
+  readonly status: string;
+  /** Why it could not be read. */
+  readonly error?: string;
+}
+
+/**
+ * The monitoring stacks of the platform (none with context ecom:monitoring false): the dashboard and alarms stack
+ * in `region`, and the edge stack in us-east-1 when the platform has it (`hasEdgeMonitoring`). `clientsIn` gives
+ * clients of another region.
+ */
+export async function monitoringStatuses(platform: Platform, clients: AwsClients,
+  clientsIn: (region: string) => AwsClients): Promise<MonitoringStackStatus[]> {
+  const region = await clients.region();
+  const stacks = platform.stacks.filter((s) => s.name === platform.monitoringStackName || (s.edge && hasEdgeMonitoring(platform, region)));
+  return Promise.all(stacks.map(async (s) => {
+    const where = s.region ?? platform.monitoringRegion ?? region;
+    try {
+      const stack = await describeStack(s.region ? clientsIn(s.region) : clients, s.name);
+      return { stack: s.name, role: s.role, region: where, status: stack?.StackStatus ?? 'NotDeployed' };
+    } catch (error) {
+      if (error instanceof InterruptedError) {
+        throw error;
+      }
+      return { stack: s.name, role: s.role, region: where, status: 'Unknown', error: `${errorName(error) || 'error'}: ${messageOf(error)}` };
+    }
+  }));
+}
+
+/** The monitoring stacks' table, under the pipelines'; empty without monitoring stacks. */
+export function renderMonitoring(stacks: MonitoringStackStatus[]): string {
+  if (stacks.length === 0) {
+    return '';
+  }
+  const status = (s: MonitoringStackStatus) => (s.status === 'NotDeployed' ? 'not deployed'
+    : s.status === 'Unknown' ? `unknown (${terminalSafe(s.error ?? '').replace(/\s+/g, ' ').slice(0, 200)})` : terminalSafe(s.status));
+  return '\nMonitoring stacks (dashboard and alarms):\n'
+    + table(['STACK', 'REGION', 'STATUS', 'WHAT'], stacks.map((s) => [s.stack, s.region ?? '-', status(s), s.role]));
 }

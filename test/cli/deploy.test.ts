@@ -8,6 +8,9 @@ const MODE = ['--require-approval', 'never', '--context', 'ecom:backendPipeline=
 /** The backend pipeline step before the API URL parameter exists. */
 const FIRST_MODE = ['--require-approval', 'never', '--context', 'ecom:backendPipeline=true', '--context', 'ecom:frontendPipelines=false'];
 const APP_PIPELINES = ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack'];
+/** The monitoring stacks, by default (context ecom:monitoring unset), in eu-west-1: the dashboard's and the us-east-1 edge stack. */
+const MONITORING = ['E-Com67-MonitoringStack', 'E-Com67-EdgeMonitoringStack'];
+const MONITORING_ROW = 'Monitoring          ok      42s   E-Com67-MonitoringStack E-Com67-EdgeMonitoringStack';
 
 describe('ecom-platform deploy', () => {
   beforeEach(() => {
@@ -16,9 +19,9 @@ describe('ecom-platform deploy', () => {
 
   test.each([
     ['backend-pipeline', [['E-Com67-BackendPipelineStack']]],
-    ['frontend', [['E-Com67-FrontendStack']]],
-    ['frontend-pipelines', [['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack']]],
-    ['all', [['E-Com67-BackendPipelineStack'], ['E-Com67-FrontendStack'], ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack']]],
+    ['frontend', [['E-Com67-FrontendStack'], ['E-Com67-EdgeMonitoringStack']]],
+    ['frontend-pipelines', [['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack'], MONITORING]],
+    ['all', [['E-Com67-BackendPipelineStack'], ['E-Com67-FrontendStack'], ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack'], MONITORING]],
   ])('%s: the app\'s CDK CLI, in the app folder, with exactly these stacks, context and flags', async (target, stacks) => {
     const app = appFolder();
     const cli = fakeEnv({ cwd: app });
@@ -38,9 +41,10 @@ describe('ecom-platform deploy', () => {
     const out = cli.stdout();
     const headers = out.split('\n').filter((l) => l.startsWith('==> '));
     expect(headers).toEqual([
-      '==> Step 1/3: Backend pipeline (E-Com67-BackendPipelineStack)',
-      '==> Step 2/3: Frontend stack (E-Com67-FrontendStack)',
-      '==> Step 3/3: Frontend pipelines (E-Com67-AdminPipelineStack, E-Com67-CustomerPipelineStack)',
+      '==> Step 1/4: Backend pipeline (E-Com67-BackendPipelineStack)',
+      '==> Step 2/4: Frontend stack (E-Com67-FrontendStack)',
+      '==> Step 3/4: Frontend pipelines (E-Com67-AdminPipelineStack, E-Com67-CustomerPipelineStack)',
+      '==> Step 4/4: Monitoring (E-Com67-MonitoringStack, E-Com67-EdgeMonitoringStack)',
     ]);
     expect(out).toContain('$ cdk deploy E-Com67-BackendPipelineStack --require-approval never --context ecom:backendPipeline=true --context ecom:frontendPipelines=true\n');
     expect(out.slice(out.indexOf('Summary'))).toBe([
@@ -49,6 +53,7 @@ describe('ecom-platform deploy', () => {
       'Backend pipeline    ok      42s   E-Com67-BackendPipelineStack',
       'Frontend stack      ok      42s   E-Com67-FrontendStack',
       'Frontend pipelines  ok      42s   E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack',
+      MONITORING_ROW,
       '',
     ].join('\n'));
   });
@@ -56,11 +61,12 @@ describe('ecom-platform deploy', () => {
   test('all stops at the first failure, reports the rest as skipped, and exits 1 (as documented), naming the CDK CLI\'s code', async () => {
     const cli = fakeEnv({ cwd: appFolder(), exitCodes: [0, 3] });
     expect(await cli.run(['deploy', 'all'])).toBe(1);
-    expect(cli.stderr()).toBe('ecom-platform: cdk deploy E-Com67-FrontendStack failed with exit code 3: see the CDK CLI\'s output above; the step after it did not run\n');
+    expect(cli.stderr()).toBe('ecom-platform: cdk deploy E-Com67-FrontendStack failed with exit code 3: see the CDK CLI\'s output above; the steps after it did not run\n');
     expect(cli.runs.map((r) => r.args[1])).toEqual(['E-Com67-BackendPipelineStack', 'E-Com67-FrontendStack']);
     const summary = cli.stdout().slice(cli.stdout().indexOf('Summary'));
     expect(summary).toContain('Frontend stack      FAILED (exit 3)');
     expect(summary).toContain('Frontend pipelines  skipped');
+    expect(summary).toContain('Monitoring          skipped');
   });
 
   test('--project/--prefix/--apps: names from PlatformNaming, passed on as the context EcomPlatform reads; --profile and --region too', async () => {
@@ -68,10 +74,14 @@ describe('ecom-platform deploy', () => {
     const cli = fakeEnv({ cwd: app });
     expect(await cli.run(['deploy', 'frontend-pipelines', '--project', 'shop', '--prefix', 'Shop', '--apps', 'storefront,back-office',
       '--profile', 'ops', '--region', 'eu-central-1'])).toBe(0);
+    const options = ['--context', 'ecom:projectName=shop', '--context', 'ecom:stackPrefix=Shop', '--profile', 'ops'];
     expect(cli.runs).toEqual([{
       command: path.join(app, 'node_modules', '.bin', 'cdk'),
-      args: ['deploy', 'Shop-StorefrontPipelineStack', 'Shop-BackPipelineStack', ...MODE,
-        '--context', 'ecom:projectName=shop', '--context', 'ecom:stackPrefix=Shop', '--profile', 'ops'],
+      args: ['deploy', 'Shop-StorefrontPipelineStack', 'Shop-BackPipelineStack', ...MODE, ...options],
+      options: { cwd: app, env: { AWS_REGION: 'eu-central-1' } },
+    }, {
+      command: path.join(app, 'node_modules', '.bin', 'cdk'),
+      args: ['deploy', 'Shop-MonitoringStack', 'Shop-EdgeMonitoringStack', ...MODE, ...options],
       options: { cwd: app, env: { AWS_REGION: 'eu-central-1' } },
     }]);
   });
@@ -84,7 +94,53 @@ describe('ecom-platform deploy', () => {
       ['deploy', 'Shop-BackendPipelineStack', ...MODE],
       ['deploy', 'Shop-FrontendStack', ...MODE],
       ['deploy', 'Shop-StorefrontPipelineStack', ...MODE],
+      ['deploy', 'Shop-MonitoringStack', 'Shop-EdgeMonitoringStack', ...MODE],
     ]);
+  });
+
+  test('the monitoring stacks: last in all (after the pipelines whose projects and the frontend stack whose topic they reference); '
+    + 'frontend deploys the us-east-1 edge stack after the frontend stack, whose distribution IDs it imports', async () => {
+    const all = fakeEnv({ cwd: appFolder() });
+    expect(await all.run(['deploy', 'all'])).toBe(0);
+    const order = all.runs.flatMap((r) => r.args.slice(1, r.args.indexOf('--require-approval')));
+    expect(order.indexOf('E-Com67-MonitoringStack')).toBeGreaterThan(Math.max(...APP_PIPELINES.map((p) => order.indexOf(p)), order.indexOf('E-Com67-FrontendStack')));
+    expect(order.indexOf('E-Com67-EdgeMonitoringStack')).toBeGreaterThan(order.indexOf('E-Com67-FrontendStack'));
+    const frontend = fakeEnv({ cwd: appFolder() });
+    expect(await frontend.run(['deploy', 'frontend'])).toBe(0);
+    expect(frontend.stdout().split('\n').filter((l) => l.startsWith('==> '))).toEqual([
+      '==> Step 1/2: Frontend stack (E-Com67-FrontendStack)',
+      '==> Step 2/2: Edge monitoring (E-Com67-EdgeMonitoringStack)',
+    ]);
+  });
+
+  test('the frontend in us-east-1: no edge stack (the monitoring stack holds the 5xx alarms), so deploy names none', async () => {
+    const all = fakeEnv({ cwd: appFolder(), clients: testClients('us-east-1') });
+    expect(await all.run(['deploy', 'all'])).toBe(0);
+    expect(all.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([
+      ['E-Com67-BackendPipelineStack'], ['E-Com67-FrontendStack'], APP_PIPELINES, ['E-Com67-MonitoringStack'],
+    ]);
+    const frontend = fakeEnv({ cwd: appFolder(), clients: testClients('us-east-1') });
+    expect(await frontend.run(['deploy', 'frontend'])).toBe(0);
+    expect(frontend.runs.map((r) => r.args[1])).toEqual(['E-Com67-FrontendStack']);
+  });
+
+  test.each([false, 'false'])('context ecom:monitoring %j in cdk.json: no monitoring stacks, the seed\'s steps', async (off) => {
+    const cli = fakeEnv({ cwd: appFolder({ context: { 'ecom:monitoring': off } }) });
+    expect(await cli.run(['deploy', 'all'])).toBe(0);
+    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([
+      ['E-Com67-BackendPipelineStack'], ['E-Com67-FrontendStack'], APP_PIPELINES,
+    ]);
+    const frontend = fakeEnv({ cwd: appFolder({ context: { 'ecom:monitoring': off } }) });
+    expect(await frontend.run(['deploy', 'frontend'])).toBe(0);
+    expect(frontend.runs).toHaveLength(1);
+  });
+
+  test('an invalid ecom:monitoring in cdk.json: one line naming it, nothing run', async () => {
+    const app = appFolder({ context: { 'ecom:monitoring': 'yes' } });
+    const cli = fakeEnv({ cwd: app });
+    expect(await cli.run(['deploy', 'all'])).toBe(2);
+    expect(cli.runs).toEqual([]);
+    expect(cli.stderr()).toBe(`ecom-platform: invalid context ecom:monitoring "yes" in ${path.join(app, 'cdk.json')}: give true (the dashboard and alarms stacks, the default) or false (none)\n`);
   });
 
   test('the --app folder is where the CDK CLI runs', async () => {
@@ -162,20 +218,22 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
       ['deploy', 'E-Com67-BackendPipelineStack', ...FIRST_MODE],
       ['deploy', 'E-Com67-FrontendStack', ...MODE],
       ['deploy', ...APP_PIPELINES, ...MODE],
+      ['deploy', ...MONITORING, ...MODE],
     ]);
     expect(cli.sleeps).toEqual([10_000, 10_000, 10_000]);
     expect(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual(Array(5).fill({ Name: '/e-com67/api-url' }));
     const out = cli.stdout();
     expect(out.split('\n').filter((l) => l.startsWith('==> '))).toEqual([
-      '==> Step 1/4: Backend pipeline (E-Com67-BackendPipelineStack), with frontend pipelines off, as /e-com67/api-url does not exist yet',
-      '==> Step 2/4: Waiting for the backend pipeline\'s first run to write /e-com67/api-url',
-      '==> Step 3/4: Frontend stack (E-Com67-FrontendStack)',
-      '==> Step 4/4: Frontend pipelines (E-Com67-AdminPipelineStack, E-Com67-CustomerPipelineStack)',
+      '==> Step 1/5: Backend pipeline (E-Com67-BackendPipelineStack), with frontend pipelines off, as /e-com67/api-url does not exist yet',
+      '==> Step 2/5: Waiting for the backend pipeline\'s first run to write /e-com67/api-url',
+      '==> Step 3/5: Frontend stack (E-Com67-FrontendStack)',
+      '==> Step 4/5: Frontend pipelines (E-Com67-AdminPipelineStack, E-Com67-CustomerPipelineStack)',
+      '==> Step 5/5: Monitoring (E-Com67-MonitoringStack, E-Com67-EdgeMonitoringStack)',
     ]);
     expect(out).toContain('$ cdk deploy E-Com67-BackendPipelineStack --require-approval never --context ecom:backendPipeline=true --context ecom:frontendPipelines=false\n');
-    const wait = out.slice(out.indexOf('==> Step 2/4'), out.indexOf('==> Step 3/4'));
+    const wait = out.slice(out.indexOf('==> Step 2/5'), out.indexOf('==> Step 3/5'));
     expect(wait).toBe([
-      '==> Step 2/4: Waiting for the backend pipeline\'s first run to write /e-com67/api-url',
+      '==> Step 2/5: Waiting for the backend pipeline\'s first run to write /e-com67/api-url',
       'e-com67-backend-pipeline starts its first run when it is created; it deploys the backend, whose Api stack writes /e-com67/api-url.',
       'Checking every 10s for up to 30 minutes; Ctrl-C to stop.',
       '  0s       /e-com67/api-url not there yet; e-com67-backend-pipeline: no execution yet',
@@ -192,6 +250,7 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
       'Wait for API URL    ok      30s   /e-com67/api-url',
       'Frontend stack      ok      42s   E-Com67-FrontendStack',
       'Frontend pipelines  ok      42s   E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack',
+      MONITORING_ROW,
       '',
     ].join('\n'));
     expect(cli.stderr()).toBe('');
@@ -224,6 +283,7 @@ describe('ecom-platform deploy on a first deployment: the API URL parameter does
       'Wait for API URL    FAILED (timed out, 1m)  1m 00s  /e-com67/api-url',
       'Frontend stack      skipped                 -       E-Com67-FrontendStack',
       'Frontend pipelines  skipped                 -       E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack',
+      'Monitoring          skipped                 -       E-Com67-MonitoringStack E-Com67-EdgeMonitoringStack',
       '',
     ].join('\n'));
     expect(cli.stderr()).toBe('ecom-platform: /e-com67/api-url still does not exist in eu-west-1 after 1 minute: see ecom-platform status for e-com67-backend-pipeline; '

@@ -56,6 +56,36 @@ describe('ecom-platform doctor', () => {
     expect(cli.stdout()).toContain('Ready to deploy.');
   });
 
+  test('the monitoring stacks: the dashboard\'s in the region, the edge stack read in us-east-1; one that can\'t be read is a warning, not the end', async () => {
+    const aws = healthyAccount({ 'E-Com67-MonitoringStack': 'CREATE_COMPLETE' });
+    const regions: Record<string, string> = {};
+    aws.cloudFormation.on(DescribeStacksCommand, { StackName: 'E-Com67-EdgeMonitoringStack' }).callsFake(async (input, getClient) => {
+      regions[input.StackName] = await getClient().config.region();
+      throw awsError('AccessDenied', 'not authorized to perform: cloudformation:DescribeStacks');
+    });
+    const cli = fakeEnv({ cwd: appFolder(), clientsFor: (options) => testClients(options.region ?? 'eu-west-1') });
+    expect(await cli.run(['doctor'])).toBe(0);
+    const found = findings(cli.stdout());
+    expect(found['E-Com67-MonitoringStack']).toBe('ok: dashboard and alarms: CREATE_COMPLETE');
+    expect(found['E-Com67-EdgeMonitoringStack']).toBe('warn: alarms on CloudFront metrics (us-east-1): not read in us-east-1: AccessDenied: not authorized to perform: cloudformation:DescribeStacks');
+    expect(regions).toEqual({ 'E-Com67-EdgeMonitoringStack': 'us-east-1' });
+    expect(cli.stdout()).toContain('fix: allow cloudformation:DescribeStacks on it in us-east-1');
+    // Later checks still ran.
+    expect(found['E-Com67-DataStack']).toBe('info: backend data: not deployed');
+  });
+
+  test('in us-east-1 the platform has no edge stack; with ecom:monitoring false, no monitoring stack either', async () => {
+    healthyAccount();
+    const east = fakeEnv({ cwd: appFolder(), clients: testClients('us-east-1') });
+    await east.run(['doctor']);
+    expect(findings(east.stdout())['E-Com67-MonitoringStack']).toBe('info: dashboard and alarms: not deployed');
+    expect(east.stdout()).not.toContain('EdgeMonitoring');
+    const off = fakeEnv({ cwd: appFolder({ context: { 'ecom:monitoring': 'false' } }) });
+    await off.run(['doctor']);
+    expect(off.stdout()).not.toContain('Monitoring');
+    expect(findings(off.stdout())['E-Com67-FrontendStack']).toBe('info: frontend hosting: not deployed');
+  });
+
   test('missing credentials: a failure with the fix, AWS resources not checked, exit 1', async () => {
     const aws = mockAws();
     aws.sts.on(GetCallerIdentityCommand).rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));

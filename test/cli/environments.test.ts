@@ -9,7 +9,7 @@ import {
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { apiUrlParameter, appFolder, awsError, fakeEnv, mockAws, mockThreePipelines, stackMissing, testClients, THREE_PIPELINES_TABLE } from './fake-env';
+import { apiUrlParameter, appFolder, awsError, fakeEnv, mockAws, mockThreePipelines, MONITORING_NOT_DEPLOYED, stackMissing, testClients, THREE_PIPELINES_TABLE } from './fake-env';
 import { BASE_URL, BUCKET, KVS_ARN, worldWithReleases } from '../release/harness';
 
 const PIPELINE_ACCOUNT = '111111111111';
@@ -94,7 +94,7 @@ describe('status with environments', () => {
       'staging      111111111111  bbbbbbbb Succeeded              aaaaaaaa (cccccccc Failed)  not deployed',
       'prod         222222222222  9999aaaa (bbbbbbbb InProgress)  aaaaaaaa Succeeded          not deployed',
       '',
-    ].join('\n'));
+    ].join('\n') + MONITORING_NOT_DEPLOYED);
   });
 
   test('--json: environments with each deployment\'s stage, status and full commit', async () => {
@@ -132,10 +132,10 @@ describe('status with environments', () => {
     const context = { 'ecom:environments': [{ name: 'prod', account: PIPELINE_ACCOUNT, region: 'eu-west-1' }] };
     const cli = fakeEnv({ cwd: appFolder({ context }) });
     expect(await cli.run(['status'])).toBe(0);
-    expect(cli.stdout()).toBe(THREE_PIPELINES_TABLE);
+    expect(cli.stdout()).toBe(THREE_PIPELINES_TABLE + MONITORING_NOT_DEPLOYED);
     const json = fakeEnv({ cwd: appFolder({ context }) });
     expect(await json.run(['status', '--json', '--env', 'prod'])).toBe(0);
-    expect(Object.keys(JSON.parse(json.stdout()))).toEqual(['region', 'pipelines']);
+    expect(Object.keys(JSON.parse(json.stdout()))).toEqual(['region', 'pipelines', 'monitoring']);
   });
 
   test.each([
@@ -260,7 +260,10 @@ describe('deploy with environments', () => {
     account(PIPELINE_ACCOUNT, { parameters: ['/e-com67-dev/api-url', '/e-com67-staging/api-url'] });
     const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
     expect(await cli.run(['deploy', 'frontend'])).toBe(0);
-    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([['E-Com67-Dev-FrontendStack', 'E-Com67-Staging-FrontendStack']]);
+    // Then the us-east-1 edge monitoring stack: it imports the distribution IDs of the pipeline account's environments (prod's are not monitored).
+    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([
+      ['E-Com67-Dev-FrontendStack', 'E-Com67-Staging-FrontendStack'], ['E-Com67-EdgeMonitoringStack'],
+    ]);
     expect(cli.stdout()).toContain('Frontend stacks');
     expect(cli.stdout()).toContain(`E-Com67-FrontendStack is not deployed now: it is in account ${PROD_ACCOUNT}, and these credentials are account ${PIPELINE_ACCOUNT}'s. `
       + `Once the backend pipeline has deployed prod: ecom-platform deploy frontend --env prod --profile <a profile of ${PROD_ACCOUNT}>`);
@@ -273,13 +276,19 @@ describe('deploy with environments', () => {
     expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([['E-Com67-Dev-FrontendStack']]);
     expect(cli.stdout()).toContain('E-Com67-Staging-FrontendStack is not deployed now: /e-com67-staging/api-url does not exist yet (the backend pipeline has not deployed staging). '
       + 'Once the backend pipeline has deployed staging: ecom-platform deploy frontend --env staging\n');
+    // The edge monitoring stack imports staging's distribution IDs too: it waits (the CDK CLI would deploy staging's stack as its dependency).
+    expect(cli.stdout()).toContain('E-Com67-EdgeMonitoringStack: not deployed now, as the monitoring stacks depend on E-Com67-Staging-FrontendStack, not deployed now; '
+      + 'once the backend pipeline has deployed staging: ecom-platform deploy all.\n');
+    expect(cli.stdout()).toContain('Edge monitoring  skipped (frontend stacks first)');
   });
 
   test('deploy frontend --env prod with the pipeline account\'s credentials: prod\'s parameter is not read, said so', async () => {
     const aws = account(PIPELINE_ACCOUNT);
     const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
     expect(await cli.run(['deploy', 'frontend', '--env', 'prod'])).toBe(0);
-    expect(cli.runs[0].args.slice(0, 2)).toEqual(['deploy', 'E-Com67-FrontendStack']);
+    expect(cli.runs.map((r) => r.args[1])).toEqual(['E-Com67-FrontendStack']);
+    expect(cli.stdout()).toContain('E-Com67-EdgeMonitoringStack: not deployed now, as the monitoring stacks depend on the frontend stacks of the pipeline account\'s environments '
+      + '(E-Com67-Dev-FrontendStack, E-Com67-Staging-FrontendStack), and --env prod deploys one; ecom-platform deploy all, without --env, deploys them.\n');
     expect(aws.ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
     expect(cli.stdout()).toContain(`/e-com67/api-url is in prod's account ${PROD_ACCOUNT}, and these credentials are account ${PIPELINE_ACCOUNT}'s: not checked`);
   });
@@ -301,8 +310,10 @@ describe('deploy with environments', () => {
       ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack'],
     ]);
     expect(cli.runs[0].args).toContain('ecom:frontendPipelines=false');
-    expect(cli.stdout()).toContain('Step 2/4: Waiting for the backend pipeline\'s first run to write /e-com67-dev/api-url');
+    expect(cli.stdout()).toContain('Step 2/5: Waiting for the backend pipeline\'s first run to write /e-com67-dev/api-url');
     expect(cli.stdout()).toContain('ecom-platform deploy frontend --env staging\n');
+    // Not the monitoring stacks: they depend on staging's frontend stack, whose API URL does not exist yet.
+    expect(cli.stdout()).toContain('Monitoring          skipped (frontend stacks first)  -     E-Com67-MonitoringStack E-Com67-EdgeMonitoringStack\n');
     expect(new Set(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name))).toEqual(new Set(['/e-com67-dev/api-url', '/e-com67-staging/api-url']));
   });
 

@@ -29,6 +29,19 @@ export function stackMissing(stackName: string): Error {
   return awsError('ValidationError', `Stack with id ${stackName} does not exist`);
 }
 
+/**
+ * What status prints under the pipelines by default (context ecom:monitoring unset, in eu-west-1): the monitoring
+ * stacks, not deployed.
+ */
+export const MONITORING_NOT_DEPLOYED = [
+  '',
+  'Monitoring stacks (dashboard and alarms):',
+  'STACK                        REGION     STATUS        WHAT',
+  'E-Com67-MonitoringStack      eu-west-1  not deployed  dashboard and alarms',
+  'E-Com67-EdgeMonitoringStack  us-east-1  not deployed  alarms on CloudFront metrics (us-east-1)',
+  '',
+].join('\n');
+
 /** The API URL the backend's Api stack writes to /e-com67/api-url in these tests. */
 export const API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/';
 
@@ -117,6 +130,8 @@ export function fakeEnv(options: {
   /** Exit codes of successive `run`s (default 0). */
   exitCodes?: number[];
   clients?: AwsClients;
+  /** Clients for the options the CLI asks them with (its region, --profile), instead of `clients`. */
+  clientsFor?: (clientOptions: { region?: string; profile?: string }) => AwsClients;
   /** How many sleeps before Ctrl-C (the signal aborts). */
   stopAfterSleeps?: number;
   env?: Record<string, string | undefined>;
@@ -150,7 +165,7 @@ export function fakeEnv(options: {
         return { code: 0, output: '2.1148.1 (build test)\n' };
       },
     },
-    clients: () => options.clients ?? testClients(),
+    clients: (clientOptions) => options.clientsFor?.(clientOptions) ?? options.clients ?? testClients(),
     fetch: options.fetch ?? (async (url) => {
       throw new Error(`no site stub for ${String(url)}`);
     }),

@@ -90,7 +90,7 @@ test('choosing "Show pipeline status" in the menu shows the status table, then q
   }
 });
 
-test('"Deploy all" from the menu runs the app\'s CDK CLI three times on the terminal, then the menu comes back', async () => {
+test('"Deploy all" from the menu runs the app\'s CDK CLI four times on the terminal (the monitoring stacks last), then the menu comes back', async () => {
   const app = appFolder();
   // A stand-in CDK CLI that says what it was asked.
   fs.writeFileSync(path.join(app, 'node_modules', '.bin', 'cdk'), '#!/bin/sh\necho "stand-in cdk: $*"\n', { mode: 0o755 });
@@ -100,11 +100,12 @@ test('"Deploy all" from the menu runs the app\'s CDK CLI three times on the term
     term.type('6\r');
     await term.waitFor((s) => count(s, PROMPT) === 2, 'the menu again after deploying');
     const screen = term.screen();
-    expect(screen).toContain('==> Step 1/3: Backend pipeline (E-Com67-BackendPipelineStack)');
+    expect(screen).toContain('==> Step 1/4: Backend pipeline (E-Com67-BackendPipelineStack)');
     expect(screen).toContain('stand-in cdk: deploy E-Com67-BackendPipelineStack --require-approval never --context ecom:backendPipeline=true --context ecom:frontendPipelines=true');
     expect(screen).toContain('stand-in cdk: deploy E-Com67-FrontendStack --require-approval never');
     expect(screen).toContain('stand-in cdk: deploy E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack --require-approval never');
     expect(screen).toMatch(/Frontend pipelines  ok +\d+s +E-Com67-AdminPipelineStack E-Com67-CustomerPipelineStack/);
+    expect(screen).toContain('stand-in cdk: deploy E-Com67-MonitoringStack E-Com67-EdgeMonitoringStack --require-approval never');
     term.type('q\r');
     expect(await term.exit()).toBe(0);
   } finally {

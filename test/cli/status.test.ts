@@ -1,12 +1,55 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
-import { appFolder, awsError, fakeEnv, mockAws, mockThreePipelines as threePipelines, THREE_PIPELINES_TABLE } from './fake-env';
+import { appFolder, awsError, fakeEnv, mockAws, mockThreePipelines as threePipelines, MONITORING_NOT_DEPLOYED, testClients, THREE_PIPELINES_TABLE } from './fake-env';
 
 describe('ecom-platform status', () => {
   test('the table: each stage\'s status, last change, revision, and the failure message under a failed stage', async () => {
     threePipelines();
     const cli = fakeEnv({ cwd: appFolder() });
     expect(await cli.run(['status'])).toBe(0);
-    expect(cli.stdout()).toBe(THREE_PIPELINES_TABLE);
+    expect(cli.stdout()).toBe(THREE_PIPELINES_TABLE + MONITORING_NOT_DEPLOYED);
+  });
+
+  test('the monitoring stacks under the pipelines: each one\'s CloudFormation status, the edge stack read in us-east-1', async () => {
+    const aws = threePipelines();
+    const regions: string[] = [];
+    aws.cloudFormation.on(DescribeStacksCommand).callsFake(async (input, getClient) => {
+      regions.push(await getClient().config.region());
+      if (input.StackName === 'E-Com67-MonitoringStack') {
+        return { Stacks: [{ StackName: input.StackName, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0) }] };
+      }
+      throw awsError('AccessDenied', 'User is not authorized to perform: cloudformation:DescribeStacks');
+    });
+    const clients = (options: { region?: string }) => testClients(options.region ?? 'eu-west-1');
+    const cli = fakeEnv({ cwd: appFolder(), clientsFor: clients });
+    expect(await cli.run(['status'])).toBe(0);
+    const out = cli.stdout();
+    const section = out.slice(out.indexOf('\nMonitoring stacks')).split('\n').map((line) => line.replace(/ {2,}/g, ' | '));
+    expect(section).toEqual([
+      '',
+      'Monitoring stacks (dashboard and alarms):',
+      'STACK | REGION | STATUS | WHAT',
+      'E-Com67-MonitoringStack | eu-west-1 | UPDATE_COMPLETE | dashboard and alarms',
+      'E-Com67-EdgeMonitoringStack | us-east-1 | unknown (AccessDenied: User is not authorized to perform: cloudformation:DescribeStacks) | alarms on CloudFront metrics (us-east-1)',
+      '',
+    ]);
+    expect(regions.sort()).toEqual(['eu-west-1', 'us-east-1']);
+    const json = fakeEnv({ cwd: appFolder(), clientsFor: clients });
+    expect(await json.run(['status', '--json'])).toBe(0);
+    expect(JSON.parse(json.stdout()).monitoring.map((m: any) => [m.stack, m.region, m.status])).toEqual([
+      ['E-Com67-MonitoringStack', 'eu-west-1', 'UPDATE_COMPLETE'], ['E-Com67-EdgeMonitoringStack', 'us-east-1', 'Unknown'],
+    ]);
+  });
+
+  test('in us-east-1 no edge stack is listed; with ecom:monitoring false, no monitoring section at all', async () => {
+    threePipelines();
+    const east = fakeEnv({ cwd: appFolder(), clients: testClients('us-east-1') });
+    expect(await east.run(['status'])).toBe(0);
+    expect(east.stdout()).toMatch(/\nE-Com67-MonitoringStack +us-east-1 +not deployed +dashboard and alarms\n/);
+    expect(east.stdout()).not.toContain('EdgeMonitoring');
+    const off = fakeEnv({ cwd: appFolder({ context: { 'ecom:monitoring': false } }) });
+    expect(await off.run(['status'])).toBe(0);
+    expect(off.stdout()).toBe(THREE_PIPELINES_TABLE);
   });
 
   test('--json: the same facts for scripts, with full revisions and execution IDs', async () => {

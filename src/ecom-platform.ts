@@ -1,4 +1,4 @@
-import { Annotations, CfnDynamicReference, CfnDynamicReferenceService, Environment, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, CfnDynamicReference, CfnDynamicReferenceService, Environment, PhysicalName, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as codecommit from 'aws-cdk-lib/aws-codecommit';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,6 +15,7 @@ import { checkAppPath, checkRepositoryFolder, FolderRules, localPackagePaths, no
 import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, MONITORING_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
 import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, environmentNamingProblem, isStackName, pascalCase } from './private/naming-rules';
 import { allowCloudWatchAlarms } from './private/edge-alarms';
+import { validateMonitoringProps } from './private/monitoring-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { keepOriginalDeployment } from './private/release-routing';
@@ -416,8 +417,14 @@ export class EcomPlatform extends Construct {
       ? frontends.map((app, i) => this.createAppPipeline(scope, app, i, props, environments))
       : [];
     this.appPipelineStacks = this.appPipelines.map((pipeline) => Stack.of(pipeline));
+    if (!monitoringOn && (props.monitoring?.chatChannels ?? []).length > 0) {
+      Annotations.of(this.frontendStack).addWarningV2('cdk-ecom-platform:EcomPlatform.chatWithoutMonitoring',
+        `monitoring.chatChannels (${props.monitoring!.chatChannels!.length}) are created with the monitoring, which is off: no channel receives anything. `
+        + 'Turn the monitoring on (`monitoring.enabled`, context ecom:monitoring), or remove chatChannels');
+    }
     if (monitoringOn) {
-      this.monitoringStack = this.createStack(scope, naming.monitoringStackName, 'dashboard and alarms', pipelineEnv);
+      // Cross-region references: the dashboard graphs the distributions of environments in other regions.
+      this.monitoringStack = this.createStack(scope, naming.monitoringStackName, 'dashboard and alarms', pipelineEnv, true);
       this.monitoring = this.createMonitoring(this.monitoringStack, props.monitoring ?? {}, environments);
     }
   }
@@ -471,13 +478,13 @@ export class EcomPlatform extends Construct {
   }
 
   /** A stack of the platform, in the App or Stage that holds it, with its stack name as its ID. */
-  private createStack(scope: Construct, stackName: string, what: string, env: Environment | undefined): Stack {
+  private createStack(scope: Construct, stackName: string, what: string, env: Environment | undefined, crossRegionReferences?: boolean): Stack {
     const existing = scope.node.tryFindChild(stackName);
     if (existing) {
       throw propError(this, 'naming', stackName, `${scope.node.path || 'the app'} already has a construct with this stack name (${existing.node.path}), such as another platform of the same naming`,
         'give each platform of the app its own `stackPrefix`, or create one platform');
     }
-    return new Stack(scope, stackName, { env, stackName, description: `${this.naming.projectName}: ${what}` });
+    return new Stack(scope, stackName, { env, stackName, description: `${this.naming.projectName}: ${what}`, crossRegionReferences });
   }
 
   /** The hosting of every app of one environment, in its frontend stack. */
@@ -531,8 +538,8 @@ export class EcomPlatform extends Construct {
   }
 
   /**
-   * The dashboard and alarms of every pipeline and of the hostings in the monitoring stack's account (a dashboard
-   * and its alarms see one account's metrics).
+   * The dashboard and alarms of every pipeline and hosting; the alarms on the distributions of other accounts in
+   * those accounts (a dashboard and its alarms see one account's metrics).
    */
   private createMonitoring(stack: Stack, options: PlatformMonitoringOptions, environments: ResolvedEnvironment[]): PlatformMonitoring {
     const monitoring = new PlatformMonitoring(stack, 'Monitoring', {
@@ -546,20 +553,13 @@ export class EcomPlatform extends Construct {
       monitoring.monitorBackendPipeline(this.backendPipeline);
     }
     this.appPipelines.forEach((pipeline) => monitoring.monitorSpaPipeline(pipeline));
-    const elsewhere: string[] = [];
+    // Hostings of other accounts get their alarms in those accounts (in a stack named after the first environment
+    // there: E-Com67-Prod-EdgeMonitoringStack), forwarded to the topic.
     environments.forEach((e, i) => {
-      const account = e.env?.account;
-      if (account === undefined || Token.isUnresolved(stack.account) || account === stack.account) {
-        this.environmentHostings[i].forEach((hosting) => monitoring.monitorHosting(hosting));
-      } else {
-        elsewhere.push(`${e.name} (${account})`);
-      }
+      const first = environments.find((other) => other.env?.account === e.env?.account) ?? e;
+      const edgeStackName = first.name ? this.naming.forEnvironment(first.name).edgeMonitoringStackName : undefined;
+      this.environmentHostings[i].forEach((hosting) => monitoring.monitorHosting(hosting, { edgeStackName }));
     });
-    if (elsewhere.length > 0) {
-      Annotations.of(stack).addWarningV2('cdk-ecom-platform:EcomPlatform.monitoringOtherAccounts',
-        `the dashboard and alarms are in account ${stack.account}, and a CloudWatch alarm watches its own account's metrics: the distributions of `
-        + `${elsewhere.join(', ')} are not monitored. Monitor them in their account with a PlatformMonitoring of their own (monitorHosting)`);
-    }
     return monitoring;
   }
 
@@ -785,6 +785,9 @@ function validate(scope: Construct, parent: Construct, props: EcomPlatformProps,
   }
   props.source?._validate(scope);
   validateNotifications(scope, undefined, props.notificationEmails);
+  if (props.monitoring && props.monitoring.enabled !== false) {
+    validateMonitoringProps(scope, { ...props.monitoring, dashboardName: props.monitoring.dashboardName ?? naming.projectName }, 'monitoring.', { chatNeedsTopic: false });
+  }
   if (props.notificationTopic && props.notificationEmails) {
     throw propError(scope, 'notificationEmails', props.notificationEmails, 'a `notificationTopic` was given too, and the platform subscribes nobody to a topic it did not create',
       'subscribe the addresses to your topic, or remove `notificationTopic` to get a topic with these subscriptions');
@@ -914,7 +917,8 @@ function createTopic(stack: Stack, emails: string[]): sns.ITopic {
     removalPolicy: RemovalPolicy.RETAIN,
   });
   allowCloudWatchAlarms(key);
-  return createNotificationTopic(stack, 'PipelineNotifications', key, emails);
+  // Named only if a stack of another account names it (the alarm forwarder of an environment there).
+  return createNotificationTopic(stack, 'PipelineNotifications', key, emails, PhysicalName.GENERATE_IF_NEEDED);
 }
 
 /** An environment as the platform builds it: its names, account and region, and whether it keeps the seed's names. */

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, AspectPriority, Aspects, Duration, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, App, ArnFormat, AspectPriority, Aspects, Duration, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,12 +8,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CdkBackendPipeline } from './cdk-backend-pipeline';
-import { checkInteger, propError, validated } from './private/validation';
 import { CLOUDFRONT_METRICS_REGION, createEdgeAlarmTopic, skipCheckovOnCrossRegionExports } from './private/edge-alarms';
+import { validateMonitoringProps } from './private/monitoring-rules';
 import { acknowledge } from './private/nag';
 import { pipelineMetric } from './private/pipeline-resources';
 import { isStackName } from './private/naming-rules';
-import { checkBoolean, checkInstance, checkList, checkObject } from './private/prop-types';
+import { propError, validated } from './private/validation';
 import { SpaHosting } from './spa-hosting';
 import { SpaPipeline } from './spa-pipeline';
 
@@ -139,6 +139,17 @@ export class ChatChannel {
   }
 }
 
+/** Options of `PlatformMonitoring.monitorHosting()`. */
+export interface MonitorHostingOptions {
+  /**
+   * Name of the stack in us-east-1 of the hosting's account holding its alarms, when that account is not the
+   * monitoring's (the first name given for an account names its stack; later hostings of the account join it).
+   *
+   * @default - `edgeStackName` and `-<account>`
+   */
+  readonly edgeStackName?: string;
+}
+
 /** Properties of `PlatformMonitoring`. */
 export interface PlatformMonitoringProps {
   /** Name of the dashboard (`e-com67`): letters, digits, `-` and `_`, at most 255. */
@@ -200,7 +211,9 @@ export class PlatformMonitoring extends Construct {
   private readonly options: Required<Omit<MonitoringAlarmOptions, 'buildDuration'>> & { buildDuration: BuildDurationAlarm };
   private readonly edgeStackName: string;
   private readonly statusAlarms: cloudwatch.IAlarm[] = [];
-  private edge?: { readonly stack: Stack; readonly topic?: sns.ITopic };
+  /** The stacks in us-east-1 holding the alarms on CloudFront metrics: '' for this stack's account, else by account. */
+  private readonly edges = new Map<string, Edge>();
+  private warnedNoRegion = false;
   /** What is monitored already: a second call would add its widgets again and clash on its alarms' IDs. */
   private readonly monitored = new Set<unknown>();
 
@@ -215,7 +228,7 @@ export class PlatformMonitoring extends Construct {
       buildDuration: alarms.buildDuration ?? BuildDurationAlarm.anomalyDetection(3),
     };
     this.edgeStackName = props.edgeStackName ?? `${stack.stackName}-EdgeAlarms`;
-    validated(this, () => validateProps(this, props, this.options, this.edgeStackName));
+    validated(this, () => validateMonitoringProps(this, props, '', { edgeStackName: this.edgeStackName, chatNeedsTopic: true }));
     this.alarmTopic = props.alarmTopic;
     this.dashboardName = props.dashboardName;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -297,16 +310,29 @@ export class PlatformMonitoring extends Construct {
         period: Duration.hours(1),
       }),
     );
-    projects.forEach((project) => this.monitorProject(project));
+    projects.forEach((project) => this.monitorProject(project, projectLabel(project, pipeline, label)));
   }
 
   /**
    * Monitors a hosting's distribution: requests, 4xx and 5xx error rates, bytes, and (when the hosting publishes
    * additional metrics) cache hit rate and origin latency, with the 5xx alarm in us-east-1.
    */
-  public monitorHosting(hosting: SpaHosting): void {
+  public monitorHosting(hosting: SpaHosting, options: MonitorHostingOptions = {}): void {
     this.once(hosting, 'monitorHosting');
     const label = hosting.node.path;
+    const account = otherAccount(this, hosting);
+    if (account) {
+      // A dashboard can't name another account's distribution (its ID is only known in that account's
+      // deployment): its alarm lives in that account, forwarded to this topic, and shows in the status widget.
+      const alarm = this.options.errorRatePercent > 0 ? this.edgeAlarm(hosting, account, options.edgeStackName) : undefined;
+      this.dashboard.addWidgets(new cloudwatch.TextWidget({
+        markdown: `## Distribution ${label} (account ${account})\nIts metrics are in account ${account}, on that account's CloudWatch console. `
+          + (alarm ? `Its 5xx alarm \`${alarm.alarmName}\` is in that account (us-east-1) and notifies this platform's topic.` : 'It has no alarm.'),
+        width: 24,
+        height: 2,
+      }));
+      return;
+    }
     this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## Distribution ${label}`, width: 24, height: 1 }));
     const annotations: cloudwatch.HorizontalAnnotation[] = [];
     if (this.options.errorRatePercent > 0) {
@@ -349,9 +375,17 @@ export class PlatformMonitoring extends Construct {
     this.dashboard.addWidgets(...widgets);
   }
 
-  /** The stack in us-east-1 holding the alarms on CloudFront metrics, once a hosting is monitored (this stack's own there). */
+  /**
+   * The stack in us-east-1 holding the alarms on the CloudFront metrics of this stack's account, once a hosting of
+   * that account is monitored (this stack itself, when it is in us-east-1).
+   */
   public get edgeStack(): Stack | undefined {
-    return this.edge?.stack;
+    return this.edges.get('')?.stack;
+  }
+
+  /** Every stack holding alarms on CloudFront metrics: `edgeStack`, and one per other account of a monitored hosting. */
+  public get edgeStacks(): Stack[] {
+    return [...this.edges.values()].map((edge) => edge.stack);
   }
 
   /** Refuses a second call for the same pipeline or hosting, in the library's words rather than a construct ID clash. */
@@ -364,8 +398,7 @@ export class PlatformMonitoring extends Construct {
     this.monitored.add(target);
   }
 
-  private monitorProject(project: codebuild.IProject): void {
-    const label = nameOf(project, project.projectName);
+  private monitorProject(project: codebuild.IProject, label: string): void {
     const annotations: cloudwatch.HorizontalAnnotation[] = [];
     const duration = project.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5), label: 'Duration (maximum)' });
     const kind = this.options.buildDuration;
@@ -412,9 +445,12 @@ export class PlatformMonitoring extends Construct {
     );
   }
 
-  /** The 5xx alarm of a hosting, in us-east-1; none (with a warning) when this stack's region is unknown. */
-  private edgeAlarm(hosting: SpaHosting): cloudwatch.Alarm | undefined {
-    const edge = this.edgeScope();
+  /**
+   * The 5xx alarm of a hosting, in us-east-1 of its account (`account`, when not this stack's); none (with a
+   * warning) when this stack's region is unknown.
+   */
+  private edgeAlarm(hosting: SpaHosting, account?: string, otherStackName?: string): cloudwatch.Alarm | undefined {
+    const edge = this.edgeScope(account, otherStackName);
     if (!edge) {
       return undefined;
     }
@@ -437,43 +473,64 @@ export class PlatformMonitoring extends Construct {
     this.alarms.push(alarm);
     // The status widget names it by ARN: a reference into the other region's stack would need an export there.
     this.statusAlarms.push(edge.stack === Stack.of(this) ? alarm : cloudwatch.Alarm.fromAlarmArn(this, `${id}Status`, Stack.of(this).formatArn({
-      service: 'cloudwatch', region: CLOUDFRONT_METRICS_REGION, resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      service: 'cloudwatch', region: CLOUDFRONT_METRICS_REGION, account: account, resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     })));
     return alarm;
   }
 
-  /** Where alarms on CloudFront metrics go: this stack in us-east-1, else a stack of its own there. */
-  private edgeScope(): { readonly stack: Stack; readonly topic?: sns.ITopic } | undefined {
-    if (this.edge) {
-      return this.edge;
+  /**
+   * Where the alarms on the CloudFront metrics of an account go (`account`: another than this stack's): this
+   * stack, when it is in us-east-1 and the account its own; else a stack there, in the account.
+   */
+  private edgeScope(account?: string, otherStackName?: string): Edge | undefined {
+    const key = account ?? '';
+    const known = this.edges.get(key);
+    if (known) {
+      return known;
     }
     const home = Stack.of(this);
     if (Token.isUnresolved(home.region)) {
-      Annotations.of(this).addWarningV2('cdk-ecom-platform:PlatformMonitoring.edgeAlarmsNeedRegion',
-        `${home.stackName} has no region (environment-agnostic), so no alarm watches the distributions' 5xx rate: CloudFront publishes its metrics `
-        + `in ${CLOUDFRONT_METRICS_REGION} only, and alarms must be created there. Give the stack an \`env\` with a region`);
+      if (!this.warnedNoRegion) {
+        this.warnedNoRegion = true;
+        Annotations.of(this).addWarningV2('cdk-ecom-platform:PlatformMonitoring.edgeAlarmsNeedRegion',
+          `${home.stackName} has no region (environment-agnostic), so no alarm watches the distributions' 5xx rate: CloudFront publishes its metrics `
+          + `in ${CLOUDFRONT_METRICS_REGION} only, and alarms must be created there. Give the stack an \`env\` with a region`);
+      }
       return undefined;
     }
-    if (home.region === CLOUDFRONT_METRICS_REGION) {
-      this.edge = { stack: home, topic: this.alarmTopic };
-      return this.edge;
+    if (!account && home.region === CLOUDFRONT_METRICS_REGION) {
+      const edge = { stack: home, topic: this.alarmTopic };
+      this.edges.set(key, edge);
+      return edge;
     }
+    const stackName = account ? otherStackName ?? `${this.edgeStackName}-${account}` : this.edgeStackName;
+    const prop = account && otherStackName ? 'options.edgeStackName' : 'edgeStackName';
+    if (!isStackName(stackName)) {
+      throw propError(this, prop, stackName, `the stack of the alarms of account ${account} is named so, and stack names are letters, digits and hyphens, `
+        + 'starting with a letter, at most 128', 'give monitorHosting() `edgeStackName` for the hostings of that account, or a shorter `edgeStackName`');
+    }
+    const id = stackName;
     const stage = Stage.of(this)!;
-    const taken = stage.node.tryFindChild(this.edgeStackName);
+    const taken = stage.node.tryFindChild(id);
     if (taken) {
-      throw propError(this, 'edgeStackName', this.edgeStackName, `the edge stack's construct ID is its name, and ${taken.node.path} already has it `
+      throw propError(this, prop, stackName, `the edge stack's construct ID is its name, and ${taken.node.path} already has it `
         + '(another PlatformMonitoring\'s edge stack, or a stack of that ID)', 'give each PlatformMonitoring its own `edgeStackName`');
     }
-    const stack = new Stack(stage, this.edgeStackName, {
-      stackName: this.edgeStackName,
-      env: { account: home.account, region: CLOUDFRONT_METRICS_REGION },
-      description: `Alarms on the CloudFront metrics of ${home.stackName}'s dashboard ${this.dashboard.node.path}, which exist in ${CLOUDFRONT_METRICS_REGION} only`,
+    if (account && this.alarmTopic) {
+      checkCrossAccountTopic(this, this.alarmTopic, account);
+    }
+    const stack = new Stack(stage, id, {
+      stackName,
+      env: { account: account ?? home.account, region: CLOUDFRONT_METRICS_REGION },
+      description: `Alarms on the CloudFront metrics of ${account ? `account ${account}` : home.stackName} for the dashboard ${this.dashboardName}, `
+        + `which exist in ${CLOUDFRONT_METRICS_REGION} only`,
       // The distributions' IDs (and the alarm topic's ARN) come from stacks in other regions.
       crossRegionReferences: true,
     });
-    this.edge = { stack, topic: this.alarmTopic ? createEdgeAlarmTopic(stack, this.alarmTopic) : undefined };
+    const edge = { stack, topic: this.alarmTopic ? createEdgeAlarmTopic(stack, this.alarmTopic) : undefined };
     skipCheckovOnCrossRegionExports(stack);
-    return this.edge;
+    this.edges.set(key, edge);
+    return edge;
   }
 
   private alarm(target: Construct, kind: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
@@ -539,6 +596,34 @@ export class PlatformMonitoring extends Construct {
   }
 }
 
+/** Where the alarms on CloudFront metrics of one account go, and the topic they notify there. */
+interface Edge {
+  readonly stack: Stack;
+  readonly topic?: sns.ITopic;
+}
+
+/** A hosting's account when it is known and not the monitoring's. */
+function otherAccount(monitoring: Construct, hosting: Construct): string | undefined {
+  const home = Stack.of(monitoring).account;
+  const account = Stack.of(hosting).account;
+  return !Token.isUnresolved(home) && !Token.isUnresolved(account) && account !== home ? account : undefined;
+}
+
+/**
+ * Refuses, before anything is created, an alarm topic that the forwarder of another account can't name: its ARN
+ * must be known across accounts (a literal ARN, a given name, or PhysicalName.GENERATE_IF_NEEDED).
+ */
+function checkCrossAccountTopic(monitoring: PlatformMonitoring, topic: sns.ITopic, account: string): void {
+  const probe = new Stack(new App(), 'Probe', { env: { account, region: CLOUDFRONT_METRICS_REGION } });
+  try {
+    probe.resolve(topic.topicArn);
+  } catch {
+    throw propError(monitoring, 'alarmTopic', topic.node.path, `the alarms on the distributions of account ${account} live in that account, and their `
+      + 'forwarder must name this topic by ARN across accounts, but its name is generated by CloudFormation',
+    'give the topic a `topicName` (or `PhysicalName.GENERATE_IF_NEEDED`), or import it with sns.Topic.fromTopicArn()');
+  }
+}
+
 /** A resource's name when it is given (the `name` of its CloudFormation resource), else its construct path. */
 function nameOf(resource: Construct, name: string): string {
   const given = (resource.node.defaultChild as { name?: unknown } | undefined)?.name;
@@ -547,6 +632,21 @@ function nameOf(resource: Construct, name: string): string {
   }
   const resolved = Stack.of(resource).resolve(name);
   return typeof resolved === 'string' ? resolved : resource.node.path;
+}
+
+/**
+ * A project's name when given; else (CDK Pipelines' projects) the pipeline's name and the project's path below
+ * their common scope, without CDK Pipelines' generic IDs: `e-com67-backend-pipeline-Build-Synth`.
+ */
+function projectLabel(project: codebuild.IProject, pipeline: codepipeline.IPipeline, pipelineLabel: string): string {
+  const named = nameOf(project, project.projectName);
+  if (named !== project.node.path) {
+    return named;
+  }
+  const base = pipeline.node.scope?.node.scope?.node.path ?? '';
+  const relative = base && project.node.path.startsWith(`${base}/`) ? project.node.path.slice(base.length + 1) : project.node.path;
+  const parts = relative.split('/').filter((part) => !['Pipeline', 'CodePipeline', 'CdkBuildProject', 'Resource', 'Default'].includes(part));
+  return [pipelineLabel, ...parts].join('-');
 }
 
 /** A construct ID from a construct's path, unique within the monitoring. */
@@ -559,59 +659,4 @@ function alarmName(monitoring: PlatformMonitoring, what: string, kind: string): 
   const prefix = `${monitoring.dashboardName}-`;
   const subject = what.replace(/[^A-Za-z0-9._-]+/g, '-');
   return `${subject.startsWith(prefix) ? '' : prefix}${subject}-${kind}`.slice(-255);
-}
-
-const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-
-function validateProps(scope: Construct, props: PlatformMonitoringProps,
-  options: { errorRatePercent: number; errorRateMinutes: number; buildDuration: BuildDurationAlarm }, edgeStackName: string): void {
-  if (props.alarms !== undefined) {
-    checkObject(scope, 'alarms', props.alarms, 'give { pipelineFailed, errorRatePercent, errorRateMinutes, buildDuration }, or remove it for the defaults');
-    checkBoolean(scope, 'alarms.pipelineFailed', props.alarms.pipelineFailed);
-  }
-  checkInstance(scope, 'alarmTopic', props.alarmTopic, props.alarmTopic === undefined || (Construct.isConstruct(props.alarmTopic)
-    && typeof (props.alarmTopic as { topicArn?: unknown }).topicArn === 'string'), 'an SNS topic (sns.ITopic)',
-  'give an sns.Topic, or sns.Topic.fromTopicArn(this, "Alarms", arn), or remove `alarmTopic`');
-  checkList(scope, 'chatChannels', props.chatChannels, () => true, 'ChatChannels', 'ChatChannel.slack({ workspaceId, channelId })');
-  if (!Token.isUnresolved(props.dashboardName) && !DASHBOARD_NAME.test(props.dashboardName ?? '')) {
-    throw propError(scope, 'dashboardName', props.dashboardName, 'CloudWatch dashboard names are 1 to 255 letters, digits, "-" and "_"',
-      'give a name such as "e-com67"');
-  }
-  if (typeof options.errorRatePercent !== 'number' || !(options.errorRatePercent >= 0 && options.errorRatePercent < 100)) {
-    throw propError(scope, 'alarms.errorRatePercent', options.errorRatePercent, 'it is a percentage of requests, from 0 (no alarm) to below 100',
-      'give a number such as 5');
-  }
-  checkInteger(scope, 'alarms.errorRateMinutes', options.errorRateMinutes, 1, 60);
-  const build = options.buildDuration;
-  if (!(build instanceof BuildDurationAlarm)) {
-    throw propError(scope, 'alarms.buildDuration', build, 'it is one of BuildDurationAlarm\'s factories',
-      'give BuildDurationAlarm.anomalyDetection(), BuildDurationAlarm.above(Duration.minutes(30)) or BuildDurationAlarm.none()');
-  }
-  if (build._kind === 'anomaly' && !(typeof build._standardDeviations === 'number' && build._standardDeviations > 0 && build._standardDeviations <= 10)) {
-    throw propError(scope, 'alarms.buildDuration', build._standardDeviations, 'the anomaly band is a positive number of standard deviations, at most 10',
-      'give BuildDurationAlarm.anomalyDetection(3)');
-  }
-  if (build._kind === 'static' && !(build._threshold instanceof Duration && (build._threshold.isUnresolved() || build._threshold.toSeconds() >= 60))) {
-    throw propError(scope, 'alarms.buildDuration', build._threshold, 'a build duration threshold is a Duration of at least a minute',
-      'give BuildDurationAlarm.above(Duration.minutes(30))');
-  }
-  if (!isStackName(edgeStackName)) {
-    throw propError(scope, 'edgeStackName', edgeStackName, 'stack names are letters, digits and hyphens, starting with a letter, at most 128',
-      'give a name such as "E-Com67-EdgeAlarmsStack"');
-  }
-  (props.chatChannels ?? []).forEach((channel, i) => {
-    if (!(channel instanceof ChatChannel)) {
-      throw propError(scope, `chatChannels[${i}]`, channel, 'it is one of ChatChannel\'s factories', 'give ChatChannel.slack({ ... }) or ChatChannel.microsoftTeams({ ... })');
-    }
-    for (const [field, value] of [['channelId', channel._channelId], [channel._kind === 'slack' ? 'workspaceId' : 'teamId', channel._workspaceOrTeamId],
-      ...(channel._kind === 'teams' ? [['tenantId', channel._tenantId]] : [])] as const) {
-      if (typeof value !== 'string' || value.trim() === '') {
-        throw propError(scope, `chatChannels[${i}].${field}`, value, 'AWS Chatbot needs it to find the channel', 'copy it from the channel\'s link or the AWS Chatbot console');
-      }
-    }
-  });
-  if ((props.chatChannels ?? []).length > 0 && !props.alarmTopic) {
-    throw propError(scope, 'chatChannels', props.chatChannels!.length, 'a chat channel receives what the alarm topic receives, and there is no `alarmTopic`',
-      'give `alarmTopic`, or remove `chatChannels`');
-  }
 }

@@ -171,6 +171,8 @@ describe('three environments across two accounts', () => {
       // The dashboard and alarms, with the pipelines; the alarms on CloudFront metrics in us-east-1.
       'E-Com67-MonitoringStack': PIPELINES,
       'E-Com67-EdgeMonitoringStack': PIPELINES,
+      // The alarms on prod's distributions, in prod's account.
+      'E-Com67-Prod-EdgeMonitoringStack': PROD,
     };
     for (const n of NAMES) {
       for (const part of ['Frontend', 'Data', 'Compute', 'Api']) {
@@ -178,7 +180,7 @@ describe('three environments across two accounts', () => {
       }
     }
     expect(Object.fromEntries(stacks.map((s) => [s.stackName, s.account]))).toEqual(expected);
-    expect(Object.fromEntries(stacks.filter((s) => s.region !== REGION).map((s) => [s.stackName, s.region]))).toEqual({ 'E-Com67-EdgeMonitoringStack': 'us-east-1' });
+    expect(Object.fromEntries(stacks.filter((s) => s.region !== REGION).map((s) => [s.stackName, s.region]))).toEqual({ 'E-Com67-EdgeMonitoringStack': 'us-east-1', 'E-Com67-Prod-EdgeMonitoringStack': 'us-east-1' });
     const names = stacks.map((s) => s.stackName);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) {
@@ -486,8 +488,7 @@ describe('the environment keeping the seed names', () => {
     const platform = direct(THREE, 'staging');
     expect(platform.frontendStacks.map((s) => s.stackName)).toEqual(['E-Com67-Dev-FrontendStack', 'E-Com67-FrontendStack', 'E-Com67-Live-FrontendStack']);
     expect(platform.hosting('admin-dashboard').literalBucketName).toBe(`e-com67-admin-dashboard-${PIPELINES}`);
-    // Only the monitoring's: the live environment's distributions are in another account than the dashboard.
-    expect(warningsOf(platform).filter((w) => w.includes('EcomPlatform.'))).toEqual([expect.stringContaining('the distributions of live (222222222222) are not monitored')]);
+    expect(warningsOf(platform).filter((w) => w.includes('EcomPlatform.'))).toEqual([]);
   });
 });
 

@@ -612,21 +612,62 @@ describe('EcomPlatform in direct mode: chat without emails, monitoring off, envi
     }
   });
 
-  test('environments in another account: their distributions are not monitored, with the warning monitoringOtherAccounts naming them', () => {
+  test('an environment in another account: its 5xx alarms in that account (us-east-1), forwarded to the topic, which trusts that forwarder alone', () => {
     const app = new App({ context: CONTEXT });
     new EcomPlatform(app, 'Platform', {
       environments: [{ name: 'dev', account: ACCOUNT, region: 'eu-west-1' }, { name: 'prod', account: '222222222222', region: 'eu-west-1' }],
+      notificationEmails: ['team@example.com'],
     });
     const stacks = synthesize(app);
-    const monitoring = stacks['E-Com67-MonitoringStack'];
-    expect(monitoring.account).toBe(ACCOUNT);
-    const warnings = monitoring.warnings.filter((w) => w.includes('cdk-ecom-platform:EcomPlatform.monitoringOtherAccounts'));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('prod (222222222222)');
-    expect(warnings[0]).not.toContain('dev (');
-    const graphed = new Set(dashboard(stacks, 'E-Com67-MonitoringStack').metrics.map((m) => m.dimensions.DistributionId).filter(Boolean));
+    expect(stacks['E-Com67-MonitoringStack'].account).toBe(ACCOUNT);
+    expect(Object.values(stacks).flatMap((s) => s.warnings)).toEqual([]);
+    // Dev's distributions are graphed; prod's, in another account, can't be named by this dashboard: text only.
+    const board = dashboard(stacks, 'E-Com67-MonitoringStack');
+    const graphed = new Set(board.metrics.map((m) => m.dimensions.DistributionId).filter(Boolean));
     expect([...graphed].sort()).toEqual(resourcesOf(stacks, 'AWS::CloudFront::Distribution', ['E-Com67-Dev-FrontendStack']).sort());
-    expect(resourcesOf(stacks, 'AWS::CloudFront::Distribution', ['E-Com67-FrontendStack'])).toHaveLength(2);
+    const texts = board.body.widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
+    expect(texts.filter((t: string) => t.includes('(account 222222222222)'))).toHaveLength(2);
+
+    const prod = stacks['E-Com67-Prod-EdgeMonitoringStack'];
+    expect({ account: prod.account, region: prod.region }).toEqual({ account: '222222222222', region: 'us-east-1' });
+    const edge = template(stacks, 'E-Com67-Prod-EdgeMonitoringStack');
+    const prodAlarms = Object.values(alarms(edge));
+    expect(prodAlarms.map((a) => a.Dimensions.find((d: any) => d.Name === 'DistributionId').Value).sort())
+      .toEqual(resourcesOf(stacks, 'AWS::CloudFront::Distribution', ['E-Com67-FrontendStack']).sort());
+    const [edgeTopic] = resourcesOf(stacks, 'AWS::SNS::Topic', ['E-Com67-Prod-EdgeMonitoringStack']);
+    expect(prodAlarms.map((a) => a.AlarmActions)).toEqual([[edgeTopic], [edgeTopic]]);
+    // The dashboard's status widget lists them by their ARN in that account.
+    const status = board.body.widgets.find((w: any) => w.type === 'alarm').properties.alarms;
+    for (const a of prodAlarms) {
+      expect(status).toContainEqual(expect.stringMatching(new RegExp(`^arn:.*:cloudwatch:us-east-1:222222222222:alarm:${a.AlarmName}$`)));
+    }
+
+    // The forwarder names the platform topic by ARN (a name CDK generates for it), and the topic and its key trust
+    // that forwarder's role (named too) and nothing else of that account.
+    const fn = Object.values<any>(edge.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }))[0];
+    const topicArn: string = fn.Properties.Environment.Variables.TARGET_TOPIC_ARN;
+    expect(topicArn).toMatch(/^arn:.*:sns:eu-west-1:111122223333:e-com67-dev-frontendstack[a-z0-9]+$/);
+    const roleName = Object.values<any>(edge.findResources('AWS::IAM::Role')).map((r) => r.Properties.RoleName).find(Boolean);
+    expect(roleName).toBeDefined();
+    const home = template(stacks, 'E-Com67-Dev-FrontendStack');
+    const trusted = {
+      Principal: { AWS: Match.stringLikeRegexp(':iam::222222222222:root$') },
+      Condition: Match.objectLike({ ArnEquals: { 'aws:PrincipalArn': Match.stringLikeRegexp(`:iam::222222222222:role/${roleName}$`) } }),
+    };
+    home.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', ...trusted })]) } });
+    home.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], ...trusted })]) } });
+    expect(Object.values<any>(home.findResources('AWS::SNS::Topic'))[0].Properties.TopicName).toBe(topicArn.split(':').pop());
+  });
+
+  test('an environment in another account with an alarm topic named by CloudFormation: refused before anything is created', () => {
+    const app = new App({ context: CONTEXT });
+    const ops = new Stack(app, 'Ops', { env: ENV });
+    const topic = new sns.Topic(ops, 'Alarms');
+    const monitoringStack = new Stack(app, 'Watch', { env: ENV });
+    const monitoring = new PlatformMonitoring(monitoringStack, 'Monitoring', { dashboardName: 'shop', alarmTopic: topic });
+    const prod = new SpaHosting(new Stack(app, 'Prod', { env: { account: '222222222222', region: 'eu-west-1' } }), 'Shop');
+    expect(() => monitoring.monitorHosting(prod)).toThrow(/^Watch\/Monitoring: invalid `alarmTopic` \("Ops\/Alarms"\): the alarms on the distributions of account 222222222222 live in that account.*Fix: give the topic a `topicName`/);
+    expect(app.node.tryFindChild('Watch-EdgeAlarms-222222222222')).toBeUndefined();
   });
 });
 

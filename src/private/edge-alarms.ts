@@ -1,7 +1,7 @@
 // The alarm topic of the us-east-1 stack (alarms on CloudFront metrics must live there) and the function that
 // forwards what it receives to the platform's topic in another region: an alarm can only notify a topic of its
 // own region, and SNS can't subscribe a topic to a topic.
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, PhysicalName, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -66,15 +66,28 @@ export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITop
 
   // Encrypted like the pipelines' build logs: an error the forwarder logs carries the alarm it failed to forward.
   const logGroup = createBuildLogGroup(stack, 'AlarmForwarderLogs', logs.RetentionDays.THREE_MONTHS, RemovalPolicy.RETAIN, key);
+  const home = Stack.of(target);
+  const crossAccount = home.account !== stack.account;
   const role = new iam.Role(stack, 'AlarmForwarderRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Forwards the alarms on CloudFront metrics to the platform\'s topic',
+    // Named when the topic's account must trust it by ARN.
+    roleName: crossAccount ? PhysicalName.GENERATE_IF_NEEDED : undefined,
   });
   logGroup.grantWrite(role);
   // Identity policies only: the grant methods would change the target's key policy, in another region's stack.
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [target.topicArn] }));
   if (target.masterKey) {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: [target.masterKey.keyArn] }));
+    // Across accounts the key can't be named (keys have no names): any key of the topic's account and region,
+    // used through SNS only.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      resources: [crossAccount ? `arn:${Aws.PARTITION}:kms:${home.region}:${home.account}:key/*` : target.masterKey.keyArn],
+      conditions: crossAccount ? { StringEquals: { 'kms:ViaService': `sns.${home.region}.amazonaws.com` } } : undefined,
+    }));
+  }
+  if (crossAccount) {
+    trustForwarder(target, role, stack.account);
   }
   const forwarder = new lambda.Function(stack, 'AlarmForwarder', {
     description: `Forwards the alarms on CloudFront metrics to ${Stack.of(target).stackName}'s topic (an alarm notifies topics of its region only)`,
@@ -102,8 +115,42 @@ export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITop
       + 'management; aws-cdk-lib\'s Topic.grantPublish grants the same two): the wildcard covers the GenerateDataKey variants only, on the '
       + 'platform topic\'s own key only.',
       ['Action::kms:GenerateDataKey*']);
+    if (crossAccount) {
+      acknowledge(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+        `The platform topic's key is in account ${home.account}, which a role of account ${stack.account} can't name (a key has no name, only a `
+        + 'generated ID): the grant covers that account\'s keys in that region, used through SNS only (kms:ViaService), and each key\'s own '
+        + 'policy decides (the platform\'s key allows this role alone).',
+      [`Resource::arn:<AWS::Partition>:kms:${home.region}:${home.account}:key/*`]);
+    }
   }
   return topic;
+}
+
+/**
+ * Lets the forwarder of another account publish to the platform topic: the topic's policy and its key's policy
+ * name that role (by the ARN its generated name gives). An imported topic's policies are its owner's: a warning
+ * says what to add.
+ */
+function trustForwarder(target: sns.ITopic, role: iam.Role, account: string): void {
+  const principal = { principals: [new iam.AccountPrincipal(account)], conditions: { ArnEquals: { 'aws:PrincipalArn': role.roleArn } } };
+  const topicAdded = target.addToResourcePolicy(new iam.PolicyStatement({
+    sid: `AlarmForwarder${account}`,
+    actions: ['sns:Publish'],
+    resources: [target.topicArn],
+    ...principal,
+  })).statementAdded;
+  const keyAdded = target.masterKey?.addToResourcePolicy(new iam.PolicyStatement({
+    sid: `AlarmForwarder${account}`,
+    actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+    resources: ['*'],
+    ...principal,
+    conditions: { ...principal.conditions, StringEquals: { 'kms:ViaService': `sns.${Stack.of(target).region}.amazonaws.com` } },
+  })).statementAdded ?? true;
+  if (!topicAdded || !keyAdded) {
+    Annotations.of(role).addWarningV2('cdk-ecom-platform:PlatformMonitoring.crossAccountTopicPolicy',
+      `the alarm topic ${target.topicArn} is imported, so its policy is not changed here: let the role ${role.roleArn} (account ${account}) `
+      + 'sns:Publish to it, and kms:GenerateDataKey* and kms:Decrypt on its key if it has one, or the alarms of that account reach no one');
+  }
 }
 
 /** The handler of CDK's provider of a cross-region export custom resource (`Writer` or `Reader`), when `stack` has one. */

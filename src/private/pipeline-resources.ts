@@ -165,8 +165,8 @@ export function notifyPipelineEvents(scope: Construct, pipeline: codepipeline.IP
  * A topic encrypted with `key` that refuses plain HTTP, with `emails` subscribed, and the statements that let
  * CodeStar Notifications of this account publish to it.
  */
-export function createNotificationTopic(scope: Construct, id: string, key: kms.IKey, emails: string[]): sns.Topic {
-  const topic = new sns.Topic(scope, id, { masterKey: key, enforceSSL: true });
+export function createNotificationTopic(scope: Construct, id: string, key: kms.IKey, emails: string[], topicName?: string): sns.Topic {
+  const topic = new sns.Topic(scope, id, { masterKey: key, enforceSSL: true, topicName });
   for (const email of emails) {
     topic.addSubscription(new subscriptions.EmailSubscription(email));
   }

@@ -30,16 +30,17 @@ export const EXAMPLE_ENV = { account: '111122223333', region: 'eu-west-1' };
 
 /** The deployment modes and their stacks, as in test/python/test_examples.py. */
 export const EXAMPLE_MODES: ReadonlyArray<{ readonly mode: string; readonly context: Record<string, string>; readonly stacks: string[] }> = [
-  { mode: 'direct', context: {}, stacks: ['E-Com67-FrontendStack'] },
+  { mode: 'direct', context: {}, stacks: ['E-Com67-EdgeMonitoringStack', 'E-Com67-FrontendStack', 'E-Com67-MonitoringStack'] },
   {
     mode: 'frontend pipelines',
     context: { 'ecom:frontendPipelines': 'true' },
-    stacks: ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-FrontendStack'],
+    stacks: ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-EdgeMonitoringStack', 'E-Com67-FrontendStack', 'E-Com67-MonitoringStack'],
   },
   {
     mode: 'both pipelines',
     context: { 'ecom:backendPipeline': 'true', 'ecom:frontendPipelines': 'true' },
-    stacks: ['E-Com67-AdminPipelineStack', 'E-Com67-BackendPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-FrontendStack'],
+    stacks: ['E-Com67-AdminPipelineStack', 'E-Com67-BackendPipelineStack', 'E-Com67-CustomerPipelineStack', 'E-Com67-EdgeMonitoringStack',
+      'E-Com67-FrontendStack', 'E-Com67-MonitoringStack'],
   },
 ];
 

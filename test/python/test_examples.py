@@ -104,10 +104,16 @@ def test_same_templates(started, mode):
     assert_same_templates(python, typescript)
 
 
+# The dashboard and alarms (on by default), and the alarms on CloudFront metrics in us-east-1.
+MONITORING_STACK = "E-Com67-MonitoringStack"
+EDGE_STACK = "E-Com67-EdgeMonitoringStack"
+
+
 @pytest.mark.parametrize("mode, stacks", [
-    ("direct", ["E-Com67-FrontendStack"]),
-    ("frontend pipelines", ["E-Com67-AdminPipelineStack", "E-Com67-CustomerPipelineStack", "E-Com67-FrontendStack"]),
-    ("both pipelines", ["E-Com67-AdminPipelineStack", BACKEND_PIPELINE_STACK, "E-Com67-CustomerPipelineStack", "E-Com67-FrontendStack"]),
+    ("direct", [EDGE_STACK, "E-Com67-FrontendStack", MONITORING_STACK]),
+    ("frontend pipelines", ["E-Com67-AdminPipelineStack", "E-Com67-CustomerPipelineStack", EDGE_STACK, "E-Com67-FrontendStack", MONITORING_STACK]),
+    ("both pipelines", ["E-Com67-AdminPipelineStack", BACKEND_PIPELINE_STACK, "E-Com67-CustomerPipelineStack", EDGE_STACK, "E-Com67-FrontendStack",
+                        MONITORING_STACK]),
 ])
 def test_stacks_of_each_mode(started, mode, stacks):
     templates = started[("python", mode)].result()

@@ -10,7 +10,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { ShellStep } from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { BadInput, ENV, Expected, Observed, accepted, refused, synth, warned } from './case';
-import { ComputeMode, EcomPlatform, EcomPlatformProps, IBackendStageFactory, PlatformEnvironment, PlatformNaming, PlatformNamingProps, PlatformSource, SpaRouting } from '../../src';
+import { ChatChannel, ComputeMode, EcomPlatform, EcomPlatformProps, IBackendStageFactory, PlatformEnvironment, PlatformNaming, PlatformNamingProps, PlatformSource, SpaRouting } from '../../src';
 
 const CONNECTION_ARN = 'arn:aws:codeconnections:eu-west-1:111122223333:connection/0e8a1c2b-3d4e-4f50-8a6b-7c8d9e0f1a2b';
 /** cdk.json's keys as the test app sets them: no bundling, so no synth runs pip. */
@@ -196,7 +196,9 @@ export const CASES: BadInput[] = [
   p('frontends[0].hosting.spaRouting: ERROR_RESPONSES with the frontend pipelines on', refused('frontends[0].hosting.spaRouting', /REWRITE_FUNCTION/),
     pipelines(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', hosting: { spaRouting: SpaRouting.ERROR_RESPONSES } }] }))),
   p('frontends[0].hosting.spaRouting: ERROR_RESPONSES in direct mode (no pipeline)', accepted(),
-    platform(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', hosting: { spaRouting: SpaRouting.ERROR_RESPONSES } }] }))),
+    platform(() => ({ env: ENV, frontends: [{ name: 'admin', appPath: 'web/a', hosting: { spaRouting: SpaRouting.ERROR_RESPONSES } }] }))),
+  p('no env: the monitoring has no region for the alarms on CloudFront metrics', warned('cdk-ecom-platform:PlatformMonitoring.edgeAlarmsNeedRegion'),
+    platform(() => ({}))),
   p('frontends[0].pipeline.rollbackWindow without rollbackAlarms', refused('rollbackWindow', /no `rollbackAlarms`/),
     pipelines(() => ({ frontends: [{ name: 'admin', appPath: 'web/a', pipeline: { rollbackWindow: Duration.minutes(5) } }] }))),
   p('frontends[0].pipeline: smoke check, rollback alarm and window, EC2 deploy', accepted(), pipelines(() => ({
@@ -240,8 +242,17 @@ export const CASES: BadInput[] = [
     notificationEmails: ['ops@example.com'],
     notificationTopic: sns.Topic.fromTopicArn(new Stack(app, 'Ops', { env: ENV }), 'T', 'arn:aws:sns:eu-west-1:111122223333:ops'),
   }))),
-  p('notificationEmails in direct mode', warned('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines'),
-    platform(() => ({ env: ENV, notificationEmails: ['ops@example.com'] }))),
+  p('notificationEmails in direct mode with the monitoring off', warned('cdk-ecom-platform:EcomPlatform.notificationsWithoutPipelines'),
+    platform(() => ({ env: ENV, notificationEmails: ['ops@example.com'], monitoring: { enabled: false } }))),
+  p('notificationEmails in direct mode: the topic of the alarms', accepted(), platform(() => ({ env: ENV, notificationEmails: ['ops@example.com'] }))),
+  p('monitoring.chatChannels with the monitoring off', warned('cdk-ecom-platform:EcomPlatform.chatWithoutMonitoring'), platform(() => ({
+    env: ENV, monitoring: { enabled: false, chatChannels: [ChatChannel.slack({ workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' })] },
+  }))),
+  p('monitoring.dashboardName with a space', refused('monitoring.dashboardName', /CloudWatch dashboard names/),
+    platform(() => ({ env: ENV, monitoring: { dashboardName: 'e com67' } }))),
+  p('monitoring.alarms.errorRateMinutes 0', refused('monitoring.alarms.errorRateMinutes'), platform(() => ({ env: ENV, monitoring: { alarms: { errorRateMinutes: 0 } } }))),
+  p('monitoring not an object', refused('monitoring'), platform(() => ({ env: ENV, monitoring: true as any }))),
+  p('monitoring.enabled not a boolean', refused('monitoring.enabled'), platform(() => ({ env: ENV, monitoring: { enabled: 'no' as any } }))),
   p('a second platform of the same naming in the app', refused('naming', /already has a construct/), synth((_stack, app) => {
     new EcomPlatform(app, 'Platform', { env: ENV });
     new EcomPlatform(app, 'Platform2', { env: ENV });

@@ -4,7 +4,8 @@
 import os
 
 import aws_cdk as cdk
-from cdk_ecom_platform import (BackendLanguage, CspPreset, EcomPlatform, FrontendAppProps, PlatformNaming, PlatformSource,
+from cdk_ecom_platform import (BackendLanguage, BuildDurationAlarm, ChatChannel, CspPreset, EcomPlatform, FrontendAppProps,
+                               MonitoringAlarmOptions, PlatformMonitoringOptions, PlatformNaming, PlatformSource,
                                SpaHostingOptions, SpaPipelineOptions)
 
 from backend import BackendStage
@@ -14,6 +15,10 @@ env = cdk.Environment(account=app.node.try_get_context("account") or os.environ.
                       region=app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION"))
 naming = PlatformNaming.from_context(app)  # ecom:projectName and ecom:stackPrefix in cdk.json, as ecom-platform reads them
 backend = BackendStage(app, "Backend", env=env, naming=naming)
+# Alarms in Slack too with -c ecom:slackWorkspaceId=T0123ABCD -c ecom:slackChannelId=C0123ABCD (or in cdk.json),
+# once the workspace is authorized in the AWS Chatbot console.
+slack_workspace_id = app.node.try_get_context("ecom:slackWorkspaceId")
+slack_channel_id = app.node.try_get_context("ecom:slackChannelId")
 EcomPlatform(app, "Platform",
              naming=naming,
              env=env,
@@ -23,6 +28,10 @@ EcomPlatform(app, "Platform",
              backend_app_path="examples/python",
              source=PlatformSource.code_commit(branch="master"),
              notification_emails=["team@example.com"],
+             monitoring=PlatformMonitoringOptions(
+                 alarms=MonitoringAlarmOptions(build_duration=BuildDurationAlarm.above(cdk.Duration.minutes(30))),
+                 chat_channels=[ChatChannel.slack(workspace_id=slack_workspace_id, channel_id=slack_channel_id)]
+                 if slack_workspace_id and slack_channel_id else []),
              # The apps live in this repository's test fixture (ecom:repositoryRoot in cdk.json points at its root).
              frontends=[
                  FrontendAppProps(name="admin-dashboard", app_path="test/fixtures/ecom-shop/frontends/admin-dashboard"),

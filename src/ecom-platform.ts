@@ -13,9 +13,9 @@ import { PlatformNaming } from './platform-naming';
 import { PlatformSource } from './platform-source';
 import { checkAppPath, checkRepositoryFolder, FolderRules, localPackagePaths, normalizePath } from './private/app-path';
 import { BACKEND_PIPELINE_CONTEXT, ENVIRONMENTS_CONTEXT, FRONTEND_PIPELINES_CONTEXT, MONITORING_CONTEXT, PIPELINE_ACCOUNT_CONTEXT, PRODUCTION_ENVIRONMENT_CONTEXT } from './private/context-keys';
-import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, environmentNamingProblem, isStackName, pascalCase } from './private/naming-rules';
 import { allowCloudWatchAlarms } from './private/edge-alarms';
 import { validateMonitoringProps } from './private/monitoring-rules';
+import { appNameProblem, chooseNaming, DEFAULT_APPS, environmentNameProblem, environmentNamingProblem, isStackName, pascalCase } from './private/naming-rules';
 import { createNotificationTopic, validateNotifications } from './private/pipeline-resources';
 import { checkBoolean, checkEnum, checkInstance, checkObject, checkString, checkStringList } from './private/prop-types';
 import { keepOriginalDeployment } from './private/release-routing';
@@ -400,7 +400,8 @@ export class EcomPlatform extends Construct {
     // The repository and the topic belong with the pipelines: in the frontend stack of their account and region.
     const home = this.frontendStacks[environments.findIndex((e) => e.home)];
     this.repository = anyPipeline ? props.source!._createRepository(home, naming) : undefined;
-    const monitoringOn = props.monitoring?.enabled ?? validated(this, () => this.node.tryGetContext(MONITORING_CONTEXT) === undefined || contextFlag(this, MONITORING_CONTEXT));
+    const monitoringOn = props.monitoring?.enabled
+      ?? validated(this, () => this.node.tryGetContext(MONITORING_CONTEXT) === undefined || contextFlag(this, MONITORING_CONTEXT));
     this.notificationTopic = this.pipelineNotificationTopic(props, anyPipeline || monitoringOn, home);
     this.backendStages = this.createBackendStages(scope, props, environments);
     if (backendPipeline) {

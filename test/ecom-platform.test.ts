@@ -316,7 +316,8 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
   });
 
   test('props decide over the context', () => {
-    const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON }, { backendPipeline: false, frontendPipelines: false, monitoring: { enabled: false } });
+    const { app } = build({ ...context, ...BACKEND_ON, ...FRONTEND_ON },
+      { backendPipeline: false, frontendPipelines: false, monitoring: { enabled: false } });
     expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
   });
 

@@ -120,7 +120,7 @@ export function createEdgeAlarmTopic(stack: Stack, target: sns.ITopic): sns.ITop
         `The platform topic's key is in account ${home.account}, which a role of account ${stack.account} can't name (a key has no name, only a `
         + 'generated ID): the grant covers that account\'s keys in that region, used through SNS only (kms:ViaService), and each key\'s own '
         + 'policy decides (the platform\'s key allows this role alone).',
-      [`Resource::arn:<AWS::Partition>:kms:${home.region}:${home.account}:key/*`]);
+        [`Resource::arn:<AWS::Partition>:kms:${home.region}:${home.account}:key/*`]);
     }
   }
   return topic;

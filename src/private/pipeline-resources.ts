@@ -208,6 +208,7 @@ export function allowCodeStarNotifications(topic: sns.ITopic): void {
  * A metric CodePipeline publishes for a V2 pipeline (`AWS/CodePipeline`, dimension `PipelineName`):
  * `FailedPipelineExecutions` (count) or `PipelineDuration` (seconds, one sample per completed execution).
  */
-export function pipelineMetric(pipeline: codepipeline.IPipeline, metricName: string, statistic: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+export function pipelineMetric(pipeline: codepipeline.IPipeline, metricName: string, statistic: string,
+  props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
   return new cloudwatch.Metric({ namespace: 'AWS/CodePipeline', metricName, dimensionsMap: { PipelineName: pipeline.pipelineName }, statistic, ...props });
 }

@@ -63,17 +63,20 @@ export function deploySteps(platform: Platform, target: DeployTarget, apiUrl = t
     environments: platform.multiEnvironment && !platform.environment ? platform.environments : undefined,
   };
   const pipelines: DeployStep = { title: 'Frontend pipelines', stacks: platform.appPipelines.map((p) => p.stackName), frontendPipelines: true };
+  const accountEdges = platform.accountEdgeStacks.map((s) => s.name);
   const edgeStacks = platform.monitoring && edge ? [platform.edgeMonitoringStackName] : [];
   const monitoring: DeployStep[] = platform.monitoring
-    ? [{ title: 'Monitoring', stacks: [platform.monitoringStackName, ...edgeStacks], frontendPipelines: true, monitoring: true }]
+    ? [{ title: 'Monitoring', stacks: [platform.monitoringStackName, ...edgeStacks, ...accountEdges], frontendPipelines: true, monitoring: true }]
     : [];
-  const edgeMonitoring: DeployStep[] = edgeStacks.length > 0
-    ? [{ title: 'Edge monitoring', stacks: edgeStacks, frontendPipelines: true, monitoring: true }]
+  const edgeMonitoring: DeployStep[] = [...edgeStacks, ...accountEdges].length > 0
+    ? [{ title: 'Edge monitoring', stacks: [...edgeStacks, ...accountEdges], frontendPipelines: true, monitoring: true }]
     : [];
+  // frontend-pipelines: the pipeline account's monitoring stacks (another account's edge stack follows its frontend stack).
+  const pipelineMonitoring = monitoring.map((step) => ({ ...step, stacks: step.stacks.filter((name) => !accountEdges.includes(name)) }));
   switch (target) {
     case 'backend-pipeline': return [backend];
     case 'frontend': return [frontend, ...edgeMonitoring];
-    case 'frontend-pipelines': return [pipelines, ...monitoring];
+    case 'frontend-pipelines': return [pipelines, ...pipelineMonitoring];
     case 'all': return apiUrl ? [backend, frontend, pipelines, ...monitoring] : [backend, wait, frontend, pipelines, ...monitoring];
   }
 }
@@ -189,11 +192,16 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
       results.push({ step, result: 'skipped' });
       continue;
     }
-    const waiting = step.monitoring ? monitoringWaits(platform, notDeployed) : undefined;
-    if (waiting) {
-      cliEnv.out.write(`${step.stacks.join(', ')}: not deployed now, as the monitoring stacks depend on ${waiting}.\n`);
-      results.push({ step, result: 'skipped (frontend stacks first)' });
-      continue;
+    if (step.monitoring) {
+      const waiting = step.stacks.map((name) => ({ name, why: monitoringWaits(platform, name, notDeployed) })).filter((w) => w.why);
+      for (const { name, why } of waiting) {
+        cliEnv.out.write(`${name}: not deployed now, as it depends on ${why}.\n`);
+      }
+      if (waiting.length === step.stacks.length) {
+        results.push({ step, result: 'skipped (frontend stacks first)' });
+        continue;
+      }
+      step = { ...step, stacks: step.stacks.filter((name) => !waiting.some((w) => w.name === name)) };
     }
     const started = cliEnv.now().getTime();
     if (step.waitFor) {
@@ -239,20 +247,26 @@ export async function deploy(platform: Platform, target: DeployTarget, cliEnv: C
  * Why a monitoring step waits, with several environments: its stacks depend on the frontend stack of every
  * environment in the pipelines' account, which --env or an environment this deploy left out did not deploy.
  */
-function monitoringWaits(platform: Platform, notDeployed: PlatformEnvironment[]): string | undefined {
+function monitoringWaits(platform: Platform, stackName: string, notDeployed: PlatformEnvironment[]): string | undefined {
   if (!platform.multiEnvironment) {
     return undefined;
   }
-  const monitored = platform.environments.filter((e) => !e.crossAccount);
+  const other = platform.accountEdgeStacks.find((s) => s.name === stackName);
+  const monitored = other?.environments ?? platform.environments.filter((e) => !e.crossAccount);
   const names = monitored.map((e) => e.naming.frontendStackName).join(', ');
-  if (platform.environment) {
-    return `the frontend stacks of the pipeline account's environments (${names}), and --env ${platform.environment.name} deploys one; `
-      + 'ecom-platform deploy all, without --env, deploys them';
+  const chosen = platform.environment;
+  if (chosen && monitored.some((e) => e !== chosen)) {
+    return `the frontend stacks of ${other ? `account ${other.account}` : 'the pipeline account'}'s environments (${names}), and --env ${chosen.name} deploys one; `
+      + `ecom-platform deploy ${other ? 'frontend' : 'all'}, without --env, deploys them`;
+  }
+  if (chosen && !monitored.includes(chosen)) {
+    return `the frontend stacks of another account's environments (${names}), which --env ${chosen.name} does not deploy`;
   }
   const missing = monitored.filter((e) => notDeployed.includes(e));
   return missing.length === 0 ? undefined
     : `${missing.map((e) => e.naming.frontendStackName).join(', ')}, not deployed now; once the backend pipeline has deployed `
-      + `${missing.map((e) => e.name).join(', ')}: ecom-platform deploy all`;
+      + `${missing.map((e) => e.name).join(', ')}: ecom-platform deploy ${other ? `frontend${other.environments.length === 1 ? ` --env ${other.environments[0].name}` : ''} `
+        + `--profile <a profile of ${other.account}>` : 'all'}`;
 }
 
 /**

@@ -68,7 +68,13 @@ export interface Platform {
    * `region` for a stack in a region of its own (the edge monitoring stack, in us-east-1), `edge` for that stack,
    * which exists only when the monitoring stack is in another region (see `hasEdgeMonitoring`).
    */
-  readonly stacks: Array<{ name: string; role: string; environment?: PlatformEnvironment; region?: string; edge?: boolean }>;
+  readonly stacks: Array<{ name: string; role: string; environment?: PlatformEnvironment; region?: string; edge?: boolean; monitoring?: boolean }>;
+  /**
+   * With several environments, the stack in us-east-1 of each other account than the pipelines' holding the alarms
+   * on its distributions (`E-Com67-Prod-EdgeMonitoringStack`, named after the account's first environment), with
+   * the environments whose frontend stacks it depends on. Empty with the monitoring off.
+   */
+  readonly accountEdgeStacks: Array<{ name: string; account: string; environments: PlatformEnvironment[] }>;
   /** Whether EcomPlatform creates its monitoring stacks: context ecom:monitoring in cdk.json, default true. */
   readonly monitoring: boolean;
   /** The dashboard and alarms stack (`E-Com67-MonitoringStack`), in the pipelines' account and region. */
@@ -167,9 +173,16 @@ export function loadPlatform(args: Args, cwd: string): Platform {
   };
   const envStacks = multiEnvironment ? described : [];
   const monitoring = monitoringFromContext(context[MONITORING_CONTEXT], cdkJsonFile);
+  const accountEdgeStacks = monitoring ? [...new Set(envStacks.filter((e) => e.crossAccount).map((e) => e.account))].map((account) => {
+    const ofAccount = envStacks.filter((e) => e.account === account);
+    return { name: naming.forEnvironment(ofAccount[0].name).edgeMonitoringStackName, account, environments: ofAccount };
+  }) : [];
   const monitoringStacks = monitoring ? [
-    { name: naming.monitoringStackName, role: 'dashboard and alarms' },
-    { name: naming.edgeMonitoringStackName, role: `alarms on CloudFront metrics (${EDGE_REGION})`, region: EDGE_REGION, edge: true },
+    { name: naming.monitoringStackName, role: 'dashboard and alarms', monitoring: true },
+    { name: naming.edgeMonitoringStackName, role: `alarms on CloudFront metrics (${EDGE_REGION})`, region: EDGE_REGION, edge: true, monitoring: true },
+    ...accountEdgeStacks.map((s) => ({
+      name: s.name, role: `alarms on the CloudFront metrics of account ${s.account} (${EDGE_REGION})`, environment: s.environments[0], region: EDGE_REGION, monitoring: true,
+    })),
   ] : [];
   return {
     appDir,
@@ -197,6 +210,7 @@ export function loadPlatform(args: Args, cwd: string): Platform {
       { name: legacyStackName, role: 'old pipeline (legacy)' },
     ],
     monitoring,
+    accountEdgeStacks,
     monitoringStackName: naming.monitoringStackName,
     edgeMonitoringStackName: naming.edgeMonitoringStackName,
     monitoringRegion: described[0]?.region,

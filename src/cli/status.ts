@@ -295,7 +295,8 @@ export interface MonitoringStackStatus {
 export async function monitoringStatuses(platform: Platform, clients: AwsClients,
   clientsIn: (region: string) => AwsClients): Promise<MonitoringStackStatus[]> {
   const region = await clients.region();
-  const stacks = platform.stacks.filter((s) => s.name === platform.monitoringStackName || (s.edge && hasEdgeMonitoring(platform, region)));
+  // The pipeline account's (another account's edge stack is for doctor --env, with that account's credentials).
+  const stacks = platform.stacks.filter((s) => s.monitoring && !s.environment && (!s.edge || hasEdgeMonitoring(platform, region)));
   return Promise.all(stacks.map(async (s) => {
     const where = s.region ?? platform.monitoringRegion ?? region;
     try {

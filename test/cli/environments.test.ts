@@ -277,17 +277,21 @@ describe('deploy with environments', () => {
     expect(cli.stdout()).toContain('E-Com67-Staging-FrontendStack is not deployed now: /e-com67-staging/api-url does not exist yet (the backend pipeline has not deployed staging). '
       + 'Once the backend pipeline has deployed staging: ecom-platform deploy frontend --env staging\n');
     // The edge monitoring stack imports staging's distribution IDs too: it waits (the CDK CLI would deploy staging's stack as its dependency).
-    expect(cli.stdout()).toContain('E-Com67-EdgeMonitoringStack: not deployed now, as the monitoring stacks depend on E-Com67-Staging-FrontendStack, not deployed now; '
+    expect(cli.stdout()).toContain('E-Com67-EdgeMonitoringStack: not deployed now, as it depends on E-Com67-Staging-FrontendStack, not deployed now; '
       + 'once the backend pipeline has deployed staging: ecom-platform deploy all.\n');
-    expect(cli.stdout()).toContain('Edge monitoring  skipped (frontend stacks first)');
+    // prod's alarms are in prod's account, next to its distributions: with its credentials, after its frontend stack.
+    expect(cli.stdout()).toContain('E-Com67-Prod-EdgeMonitoringStack: not deployed now, as it depends on E-Com67-FrontendStack, not deployed now; '
+      + `once the backend pipeline has deployed prod: ecom-platform deploy frontend --env prod --profile <a profile of ${PROD_ACCOUNT}>.\n`);
+    expect(cli.stdout()).toContain('Edge monitoring  skipped (frontend stacks first)  -     E-Com67-EdgeMonitoringStack E-Com67-Prod-EdgeMonitoringStack\n');
   });
 
   test('deploy frontend --env prod with the pipeline account\'s credentials: prod\'s parameter is not read, said so', async () => {
     const aws = account(PIPELINE_ACCOUNT);
     const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
     expect(await cli.run(['deploy', 'frontend', '--env', 'prod'])).toBe(0);
-    expect(cli.runs.map((r) => r.args[1])).toEqual(['E-Com67-FrontendStack']);
-    expect(cli.stdout()).toContain('E-Com67-EdgeMonitoringStack: not deployed now, as the monitoring stacks depend on the frontend stacks of the pipeline account\'s environments '
+    // Then prod's edge monitoring stack (in prod's account, us-east-1), not the pipeline account's, which depends on dev's and staging's stacks.
+    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([['E-Com67-FrontendStack'], ['E-Com67-Prod-EdgeMonitoringStack']]);
+    expect(cli.stdout()).toContain('E-Com67-EdgeMonitoringStack: not deployed now, as it depends on the frontend stacks of the pipeline account\'s environments '
       + '(E-Com67-Dev-FrontendStack, E-Com67-Staging-FrontendStack), and --env prod deploys one; ecom-platform deploy all, without --env, deploys them.\n');
     expect(aws.ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
     expect(cli.stdout()).toContain(`/e-com67/api-url is in prod's account ${PROD_ACCOUNT}, and these credentials are account ${PIPELINE_ACCOUNT}'s: not checked`);
@@ -313,8 +317,34 @@ describe('deploy with environments', () => {
     expect(cli.stdout()).toContain('Step 2/5: Waiting for the backend pipeline\'s first run to write /e-com67-dev/api-url');
     expect(cli.stdout()).toContain('ecom-platform deploy frontend --env staging\n');
     // Not the monitoring stacks: they depend on staging's frontend stack, whose API URL does not exist yet.
-    expect(cli.stdout()).toContain('Monitoring          skipped (frontend stacks first)  -     E-Com67-MonitoringStack E-Com67-EdgeMonitoringStack\n');
+    expect(cli.stdout()).toContain('Monitoring          skipped (frontend stacks first)  -     E-Com67-MonitoringStack E-Com67-EdgeMonitoringStack E-Com67-Prod-EdgeMonitoringStack\n');
     expect(new Set(aws.ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name))).toEqual(new Set(['/e-com67-dev/api-url', '/e-com67-staging/api-url']));
+  });
+
+  test('deploy all with every environment of the pipeline account ready: the monitoring stacks last, not another account\'s edge stack', async () => {
+    account(PIPELINE_ACCOUNT, { parameters: ['/e-com67-dev/api-url', '/e-com67-staging/api-url'] });
+    const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }) });
+    expect(await cli.run(['deploy', 'all'])).toBe(0);
+    expect(cli.runs.map((r) => r.args.slice(1, r.args.indexOf('--require-approval')))).toEqual([
+      ['E-Com67-BackendPipelineStack'],
+      ['E-Com67-Dev-FrontendStack', 'E-Com67-Staging-FrontendStack'],
+      ['E-Com67-AdminPipelineStack', 'E-Com67-CustomerPipelineStack'],
+      ['E-Com67-MonitoringStack', 'E-Com67-EdgeMonitoringStack'],
+    ]);
+    expect(cli.stdout()).toContain('E-Com67-Prod-EdgeMonitoringStack: not deployed now, as it depends on E-Com67-FrontendStack');
+  });
+
+  test('doctor --env prod with prod\'s credentials: prod\'s edge monitoring stack, read in us-east-1', async () => {
+    const aws = account(PROD_ACCOUNT);
+    const regions: string[] = [];
+    aws.cloudFormation.on(DescribeStacksCommand, { StackName: 'E-Com67-Prod-EdgeMonitoringStack' }).callsFake(async (input, getClient) => {
+      regions.push(await getClient().config.region());
+      return { Stacks: [{ StackName: input.StackName, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(0) }] };
+    });
+    const cli = fakeEnv({ cwd: appFolder({ context: CONTEXT }), clientsFor: (options) => testClients(options.region ?? 'eu-west-1') });
+    await cli.run(['doctor', '--env', 'prod']);
+    expect(cli.stdout()).toMatch(/\[ok\] +E-Com67-Prod-EdgeMonitoringStack +alarms on the CloudFront metrics of account 222222222222 \(us-east-1\): CREATE_COMPLETE\n/);
+    expect(regions).toEqual(['us-east-1']);
   });
 
   test.each(['backend-pipeline', 'frontend-pipelines'])('deploy %s --env dev: refused, one pipeline serves every environment', async (target) => {

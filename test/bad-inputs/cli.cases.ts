@@ -489,7 +489,7 @@ export const CASES: BadInput[] = [
     })),
 
   // --- Exit codes as documented ---------------------------------------------------------------------------------
-  c('deploy frontend, the CDK CLI exits 3', refused('cdk deploy', /^ecom-platform: cdk deploy E-Com67-FrontendStack failed with exit code 3: see the CDK CLI's output above\n$/),
+  c('deploy frontend, the CDK CLI exits 3', refused('cdk deploy', /^ecom-platform: cdk deploy E-Com67-FrontendStack failed with exit code 3: see the CDK CLI's output above; the step after it did not run\n$/),
     cli(['deploy', 'frontend'], { exit: 1, cdkExitCodes: [3] })),
 
   // --- Text from AWS: escaped, never raw ------------------------------------------------------------------------

@@ -614,7 +614,9 @@ function otherAccount(monitoring: Construct, hosting: Construct): string | undef
  * must be known across accounts (a literal ARN, a given name, or PhysicalName.GENERATE_IF_NEEDED).
  */
 function checkCrossAccountTopic(monitoring: PlatformMonitoring, topic: sns.ITopic, account: string): void {
-  const probe = new Stack(new App(), 'Probe', { env: { account, region: CLOUDFRONT_METRICS_REGION } });
+  // CDK's own check (a cross-account reference resolves only to a physical name), in a throwaway App that never
+  // synthesizes: under `cdk synth` an App would write its manifest over the real one at exit.
+  const probe = new Stack(new App({ autoSynth: false }), 'Probe', { env: { account, region: CLOUDFRONT_METRICS_REGION } });
   try {
     probe.resolve(topic.topicArn);
   } catch {

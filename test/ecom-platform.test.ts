@@ -321,6 +321,14 @@ describe.each(FLAG_CONTEXTS)('EcomPlatform ($name)', ({ context }) => {
     expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
   });
 
+  test('the context ecom:monitoring=false turns the monitoring off; monitoring.enabled decides over it', () => {
+    const { app, platform } = build({ ...context, 'ecom:monitoring': 'false' });
+    expect(platform.monitoring).toBeUndefined();
+    expect(topLevelStackNames(app)).toEqual(['E-Com67-FrontendStack']);
+    const { platform: on } = build({ ...context, 'ecom:monitoring': 'false' }, { monitoring: { enabled: true } });
+    expect(on.monitoringStack?.stackName).toBe('E-Com67-MonitoringStack');
+  });
+
   test('booleans in the context (cdk.json) work too', () => {
     const { platform } = build({ ...context, 'ecom:frontendPipelines': true });
     expect(platform.frontendPipelinesEnabled).toBe(true);

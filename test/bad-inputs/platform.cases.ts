@@ -251,6 +251,9 @@ export const CASES: BadInput[] = [
   p('monitoring.dashboardName with a space', refused('monitoring.dashboardName', /CloudWatch dashboard names/),
     platform(() => ({ env: ENV, monitoring: { dashboardName: 'e com67' } }))),
   p('monitoring.alarms.errorRateMinutes 0', refused('monitoring.alarms.errorRateMinutes'), platform(() => ({ env: ENV, monitoring: { alarms: { errorRateMinutes: 0 } } }))),
+  p('context ecom:monitoring "yes"', refused('ecom:monitoring', /turns a deployment mode on or off/),
+    platform(() => ({ env: ENV }), { ...CONTEXT, 'ecom:monitoring': 'yes' })),
+  p('context ecom:monitoring "false": no monitoring', accepted(), platform(() => ({ env: ENV }), { ...CONTEXT, 'ecom:monitoring': 'false' })),
   p('monitoring not an object', refused('monitoring'), platform(() => ({ env: ENV, monitoring: true as any }))),
   p('monitoring.enabled not a boolean', refused('monitoring.enabled'), platform(() => ({ env: ENV, monitoring: { enabled: 'no' as any } }))),
   p('a second platform of the same naming in the app', refused('naming', /already has a construct/), synth((_stack, app) => {

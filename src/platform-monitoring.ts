@@ -243,6 +243,8 @@ export class PlatformMonitoring extends Construct {
       sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
     }));
     (props.chatChannels ?? []).forEach((channel, i) => this.chatRoles.push(this.createChatConfiguration(channel, i, props.dashboardName)));
+    // The dashboard's graphs of distributions in other regions read their IDs through CDK's cross-region exports.
+    skipCheckovOnCrossRegionExports(stack);
   }
 
   /** Monitors an SPA pipeline: its executions and its build and deploy projects. */
@@ -288,7 +290,7 @@ export class PlatformMonitoring extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
       });
-      pipelineAlarms.push({ value: 1, label: alarm.alarmName, color: cloudwatch.Color.RED });
+      pipelineAlarms.push({ value: 1, label: literalName(alarm), color: cloudwatch.Color.RED });
     }
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -327,7 +329,7 @@ export class PlatformMonitoring extends Construct {
       const alarm = this.options.errorRatePercent > 0 ? this.edgeAlarm(hosting, account, options.edgeStackName) : undefined;
       this.dashboard.addWidgets(new cloudwatch.TextWidget({
         markdown: `## Distribution ${label} (account ${account})\nIts metrics are in account ${account}, on that account's CloudWatch console. `
-          + (alarm ? `Its 5xx alarm \`${alarm.alarmName}\` is in that account (us-east-1) and notifies this platform's topic.` : 'It has no alarm.'),
+          + (alarm ? `Its 5xx alarm \`${literalName(alarm)}\` is in that account (us-east-1) and notifies this platform's topic.` : 'It has no alarm.'),
         width: 24,
         height: 2,
       }));
@@ -338,7 +340,7 @@ export class PlatformMonitoring extends Construct {
     if (this.options.errorRatePercent > 0) {
       const alarm = this.edgeAlarm(hosting);
       if (alarm) {
-        annotations.push({ value: this.options.errorRatePercent, label: alarm.alarmName, color: cloudwatch.Color.RED });
+        annotations.push({ value: this.options.errorRatePercent, label: literalName(alarm), color: cloudwatch.Color.RED });
       }
     }
     const widgets: cloudwatch.IWidget[] = [
@@ -422,7 +424,7 @@ export class PlatformMonitoring extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
       });
-      annotations.push({ value: kind._threshold!.toSeconds(), label: alarm.alarmName, color: cloudwatch.Color.RED });
+      annotations.push({ value: kind._threshold!.toSeconds(), label: literalName(alarm), color: cloudwatch.Color.RED });
     }
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -649,6 +651,14 @@ function projectLabel(project: codebuild.IProject, pipeline: codepipeline.IPipel
   const relative = base && project.node.path.startsWith(`${base}/`) ? project.node.path.slice(base.length + 1) : project.node.path;
   const parts = relative.split('/').filter((part) => !['Pipeline', 'CodePipeline', 'CdkBuildProject', 'Resource', 'Default'].includes(part));
   return [pipelineLabel, ...parts].join('-');
+}
+
+/**
+ * The name this library gave an alarm, as a string: `alarm.alarmName` is a reference, which from the dashboard's
+ * stack into a us-east-1 stack would be a cross-region export.
+ */
+function literalName(alarm: cloudwatch.Alarm): string {
+  return (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmName!;
 }
 
 /** A construct ID from a construct's path, unique within the monitoring. */

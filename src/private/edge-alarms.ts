@@ -172,7 +172,7 @@ export function skipCheckovOnCrossRegionExports(edge: Stack): void {
   edge.node.addValidation({
     validate: () => {
       const handlers: Array<[CfnResource | undefined, string]> = [
-        [crossRegionExportHandler(edge, 'Reader'), `the export reader of ${edge.stackName}, which reads the values its stack imports from other regions (SSM parameters under /cdk/exports/${edge.stackName}/ in ${CLOUDFRONT_METRICS_REGION})`],
+        [crossRegionExportHandler(edge, 'Reader'), `the export reader of ${edge.stackName}, which reads the values its stack imports from other regions (SSM parameters under /cdk/exports/${edge.stackName}/ in ${edge.region})`],
         ...edge.dependencies.map((s): [CfnResource | undefined, string] =>
           [crossRegionExportHandler(s, 'Writer'), `the export writer of ${s.stackName}, which writes the values other regions' stacks import from it (SSM parameters under /cdk/exports/ in their region)`]),
       ];

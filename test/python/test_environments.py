@@ -120,6 +120,11 @@ def test_each_environment_has_its_stacks_in_its_account_with_unique_names(python
         "E-Com67-BackendPipelineStack": pipelines_env,
         "E-Com67-AdminPipelineStack": pipelines_env,
         "E-Com67-CustomerPipelineStack": pipelines_env,
+        # The dashboard and alarms with the pipelines; the alarms on CloudFront metrics in us-east-1, prod's in
+        # prod's account.
+        "E-Com67-MonitoringStack": pipelines_env,
+        "E-Com67-EdgeMonitoringStack": f"aws://{PIPELINES_ACCOUNT}/us-east-1",
+        "E-Com67-Prod-EdgeMonitoringStack": f"aws://{PROD_ACCOUNT}/us-east-1",
     }
     assert all(len(name) <= 128 for name in stacks)
     buckets = [b["Properties"]["BucketName"] for t in python_app["templates"].values()

@@ -48,11 +48,13 @@ NAG_PACKAGES = {"v3": "cdk-nag", "v2": "cdk-nag-v2"}  # node_modules/<name>: the
 RUNNER = Path(__file__).resolve().parent / "nag_example.py"
 ALLOWLIST = REPO_ROOT / "test" / "helpers" / "cfn-lint-allowlist.json"
 PHASES = ["before synthesis", "after synthesis"]
+# With the monitoring stacks (on by default): the dashboard and alarms, and the alarms on CloudFront metrics in us-east-1.
 STACKS = {
-    "direct": ["E-Com67-FrontendStack"],
-    "frontend pipelines": ["E-Com67-AdminPipelineStack", "E-Com67-CustomerPipelineStack", "E-Com67-FrontendStack"],
+    "direct": ["E-Com67-EdgeMonitoringStack", "E-Com67-FrontendStack", "E-Com67-MonitoringStack"],
+    "frontend pipelines": ["E-Com67-AdminPipelineStack", "E-Com67-CustomerPipelineStack", "E-Com67-EdgeMonitoringStack",
+                           "E-Com67-FrontendStack", "E-Com67-MonitoringStack"],
     "both pipelines": ["E-Com67-AdminPipelineStack", "E-Com67-BackendPipelineStack", "E-Com67-CustomerPipelineStack",
-                       "E-Com67-FrontendStack"],
+                       "E-Com67-EdgeMonitoringStack", "E-Com67-FrontendStack", "E-Com67-MonitoringStack"],
 }
 FLAG_CONTEXTS = ["no feature flags", "recommended feature flags"]
 CASES = [(context, mode) for context in FLAG_CONTEXTS for mode in MODES]
